@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { ConfigError, describeConfig, loadConfig } from '../lambdas/config.js';
+import { startLocalRuntime } from '../local/runtime.js';
+
+/**
+ * `npm start`. Without STORAGE_TYPE it runs on the embedded store; with
+ * STORAGE_TYPE=minio it uses the server at MINIO_ENDPOINT (MinIO, Ceph RGW,
+ * LocalStack), and with STORAGE_TYPE=s3 it uses AWS with the default credentials.
+ */
+const main = async (): Promise<void> => {
+  const embeddedStore = (process.env.STORAGE_TYPE ?? '').trim() === '';
+  const config = loadConfig(embeddedStore ? { ...process.env, STORAGE_TYPE: 'minio' } : process.env);
+  const runtime = await startLocalRuntime({
+    config,
+    embeddedStore,
+    dataDirectory: resolve(process.env.DRAFTSTORE_DATA_DIR ?? '.data/s3'),
+  });
+  const { minio, buckets } = runtime.config;
+  const store = runtime.embeddedEndpoint
+    ? `embedded S3 at http://${runtime.embeddedEndpoint} (access key ${minio.accessKey}, secret key ${minio.secretKey})`
+    : config.storageType === 'minio'
+      ? `S3-compatible store at ${minio.useSsl ? 'https' : 'http'}://${minio.endpoint}`
+      : `AWS S3 in ${config.awsRegion}`;
+  console.log(
+    [
+      'DraftStore is running.',
+      `  API:     ${runtime.apiUrl}  (try: curl ${runtime.apiUrl}/health)`,
+      `  Storage: ${store}`,
+      `  Buckets: draft "${buckets.draft}", main "${buckets.main}"`,
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
+  if (process.env.DRAFTSTORE_DEBUG_CONFIG === 'true') console.log(describeConfig(runtime.config));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received; stopping.`);
+    runtime.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Failed to stop cleanly:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadConfig, type Config } from './config.js';
+import { DraftService } from './core/draft-service.js';
+import { createS3Client } from './storage/s3-client.js';
+import { S3ObjectStore } from './storage/s3-object-store.js';
+
+/** Everything an entry point needs, built once from the configuration. */
+export interface Services {
+  readonly config: Config;
+  readonly client: S3Client;
+  readonly store: S3ObjectStore;
+  readonly drafts: DraftService;
+}
+
+export interface ComposeOptions {
+  readonly client?: S3Client;
+  readonly clock?: () => Date;
+}
+
+/** The composition root: configuration → S3 client → store → domain services. */
+export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
+  const client = options.client ?? createS3Client(config);
+  const store = new S3ObjectStore(client);
+  const drafts = new DraftService({
+    store,
+    buckets: config.buckets,
+    policy: {
+      maxUploadBytes: config.maxUploadBytes,
+      allowedContentTypes: config.allowedContentTypes,
+    },
+    uploadTtlSeconds: config.uploadTtlSeconds,
+    downloadTtlSeconds: config.downloadTtlSeconds,
+    ...(options.clock && { clock: options.clock }),
+  });
+  return { config, client, store, drafts };
+};
+
+let fromEnvironment: Services | undefined;
+
+/** The Lambda runtime's services, composed from process.env on first use and reused while warm. */
+export const environmentServices = (): Services => (fromEnvironment ??= composeServices(loadConfig()));

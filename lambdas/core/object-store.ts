@@ -1,0 +1,93 @@
+/**
+ * The storage port: everything the domain needs from an S3-like object store.
+ * Implementations translate their own failures into DraftError codes:
+ * `not_found`, `conflict` (a failed precondition), `bucket_not_found`,
+ * `storage_unavailable`; anything else is `internal`.
+ */
+export interface ObjectStore {
+  presignPut(request: PresignPutRequest): Promise<PresignedRequest>;
+  presignGet(request: PresignGetRequest): Promise<string>;
+  /** Metadata of an object, or `undefined` when there is no such object. */
+  head(bucket: string, key: string): Promise<ObjectInfo | undefined>;
+  copy(request: CopyRequest): Promise<{ etag: string }>;
+  /** Deletes one object. With `ifMatch`, stores that support conditional deletes refuse a replaced object. */
+  delete(bucket: string, key: string, options?: { ifMatch?: string }): Promise<void>;
+  /** Deletes up to 1000 keys in one request and reports each key that failed. */
+  deleteMany(bucket: string, keys: readonly string[]): Promise<DeleteManyResult>;
+  listPage(request: ListPageRequest): Promise<ListPage>;
+  /** Resolves when the bucket exists and is reachable. */
+  checkBucket(bucket: string): Promise<void>;
+}
+
+export interface PresignPutRequest {
+  readonly bucket: string;
+  readonly key: string;
+  readonly expiresInSeconds: number;
+  readonly contentType?: string;
+  readonly contentLength?: number;
+  /** Base64 MD5 of the body; signed, so the store rejects a corrupted upload. */
+  readonly contentMd5?: string;
+  /** Base64 SHA-256 of the body; signed, enforced by stores that implement flexible checksums. */
+  readonly checksumSha256?: string;
+}
+
+export interface PresignedRequest {
+  readonly url: string;
+  /** The headers the client must send, exactly as signed. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface PresignGetRequest {
+  readonly bucket: string;
+  readonly key: string;
+  readonly expiresInSeconds: number;
+}
+
+export interface ObjectInfo {
+  readonly size: number;
+  readonly etag: string;
+  readonly contentType?: string;
+  readonly lastModified?: Date;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface CopyRequest {
+  readonly sourceBucket: string;
+  readonly sourceKey: string;
+  /** The copy fails with `conflict` when the source's ETag differs. */
+  readonly sourceIfMatch: string;
+  readonly targetBucket: string;
+  readonly targetKey: string;
+  readonly contentType?: string;
+  /** Replaces the target's user metadata. */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface DeleteManyResult {
+  readonly deleted: readonly string[];
+  readonly errors: readonly DeleteError[];
+}
+
+export interface DeleteError {
+  readonly key: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ListPageRequest {
+  readonly bucket: string;
+  readonly prefix?: string;
+  readonly continuationToken?: string;
+  readonly maxKeys?: number;
+}
+
+export interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+  readonly lastModified: Date;
+}
+
+export interface ListPage {
+  readonly objects: readonly ListedObject[];
+  readonly nextContinuationToken?: string;
+}

@@ -1,0 +1,79 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ZodError } from 'zod';
+import { isDraftError } from '../core/errors.js';
+import { ERROR_TABLE } from '../error-table.js';
+import { logger } from '../observability/logger.js';
+import { jsonResponse } from './json-response.js';
+
+interface HttpLikeError {
+  statusCode: number;
+  message: string;
+}
+
+const isHttpLikeError = (error: unknown): error is HttpLikeError =>
+  typeof error === 'object' &&
+  error !== null &&
+  typeof (error as HttpLikeError).statusCode === 'number' &&
+  (error as HttpLikeError).statusCode >= 400 &&
+  (error as HttpLikeError).statusCode < 500;
+
+export const errorBody = (code: string, message: string) => ({ error: { code, message } });
+
+/** The first zod issue as "field: problem", which is what a client needs to fix its request. */
+export const describeZodError = (error: ZodError): string => {
+  const issue = error.issues[0];
+  if (!issue) return 'The request body is invalid.';
+  const path = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return `${path}${issue.message}`;
+};
+
+/**
+ * Turns any failure into `{error: {code, message}}` with the status from the error
+ * table. Only messages written for clients leave; everything else is logged.
+ */
+export const errorResponse = (): MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2
+> => {
+  const errorResponseOnError: MiddlewareObj<
+    APIGatewayProxyEventV2,
+    APIGatewayProxyStructuredResultV2
+  >['onError'] = (request) => {
+    const error = request.error;
+    if (isDraftError(error)) {
+      const { httpStatus } = ERROR_TABLE[error.code];
+      const log = httpStatus >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
+      log('request failed', { code: error.code, status: httpStatus, error });
+      request.response = jsonResponse(httpStatus, errorBody(error.code, error.message));
+      return;
+    }
+    if (error instanceof ZodError) {
+      logger.info('request rejected', { status: 400, issues: error.issues.length });
+      request.response = jsonResponse(400, errorBody('invalid_request', describeZodError(error)));
+      return;
+    }
+    if (isHttpLikeError(error)) {
+      const { code, message } = describeHttpError(error);
+      logger.info('request rejected', { status: error.statusCode, code });
+      request.response = jsonResponse(error.statusCode === 422 ? 400 : error.statusCode, errorBody(code, message));
+      return;
+    }
+    logger.error('unexpected failure', { error });
+    request.response = jsonResponse(500, errorBody('internal', 'An internal error occurred.'));
+  };
+  return { onError: errorResponseOnError };
+};
+
+const describeHttpError = (error: HttpLikeError): { code: string; message: string } => {
+  switch (error.statusCode) {
+    case 415:
+      return { code: 'unsupported_media_type', message: 'The request body must be sent as application/json.' };
+    case 413:
+      return { code: 'payload_too_large', message: error.message };
+    case 422:
+      return { code: 'invalid_request', message: 'The request body is not valid JSON.' };
+    default:
+      return { code: 'invalid_request', message: error.message };
+  }
+};

@@ -1,0 +1,83 @@
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  PutPublicAccessBlockCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
+
+export interface BucketSetup {
+  /** Origins allowed to PUT/GET/HEAD from a browser; S3 allows one `*` per origin. */
+  readonly corsOrigins: readonly string[];
+}
+
+const IGNORABLE = new Set(['NotImplemented', 'BucketAlreadyOwnedByYou']);
+
+/**
+ * Creates the bucket when missing and applies Block Public Access and CORS. Safe to
+ * run concurrently and repeatedly. Outside AWS (MinIO, Ceph RGW) nothing else blocks
+ * an unsigned `x-amz-acl: public-read` on a presigned PUT, so BPA is not optional.
+ */
+export const ensureBucket = async (
+  client: S3Client,
+  bucket: string,
+  setup: BucketSetup,
+): Promise<'created' | 'existed'> => {
+  let outcome: 'created' | 'existed' = 'existed';
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if (!isNotFound(error)) throw toDraftError(error, 'checking a bucket');
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: bucket }));
+      outcome = 'created';
+    } catch (createError) {
+      if (!IGNORABLE.has(errorCode(createError) ?? '')) throw toDraftError(createError, 'creating a bucket');
+    }
+  }
+  const optional = async (send: () => Promise<unknown>, action: string) => {
+    try {
+      await send();
+    } catch (error) {
+      // Some S3-compatible stores lack these APIs; the embedded one has no BPA.
+      if (!IGNORABLE.has(errorCode(error) ?? '')) throw toDraftError(error, action);
+    }
+  };
+  await optional(
+    () =>
+      client.send(
+        new PutPublicAccessBlockCommand({
+          Bucket: bucket,
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            IgnorePublicAcls: true,
+            BlockPublicPolicy: true,
+            RestrictPublicBuckets: true,
+          },
+        }),
+      ),
+    'blocking public access',
+  );
+  await optional(
+    () =>
+      client.send(
+        new PutBucketCorsCommand({
+          Bucket: bucket,
+          CORSConfiguration: {
+            CORSRules: [
+              {
+                AllowedOrigins: [...setup.corsOrigins],
+                AllowedMethods: ['GET', 'PUT', 'HEAD'],
+                AllowedHeaders: ['*'],
+                ExposeHeaders: ['ETag'],
+                MaxAgeSeconds: 3000,
+              },
+            ],
+          },
+        }),
+      ),
+    'setting CORS',
+  );
+  return outcome;
+};

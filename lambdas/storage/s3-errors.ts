@@ -1,0 +1,94 @@
+import { DraftError } from '../core/errors.js';
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeTooSkewed',
+]);
+
+const UNAVAILABLE_CODES = new Set([
+  'SlowDown',
+  'ServiceUnavailable',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'InternalError',
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+]);
+
+/** The S3 error code of an SDK or network failure. */
+export const errorCode = (error: unknown): string | undefined => {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const shape = error as SdkErrorShape;
+  return shape.Code ?? shape.name ?? shape.code;
+};
+
+export const httpStatus = (error: unknown): number | undefined =>
+  typeof error === 'object' && error !== null
+    ? (error as SdkErrorShape).$metadata?.httpStatusCode
+    : undefined;
+
+export const isNotFound = (error: unknown): boolean => {
+  const code = errorCode(error);
+  return code === 'NoSuchKey' || code === 'NotFound' || (code !== 'NoSuchBucket' && httpStatus(error) === 404);
+};
+
+/**
+ * Translates an SDK failure into the domain's error, with a message that names no
+ * bucket and carries nothing from the store's response; the original is the cause.
+ */
+export const toDraftError = (error: unknown, action: string): DraftError => {
+  if (error instanceof DraftError) return error;
+  const code = errorCode(error);
+  const status = httpStatus(error);
+  if (code === 'NoSuchBucket') {
+    return new DraftError('bucket_not_found', `Storage is not set up: a bucket is missing (${action}).`, {
+      cause: error,
+    });
+  }
+  if (isNotFound(error)) {
+    return new DraftError('not_found', `The object does not exist (${action}).`, { cause: error });
+  }
+  if (code === 'PreconditionFailed' || status === 412) {
+    return new DraftError('conflict', `The object changed during ${action}.`, { cause: error });
+  }
+  if (
+    (code !== undefined && (NETWORK_CODES.has(code) || UNAVAILABLE_CODES.has(code))) ||
+    status === 403 ||
+    status === 429 ||
+    (status !== undefined && status >= 500)
+  ) {
+    return new DraftError('storage_unavailable', `Storage is unavailable (${action}); try again.`, {
+      cause: error,
+    });
+  }
+  if (status === undefined && error instanceof Error && !('$metadata' in error)) {
+    // A failure below HTTP (socket, DNS, TLS) that the SDK passed through unnamed.
+    const cause = (error as { cause?: { code?: string } }).cause;
+    if (cause?.code !== undefined && NETWORK_CODES.has(cause.code)) {
+      return new DraftError('storage_unavailable', `Storage is unavailable (${action}); try again.`, {
+        cause: error,
+      });
+    }
+  }
+  return new DraftError('internal', `Storage failed unexpectedly (${action}).`, { cause: error });
+};

@@ -1,0 +1,190 @@
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type {
+  CopyRequest,
+  DeleteManyResult,
+  ListPage,
+  ListPageRequest,
+  ObjectInfo,
+  ObjectStore,
+  PresignGetRequest,
+  PresignedRequest,
+  PresignPutRequest,
+} from '../core/object-store.js';
+import { DraftError } from '../core/errors.js';
+import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
+
+/** The most keys one DeleteObjects request accepts. */
+export const DELETE_BATCH_LIMIT = 1000;
+
+/**
+ * CopySource is `bucket/key`, URL-encoded. Encoding each segment keeps the `/`s and
+ * makes spaces, `+`, `#`, `?`, `%` and non-ASCII name the right object.
+ */
+export const copySource = (bucket: string, key: string): string =>
+  `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+
+/** ObjectStore over the S3 protocol: AWS S3, MinIO, Ceph RGW, LocalStack and s3rver. */
+export class S3ObjectStore implements ObjectStore {
+  constructor(private readonly client: S3Client) {}
+
+  async presignPut(request: PresignPutRequest): Promise<PresignedRequest> {
+    const headers: Record<string, string> = {};
+    if (request.contentType !== undefined) headers['content-type'] = request.contentType;
+    if (request.contentLength !== undefined) headers['content-length'] = String(request.contentLength);
+    if (request.contentMd5 !== undefined) headers['content-md5'] = request.contentMd5;
+    if (request.checksumSha256 !== undefined) headers['x-amz-checksum-sha256'] = request.checksumSha256;
+    const command = new PutObjectCommand({
+      Bucket: request.bucket,
+      Key: request.key,
+      ContentType: request.contentType,
+      ContentLength: request.contentLength,
+      ContentMD5: request.contentMd5,
+      ChecksumSHA256: request.checksumSha256,
+    });
+    try {
+      const url = await getSignedUrl(this.client, command, {
+        expiresIn: request.expiresInSeconds,
+        // Signed headers bind the upload: the store rejects any other type, length or body.
+        signableHeaders: new Set(Object.keys(headers)),
+        // Hoisted into the query string, a checksum would be signed but not checked.
+        unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+      });
+      return { url, headers };
+    } catch (error) {
+      throw toDraftError(error, 'presigning an upload');
+    }
+  }
+
+  async presignGet(request: PresignGetRequest): Promise<string> {
+    try {
+      return await getSignedUrl(
+        this.client,
+        new GetObjectCommand({ Bucket: request.bucket, Key: request.key }),
+        { expiresIn: request.expiresInSeconds },
+      );
+    } catch (error) {
+      throw toDraftError(error, 'presigning a download');
+    }
+  }
+
+  async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return {
+        size: out.ContentLength ?? 0,
+        etag: out.ETag ?? '',
+        ...(out.ContentType !== undefined && { contentType: out.ContentType }),
+        ...(out.LastModified !== undefined && { lastModified: out.LastModified }),
+        metadata: out.Metadata ?? {},
+      };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw toDraftError(error, 'reading object metadata');
+    }
+  }
+
+  async copy(request: CopyRequest): Promise<{ etag: string }> {
+    try {
+      const out = await this.client.send(
+        new CopyObjectCommand({
+          Bucket: request.targetBucket,
+          Key: request.targetKey,
+          CopySource: copySource(request.sourceBucket, request.sourceKey),
+          CopySourceIfMatch: request.sourceIfMatch,
+          MetadataDirective: 'REPLACE',
+          ContentType: request.contentType,
+          Metadata: { ...request.metadata },
+        }),
+      );
+      return { etag: out.CopyObjectResult?.ETag ?? '' };
+    } catch (error) {
+      throw toDraftError(error, 'copying an object');
+    }
+  }
+
+  async delete(bucket: string, key: string, options: { ifMatch?: string } = {}): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: options.ifMatch }));
+    } catch (error) {
+      // Stores without conditional deletes may refuse the header outright.
+      if (options.ifMatch !== undefined && errorCode(error) === 'NotImplemented') {
+        return this.delete(bucket, key);
+      }
+      throw toDraftError(error, 'deleting an object');
+    }
+  }
+
+  async deleteMany(bucket: string, keys: readonly string[]): Promise<DeleteManyResult> {
+    if (keys.length === 0) return { deleted: [], errors: [] };
+    if (keys.length > DELETE_BATCH_LIMIT) {
+      throw new RangeError(`deleteMany takes at most ${DELETE_BATCH_LIMIT} keys, got ${keys.length}`);
+    }
+    try {
+      const out = await this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+      const errors = (out.Errors ?? []).map((entry) => ({
+        key: entry.Key ?? '',
+        code: entry.Code ?? 'Unknown',
+        message: entry.Message ?? '',
+      }));
+      const failed = new Set(errors.map((entry) => entry.key));
+      return { deleted: keys.filter((key) => !failed.has(key)), errors };
+    } catch (error) {
+      throw toDraftError(error, 'deleting objects');
+    }
+  }
+
+  async listPage(request: ListPageRequest): Promise<ListPage> {
+    try {
+      const out = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: request.bucket,
+          Prefix: request.prefix,
+          ContinuationToken: request.continuationToken,
+          MaxKeys: request.maxKeys,
+        }),
+      );
+      return {
+        objects: (out.Contents ?? []).map((entry) => ({
+          key: entry.Key ?? '',
+          size: entry.Size ?? 0,
+          lastModified: entry.LastModified ?? new Date(0),
+        })),
+        ...(out.IsTruncated && out.NextContinuationToken !== undefined && {
+          nextContinuationToken: out.NextContinuationToken,
+        }),
+      };
+    } catch (error) {
+      throw toDraftError(error, 'listing objects');
+    }
+  }
+
+  async checkBucket(bucket: string): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
+    } catch (error) {
+      // HEAD answers a missing bucket with a bare 404.
+      if (isNotFound(error)) {
+        throw new DraftError('bucket_not_found', 'Storage is not set up: a bucket is missing.', {
+          cause: error,
+        });
+      }
+      throw toDraftError(error, 'checking a bucket');
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServicesResolver } from '../lambdas/http/http-handler.js';
+import { ROUTES } from '../lambdas/http/routes.js';
+import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
+
+/** API Gateway refuses larger payloads too; the handlers' own limit is far lower. */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+export interface LocalHttpServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface LocalHttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly resolve: ServicesResolver;
+  /** Take the owner from an unverified bearer token, as the deployed JWT authorizer would. */
+  readonly emulateJwtAuthorizer: boolean;
+}
+
+const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  response.end(JSON.stringify(body));
+};
+
+const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        resolve(undefined);
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+/**
+ * Serves the REST routes by turning each request into an API Gateway v2 event and
+ * invoking the same handler factories the Lambda functions export.
+ */
+export const startLocalHttpServer = async (options: LocalHttpServerOptions): Promise<LocalHttpServer> => {
+  const handlers = new Map(
+    ROUTES.map((route) => [route.path, { route, handler: route.create(options.resolve) }] as const),
+  );
+
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const origin = request.headers.origin;
+    const cors: Record<string, string> =
+      origin && LOCAL_ORIGIN.test(origin)
+        ? {
+            'access-control-allow-origin': origin,
+            'access-control-allow-headers': 'content-type, authorization',
+            'access-control-allow-methods': 'GET, POST, OPTIONS',
+            vary: 'origin',
+          }
+        : {};
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const entry = handlers.get(path);
+    if (request.method === 'OPTIONS' && entry) {
+      response.writeHead(204, cors).end();
+      return;
+    }
+    if (!entry) {
+      sendJson(response, 404, { error: { code: 'not_found', message: `No route for ${path}.` } }, cors);
+      return;
+    }
+    if (request.method !== entry.route.method) {
+      sendJson(
+        response,
+        405,
+        { error: { code: 'method_not_allowed', message: `${path} accepts ${entry.route.method} only.` } },
+        { ...cors, allow: entry.route.method },
+      );
+      return;
+    }
+    const body = await readBody(request);
+    if (body === undefined) {
+      sendJson(response, 413, { error: { code: 'payload_too_large', message: 'The request body is too large.' } }, cors);
+      return;
+    }
+    const routeKey = `${entry.route.method} ${entry.route.path}`;
+    const event = toApiGatewayEvent(request, body, routeKey, { emulateJwtAuthorizer: options.emulateJwtAuthorizer });
+    const result = await entry.handler(event, localContext(`draftstore-${entry.route.entry}`, event.requestContext.requestId));
+    const headers = Object.fromEntries(
+      Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
+    );
+    response.writeHead(result.statusCode ?? 200, { ...headers, ...cors });
+    response.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
+  };
+
+  const server: Server = createServer((request, response) => {
+    serve(request, response).catch(() => {
+      if (!response.headersSent) {
+        sendJson(response, 500, { error: { code: 'internal', message: 'An internal error occurred.' } });
+      } else {
+        response.destroy();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};

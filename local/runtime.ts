@@ -1,0 +1,81 @@
+import { mkdir } from 'node:fs/promises';
+import type { Config } from '../lambdas/config.js';
+import { composeServices, type Services } from '../lambdas/compose.js';
+import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
+import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3.js';
+import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
+
+export const LOCAL_CORS_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'];
+
+export interface LocalRuntimeOptions {
+  readonly config: Config;
+  /** Start the embedded store on MINIO_ENDPOINT, or use the configured store as it is. */
+  readonly embeddedStore: boolean;
+  /** Where the embedded store keeps its files. */
+  readonly dataDirectory: string;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** @default true */
+  readonly emulateJwtAuthorizer?: boolean;
+  readonly clock?: () => Date;
+}
+
+export interface LocalRuntime {
+  readonly apiUrl: string;
+  readonly config: Config;
+  readonly services: Services;
+  /** host:port of the embedded store, when one was started. */
+  readonly embeddedEndpoint?: string;
+  stop(): Promise<void>;
+}
+
+/** `npm start`: the Lambda handlers behind one local HTTP server, on an embedded or external store. */
+export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  const host = options.host ?? '127.0.0.1';
+  let config = options.config;
+  let store: EmbeddedS3 | undefined;
+  if (options.embeddedStore) {
+    await mkdir(options.dataDirectory, { recursive: true });
+    const [storeHost = 'localhost', storePort = '9000'] = config.minio.endpoint.split(':');
+    store = await startEmbeddedS3({
+      host: storeHost,
+      port: Number(storePort),
+      directory: options.dataDirectory,
+      buckets: [config.buckets.draft, config.buckets.main],
+      accessKey: config.minio.accessKey,
+      secretKey: config.minio.secretKey,
+    });
+    config = { ...config, storageType: 'minio', minio: { ...config.minio, endpoint: store.endpoint, useSsl: false } };
+  }
+  const services = composeServices(config, options.clock ? { clock: options.clock } : {});
+  let http: LocalHttpServer | undefined;
+  try {
+    if (!store && config.storageType === 'minio') {
+      for (const bucket of [config.buckets.draft, config.buckets.main]) {
+        await ensureBucket(services.client, bucket, { corsOrigins: LOCAL_CORS_ORIGINS });
+      }
+    }
+    http = await startLocalHttpServer({
+      host,
+      port: config.httpPort,
+      resolve: () => services,
+      emulateJwtAuthorizer: options.emulateJwtAuthorizer ?? true,
+    });
+  } catch (error) {
+    services.client.destroy();
+    await store?.close();
+    throw error;
+  }
+  const server = http;
+  return {
+    apiUrl: server.url,
+    config,
+    services,
+    ...(store && { embeddedEndpoint: store.endpoint }),
+    stop: async () => {
+      await server.close();
+      services.client.destroy();
+      await store?.close();
+    },
+  };
+};
