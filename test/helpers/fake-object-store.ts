@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { DraftError } from '../../lambdas/core/errors.js';
+import type {
+  CopyRequest,
+  DeleteManyResult,
+  ListPage,
+  ListPageRequest,
+  ObjectInfo,
+  ObjectStore,
+  PresignGetRequest,
+  PresignedRequest,
+  PresignPutRequest,
+} from '../../lambdas/core/object-store.js';
+
+export interface StoredObject {
+  body: Buffer;
+  etag: string;
+  contentType?: string;
+  lastModified: Date;
+  metadata: Record<string, string>;
+}
+
+type Operation = keyof ObjectStore;
+
+/**
+ * An in-memory ObjectStore for unit tests of the domain. It keeps real bytes and
+ * real ETags, honours copy preconditions and can be told to fail any operation.
+ */
+export class FakeObjectStore implements ObjectStore {
+  readonly buckets = new Map<string, Map<string, StoredObject>>();
+  readonly calls: { operation: Operation; args: unknown[] }[] = [];
+  readonly #faults = new Map<Operation, (() => Error | undefined)[]>();
+
+  constructor(bucketNames: readonly string[], private readonly clock: () => Date = () => new Date()) {
+    for (const name of bucketNames) this.buckets.set(name, new Map());
+  }
+
+  /** The next call of `operation` throws `error` (queued: call several times for several failures). */
+  failNext(operation: Operation, error: Error): this {
+    const queue = this.#faults.get(operation) ?? [];
+    queue.push(() => error);
+    this.#faults.set(operation, queue);
+    return this;
+  }
+
+  put(bucket: string, key: string, body: string | Buffer, options: Partial<Omit<StoredObject, 'body' | 'etag'>> = {}): StoredObject {
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
+    const object: StoredObject = {
+      body: bytes,
+      etag: `"${createHash('md5').update(bytes).digest('hex')}"`,
+      lastModified: options.lastModified ?? this.clock(),
+      metadata: options.metadata ?? {},
+      ...(options.contentType !== undefined && { contentType: options.contentType }),
+    };
+    this.#bucket(bucket).set(key, object);
+    return object;
+  }
+
+  get(bucket: string, key: string): StoredObject | undefined {
+    return this.buckets.get(bucket)?.get(key);
+  }
+
+  count(operation: Operation): number {
+    return this.calls.filter((call) => call.operation === operation).length;
+  }
+
+  async presignPut(request: PresignPutRequest): Promise<PresignedRequest> {
+    this.#enter('presignPut', request);
+    const headers: Record<string, string> = {};
+    if (request.contentType !== undefined) headers['content-type'] = request.contentType;
+    if (request.contentLength !== undefined) headers['content-length'] = String(request.contentLength);
+    if (request.contentMd5 !== undefined) headers['content-md5'] = request.contentMd5;
+    if (request.checksumSha256 !== undefined) headers['x-amz-checksum-sha256'] = request.checksumSha256;
+    return { url: `fake://${request.bucket}/${request.key}?put&expires=${request.expiresInSeconds}`, headers };
+  }
+
+  async presignGet(request: PresignGetRequest): Promise<string> {
+    this.#enter('presignGet', request);
+    return `fake://${request.bucket}/${request.key}?get&expires=${request.expiresInSeconds}`;
+  }
+
+  async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
+    this.#enter('head', bucket, key);
+    const object = this.#bucket(bucket).get(key);
+    if (!object) return undefined;
+    return {
+      size: object.body.length,
+      etag: object.etag,
+      lastModified: object.lastModified,
+      metadata: { ...object.metadata },
+      ...(object.contentType !== undefined && { contentType: object.contentType }),
+    };
+  }
+
+  async copy(request: CopyRequest): Promise<{ etag: string }> {
+    this.#enter('copy', request);
+    const source = this.#bucket(request.sourceBucket).get(request.sourceKey);
+    if (!source) throw new DraftError('not_found', 'no such source');
+    if (source.etag !== request.sourceIfMatch) throw new DraftError('conflict', 'precondition failed');
+    const copied = this.put(request.targetBucket, request.targetKey, Buffer.from(source.body), {
+      metadata: { ...request.metadata },
+      ...(request.contentType !== undefined && { contentType: request.contentType }),
+    });
+    return { etag: copied.etag };
+  }
+
+  async delete(bucket: string, key: string, options: { ifMatch?: string } = {}): Promise<void> {
+    this.#enter('delete', bucket, key, options);
+    const existing = this.#bucket(bucket).get(key);
+    if (existing && options.ifMatch !== undefined && existing.etag !== options.ifMatch) {
+      throw new DraftError('conflict', 'precondition failed');
+    }
+    this.#bucket(bucket).delete(key);
+  }
+
+  async deleteMany(bucket: string, keys: readonly string[]): Promise<DeleteManyResult> {
+    this.#enter('deleteMany', bucket, keys);
+    if (keys.length > 1000) throw new Error('DeleteObjects takes at most 1000 keys');
+    for (const key of keys) this.#bucket(bucket).delete(key);
+    return { deleted: [...keys], errors: [] };
+  }
+
+  async listPage(request: ListPageRequest): Promise<ListPage> {
+    this.#enter('listPage', request);
+    const maxKeys = Math.min(request.maxKeys ?? 1000, 1000);
+    const keys = [...this.#bucket(request.bucket).keys()]
+      .filter((key) => key.startsWith(request.prefix ?? ''))
+      .sort();
+    const start = request.continuationToken ? keys.findIndex((key) => key > request.continuationToken!) : 0;
+    const page = start < 0 ? [] : keys.slice(start, start + maxKeys);
+    const last = page.at(-1);
+    const more = start >= 0 && start + maxKeys < keys.length;
+    return {
+      objects: page.map((key) => {
+        const object = this.#bucket(request.bucket).get(key)!;
+        return { key, size: object.body.length, lastModified: object.lastModified };
+      }),
+      ...(more && last !== undefined && { nextContinuationToken: last }),
+    };
+  }
+
+  async checkBucket(bucket: string): Promise<void> {
+    this.#enter('checkBucket', bucket);
+    if (!this.buckets.has(bucket)) throw new DraftError('bucket_not_found', 'no such bucket');
+  }
+
+  #bucket(name: string): Map<string, StoredObject> {
+    const bucket = this.buckets.get(name);
+    if (!bucket) throw new DraftError('bucket_not_found', `no bucket ${name}`);
+    return bucket;
+  }
+
+  #enter(operation: Operation, ...args: unknown[]): void {
+    this.calls.push({ operation, args });
+    const fault = this.#faults.get(operation)?.shift();
+    const error = fault?.();
+    if (error) throw error;
+  }
+}
