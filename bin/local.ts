@@ -9,7 +9,9 @@ import { startLocalRuntime } from '../local/runtime.js';
  */
 const main = async (): Promise<void> => {
   const embeddedStore = (process.env.STORAGE_TYPE ?? '').trim() === '';
-  const config = loadConfig(embeddedStore ? { ...process.env, STORAGE_TYPE: 'minio' } : process.env);
+  const config = loadConfig(
+    embeddedStore ? { ...process.env, STORAGE_TYPE: 'minio' } : process.env,
+  );
   const runtime = await startLocalRuntime({
     config,
     embeddedStore,

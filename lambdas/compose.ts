@@ -38,4 +38,5 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
 let fromEnvironment: Services | undefined;
 
 /** The Lambda runtime's services, composed from process.env on first use and reused while warm. */
-export const environmentServices = (): Services => (fromEnvironment ??= composeServices(loadConfig()));
+export const environmentServices = (): Services =>
+  (fromEnvironment ??= composeServices(loadConfig()));

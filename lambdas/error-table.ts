@@ -25,14 +25,26 @@ export interface WireError {
 
 /** The one mapping from domain errors to the REST, Connect and draft.v1 wire formats. */
 export const ERROR_TABLE: Readonly<Record<DraftErrorCode, WireError>> = {
-  invalid_request: { httpStatus: 400, connectCode: Code.InvalidArgument, errorType: ErrorTypeNumber.UNSPECIFIED },
+  invalid_request: {
+    httpStatus: 400,
+    connectCode: Code.InvalidArgument,
+    errorType: ErrorTypeNumber.UNSPECIFIED,
+  },
   invalid_object_name: {
     httpStatus: 400,
     connectCode: Code.InvalidArgument,
     errorType: ErrorTypeNumber.INVALID_OBJECT_NAME,
   },
-  not_found: { httpStatus: 404, connectCode: Code.NotFound, errorType: ErrorTypeNumber.OBJECT_NOT_FOUND },
-  conflict: { httpStatus: 409, connectCode: Code.FailedPrecondition, errorType: ErrorTypeNumber.COPY_FAILED },
+  not_found: {
+    httpStatus: 404,
+    connectCode: Code.NotFound,
+    errorType: ErrorTypeNumber.OBJECT_NOT_FOUND,
+  },
+  conflict: {
+    httpStatus: 409,
+    connectCode: Code.FailedPrecondition,
+    errorType: ErrorTypeNumber.COPY_FAILED,
+  },
   payload_too_large: {
     httpStatus: 413,
     connectCode: Code.ResourceExhausted,
@@ -53,5 +65,9 @@ export const ERROR_TABLE: Readonly<Record<DraftErrorCode, WireError>> = {
     connectCode: Code.Unavailable,
     errorType: ErrorTypeNumber.NETWORK_ERROR,
   },
-  internal: { httpStatus: 500, connectCode: Code.Internal, errorType: ErrorTypeNumber.INTERNAL_ERROR },
+  internal: {
+    httpStatus: 500,
+    connectCode: Code.Internal,
+    errorType: ErrorTypeNumber.INTERNAL_ERROR,
+  },
 };

@@ -9,12 +9,18 @@ const TEXT_TYPES = /^(application\/(json|xml|x-www-form-urlencoded)|text\/)|\+js
  * in for API Gateway's JWT authorizer on a developer's machine only: the deployed
  * API verifies tokens before the handlers run.
  */
-export const unverifiedClaims = (authorization: string | undefined): Record<string, unknown> | undefined => {
-  const match = /^Bearer\s+([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/i.exec(authorization ?? '');
+export const unverifiedClaims = (
+  authorization: string | undefined,
+): Record<string, unknown> | undefined => {
+  const match = /^Bearer\s+([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/i.exec(
+    authorization ?? '',
+  );
   if (!match?.[2]) return undefined;
   try {
     const claims: unknown = JSON.parse(Buffer.from(match[2], 'base64url').toString('utf8'));
-    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : undefined;
+    return typeof claims === 'object' && claims !== null
+      ? (claims as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -30,10 +36,12 @@ export const toApiGatewayEvent = (
   const url = new URL(request.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+    if (value !== undefined && name !== 'cookie')
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
   const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
   const claims = options.emulateJwtAuthorizer ? unverifiedClaims(headers.authorization) : undefined;
@@ -71,7 +79,11 @@ export const toApiGatewayEvent = (
 };
 
 /** A Lambda context for one local invocation. */
-export const localContext = (functionName: string, requestId: string, timeoutMs = 30_000): Context => {
+export const localContext = (
+  functionName: string,
+  requestId: string,
+  timeoutMs = 30_000,
+): Context => {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,

@@ -22,8 +22,17 @@ export interface LocalHttpServerOptions {
   readonly emulateJwtAuthorizer: boolean;
 }
 
-const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+const sendJson = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   response.end(JSON.stringify(body));
 };
 
@@ -48,7 +57,9 @@ const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
  * Serves the REST routes by turning each request into an API Gateway v2 event and
  * invoking the same handler factories the Lambda functions export.
  */
-export const startLocalHttpServer = async (options: LocalHttpServerOptions): Promise<LocalHttpServer> => {
+export const startLocalHttpServer = async (
+  options: LocalHttpServerOptions,
+): Promise<LocalHttpServer> => {
   const handlers = new Map(
     ROUTES.map((route) => [route.path, { route, handler: route.create(options.resolve) }] as const),
   );
@@ -71,37 +82,63 @@ export const startLocalHttpServer = async (options: LocalHttpServerOptions): Pro
       return;
     }
     if (!entry) {
-      sendJson(response, 404, { error: { code: 'not_found', message: `No route for ${path}.` } }, cors);
+      sendJson(
+        response,
+        404,
+        { error: { code: 'not_found', message: `No route for ${path}.` } },
+        cors,
+      );
       return;
     }
     if (request.method !== entry.route.method) {
       sendJson(
         response,
         405,
-        { error: { code: 'method_not_allowed', message: `${path} accepts ${entry.route.method} only.` } },
+        {
+          error: {
+            code: 'method_not_allowed',
+            message: `${path} accepts ${entry.route.method} only.`,
+          },
+        },
         { ...cors, allow: entry.route.method },
       );
       return;
     }
     const body = await readBody(request);
     if (body === undefined) {
-      sendJson(response, 413, { error: { code: 'payload_too_large', message: 'The request body is too large.' } }, cors);
+      sendJson(
+        response,
+        413,
+        { error: { code: 'payload_too_large', message: 'The request body is too large.' } },
+        cors,
+      );
       return;
     }
     const routeKey = `${entry.route.method} ${entry.route.path}`;
-    const event = toApiGatewayEvent(request, body, routeKey, { emulateJwtAuthorizer: options.emulateJwtAuthorizer });
-    const result = await entry.handler(event, localContext(`draftstore-${entry.route.entry}`, event.requestContext.requestId));
+    const event = toApiGatewayEvent(request, body, routeKey, {
+      emulateJwtAuthorizer: options.emulateJwtAuthorizer,
+    });
+    const result = await entry.handler(
+      event,
+      localContext(`draftstore-${entry.route.entry}`, event.requestContext.requestId),
+    );
     const headers = Object.fromEntries(
       Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
     );
     response.writeHead(result.statusCode ?? 200, { ...headers, ...cors });
-    response.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
+    response.end(
+      result.isBase64Encoded && result.body
+        ? Buffer.from(result.body, 'base64')
+        : (result.body ?? ''),
+    );
   };
 
   const server: Server = createServer((request, response) => {
     serve(request, response).catch(() => {
       if (!response.headersSent) {
-        sendJson(response, 500, { error: { code: 'internal', message: 'An internal error occurred.' } });
+        sendJson(response, 500, {
+          error: { code: 'internal', message: 'An internal error occurred.' },
+        });
       } else {
         response.destroy();
       }

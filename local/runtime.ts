@@ -45,7 +45,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       accessKey: config.minio.accessKey,
       secretKey: config.minio.secretKey,
     });
-    config = { ...config, storageType: 'minio', minio: { ...config.minio, endpoint: store.endpoint, useSsl: false } };
+    config = {
+      ...config,
+      storageType: 'minio',
+      minio: { ...config.minio, endpoint: store.endpoint, useSsl: false },
+    };
   }
   const services = composeServices(config, options.clock ? { clock: options.clock } : {});
   let http: LocalHttpServer | undefined;

@@ -33,7 +33,12 @@ const invalid = (message: string): DraftError => new DraftError('invalid_object_
  */
 export const ownerSegment = (principal: string | undefined): string => {
   if (principal === undefined) return ANONYMOUS_OWNER;
-  if (principal.length === 0 || principal === '.' || principal === '..' || !principal.isWellFormed()) {
+  if (
+    principal.length === 0 ||
+    principal === '.' ||
+    principal === '..' ||
+    !principal.isWellFormed()
+  ) {
     throw new DraftError('invalid_request', 'The authenticated principal cannot own objects.');
   }
   return encodeURIComponent(principal);
@@ -46,15 +51,20 @@ export const ownedKey = (owner: string, rawName: string): OwnedKey => {
   }
   if (!rawName.isWellFormed()) throw invalid('object_name must be valid UTF-8.');
   const name = rawName.normalize('NFC');
-  if (CONTROL_CHARACTERS.test(name)) throw invalid('object_name must not contain control characters.');
+  if (CONTROL_CHARACTERS.test(name))
+    throw invalid('object_name must not contain control characters.');
   if (name.includes('\\')) throw invalid('object_name must not contain a backslash.');
   if (name.startsWith('/')) throw invalid('object_name must not start with "/".');
   const segments = name.split('/');
   for (const segment of segments) {
-    if (segment === '') throw invalid('object_name must not contain empty segments ("//" or a trailing "/").');
-    if (segment === '.' || segment === '..') throw invalid('object_name must not contain "." or ".." segments.');
+    if (segment === '')
+      throw invalid('object_name must not contain empty segments ("//" or a trailing "/").');
+    if (segment === '.' || segment === '..')
+      throw invalid('object_name must not contain "." or ".." segments.');
     if (utf8Bytes(segment) > MAX_SEGMENT_BYTES) {
-      throw invalid(`Each "/"-separated part of object_name must be at most ${MAX_SEGMENT_BYTES} bytes.`);
+      throw invalid(
+        `Each "/"-separated part of object_name must be at most ${MAX_SEGMENT_BYTES} bytes.`,
+      );
     }
   }
   const key = `${owner}/${name}`;

@@ -10,7 +10,10 @@ export interface UploadPolicy {
 export const essence = (contentType: string): string =>
   (contentType.split(';')[0] ?? '').trim().toLowerCase();
 
-export const isContentTypeAllowed = (policy: UploadPolicy, contentType: string | undefined): boolean => {
+export const isContentTypeAllowed = (
+  policy: UploadPolicy,
+  contentType: string | undefined,
+): boolean => {
   if (policy.allowedContentTypes.length === 0) return true;
   if (contentType === undefined) return false;
   const type = essence(contentType);

@@ -12,9 +12,13 @@ export const bodyLimit = (maxBytes = MAX_BODY_BYTES): MiddlewareObj<APIGatewayPr
   const bodyLimitBefore: MiddlewareObj<APIGatewayProxyEventV2>['before'] = (request) => {
     const { body, isBase64Encoded } = request.event;
     if (body === undefined) return;
-    const size = isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
+    const size = isBase64Encoded
+      ? Buffer.byteLength(body, 'base64')
+      : Buffer.byteLength(body, 'utf8');
     if (size > maxBytes) {
-      throw new BodyTooLargeError(`The request body is ${size} bytes; the limit is ${maxBytes} bytes.`);
+      throw new BodyTooLargeError(
+        `The request body is ${size} bytes; the limit is ${maxBytes} bytes.`,
+      );
     }
   };
   return { before: bodyLimitBefore };

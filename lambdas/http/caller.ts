@@ -11,7 +11,8 @@ interface JwtAuthorizerContext {
  * keys. Without an authorizer (auth off) everyone is `anonymous`.
  */
 export const callerOf = (event: APIGatewayProxyEventV2): Caller => {
-  const context = event.requestContext as APIGatewayProxyEventV2['requestContext'] & JwtAuthorizerContext;
+  const context = event.requestContext as APIGatewayProxyEventV2['requestContext'] &
+    JwtAuthorizerContext;
   const sub = context.authorizer?.jwt?.claims?.sub;
   return { owner: ownerSegment(typeof sub === 'string' ? sub : undefined) };
 };

@@ -56,7 +56,10 @@ export const errorResponse = (): MiddlewareObj<
     if (isHttpLikeError(error)) {
       const { code, message } = describeHttpError(error);
       logger.info('request rejected', { status: error.statusCode, code });
-      request.response = jsonResponse(error.statusCode === 422 ? 400 : error.statusCode, errorBody(code, message));
+      request.response = jsonResponse(
+        error.statusCode === 422 ? 400 : error.statusCode,
+        errorBody(code, message),
+      );
       return;
     }
     logger.error('unexpected failure', { error });
@@ -68,7 +71,10 @@ export const errorResponse = (): MiddlewareObj<
 const describeHttpError = (error: HttpLikeError): { code: string; message: string } => {
   switch (error.statusCode) {
     case 415:
-      return { code: 'unsupported_media_type', message: 'The request body must be sent as application/json.' };
+      return {
+        code: 'unsupported_media_type',
+        message: 'The request body must be sent as application/json.',
+      };
     case 413:
       return { code: 'payload_too_large', message: error.message };
     case 422:

@@ -27,7 +27,10 @@ const baseHandler = () =>
 
 /** A POST route with a JSON body, checked by `schema` before `run` sees it. */
 export const jsonRoute =
-  <S extends z.ZodType>(schema: S, run: (input: z.output<S>, context: RouteContext) => Promise<HttpResult>) =>
+  <S extends z.ZodType>(
+    schema: S,
+    run: (input: z.output<S>, context: RouteContext) => Promise<HttpResult>,
+  ) =>
   (resolve: ServicesResolver) =>
     baseHandler()
       .use(bodyLimit())

@@ -9,13 +9,30 @@ export interface Route {
   readonly path: string;
   /** The Lambda function that serves it (its file under lambdas/http). */
   readonly entry: string;
-  readonly create: (resolve: ServicesResolver) => (event: HttpEvent, context: import('aws-lambda').Context) => Promise<HttpResult>;
+  readonly create: (
+    resolve: ServicesResolver,
+  ) => (event: HttpEvent, context: import('aws-lambda').Context) => Promise<HttpResult>;
 }
 
 /** The REST API: one table shared by the local runtime and the CDK stack. */
 export const ROUTES: readonly Route[] = [
-  { method: 'POST', path: '/api/v1/upload-url', entry: 'upload-url', create: createUploadUrlHandler },
-  { method: 'POST', path: '/api/v1/download-url', entry: 'download-url', create: createDownloadUrlHandler },
-  { method: 'POST', path: '/api/v1/confirm-upload', entry: 'confirm-upload', create: createConfirmUploadHandler },
+  {
+    method: 'POST',
+    path: '/api/v1/upload-url',
+    entry: 'upload-url',
+    create: createUploadUrlHandler,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/download-url',
+    entry: 'download-url',
+    create: createDownloadUrlHandler,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/confirm-upload',
+    entry: 'confirm-upload',
+    create: createConfirmUploadHandler,
+  },
   { method: 'GET', path: '/health', entry: 'health', create: createHealthHandler },
 ];

@@ -1,20 +1,32 @@
 import { z } from 'zod';
 
 // Generous enough for any valid name; the domain applies the exact byte limits.
-const objectName = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
+const objectName = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(1024, 'must be at most 1024 characters');
 
-const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
+const MEDIA_TYPE =
+  /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
 
 const base64Of = (bytes: number, what: string) =>
   z
     .string({ error: 'must be a string' })
-    .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === bytes, {
-      message: `must be the base64 ${what} (${bytes} bytes)`,
-    });
+    .refine(
+      (value) =>
+        /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === bytes,
+      {
+        message: `must be the base64 ${what} (${bytes} bytes)`,
+      },
+    );
 
 export const uploadUrlRequest = z.strictObject({
   object_name: objectName,
-  content_type: z.string({ error: 'must be a string' }).max(255).regex(MEDIA_TYPE, 'must be a media type such as "image/png"').optional(),
+  content_type: z
+    .string({ error: 'must be a string' })
+    .max(255)
+    .regex(MEDIA_TYPE, 'must be a media type such as "image/png"')
+    .optional(),
   content_length: z
     .number({ error: 'must be a number' })
     .int('must be a whole number')

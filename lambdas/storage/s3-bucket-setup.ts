@@ -33,7 +33,8 @@ export const ensureBucket = async (
       await client.send(new CreateBucketCommand({ Bucket: bucket }));
       outcome = 'created';
     } catch (createError) {
-      if (!IGNORABLE.has(errorCode(createError) ?? '')) throw toDraftError(createError, 'creating a bucket');
+      if (!IGNORABLE.has(errorCode(createError) ?? ''))
+        throw toDraftError(createError, 'creating a bucket');
     }
   }
   const optional = async (send: () => Promise<unknown>, action: string) => {

@@ -6,7 +6,10 @@ import type { Config } from '../config.js';
  * endpoint (MinIO, Ceph RGW, LocalStack, the embedded store): path-style addressing
  * and static keys from MINIO_*.
  */
-export const createS3Client = (config: Config, overrides: Partial<S3ClientConfig> = {}): S3Client => {
+export const createS3Client = (
+  config: Config,
+  overrides: Partial<S3ClientConfig> = {},
+): S3Client => {
   // The SDK's default CRC32 checksums and aws-chunked bodies break non-AWS stores and
   // put an empty-body checksum into presigned URLs; checksums are added only where an
   // operation requires one, or where the caller asks for one.

@@ -42,6 +42,13 @@ export const errorCode = (error: unknown): string | undefined => {
   return shape.Code ?? shape.name ?? shape.code;
 };
 
+/** A failure below HTTP (socket, DNS, timeout), which Node reports as `code` on the error or its cause. */
+const isNetworkFailure = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, cause } = error as { code?: unknown; cause?: { code?: unknown } };
+  return [code, cause?.code].some((value) => typeof value === 'string' && NETWORK_CODES.has(value));
+};
+
 export const httpStatus = (error: unknown): number | undefined =>
   typeof error === 'object' && error !== null
     ? (error as SdkErrorShape).$metadata?.httpStatusCode
@@ -49,7 +56,11 @@ export const httpStatus = (error: unknown): number | undefined =>
 
 export const isNotFound = (error: unknown): boolean => {
   const code = errorCode(error);
-  return code === 'NoSuchKey' || code === 'NotFound' || (code !== 'NoSuchBucket' && httpStatus(error) === 404);
+  return (
+    code === 'NoSuchKey' ||
+    code === 'NotFound' ||
+    (code !== 'NoSuchBucket' && httpStatus(error) === 404)
+  );
 };
 
 /**
@@ -61,9 +72,13 @@ export const toDraftError = (error: unknown, action: string): DraftError => {
   const code = errorCode(error);
   const status = httpStatus(error);
   if (code === 'NoSuchBucket') {
-    return new DraftError('bucket_not_found', `Storage is not set up: a bucket is missing (${action}).`, {
-      cause: error,
-    });
+    return new DraftError(
+      'bucket_not_found',
+      `Storage is not set up: a bucket is missing (${action}).`,
+      {
+        cause: error,
+      },
+    );
   }
   if (isNotFound(error)) {
     return new DraftError('not_found', `The object does not exist (${action}).`, { cause: error });
@@ -72,6 +87,7 @@ export const toDraftError = (error: unknown, action: string): DraftError => {
     return new DraftError('conflict', `The object changed during ${action}.`, { cause: error });
   }
   if (
+    isNetworkFailure(error) ||
     (code !== undefined && (NETWORK_CODES.has(code) || UNAVAILABLE_CODES.has(code))) ||
     status === 403 ||
     status === 429 ||
@@ -80,15 +96,6 @@ export const toDraftError = (error: unknown, action: string): DraftError => {
     return new DraftError('storage_unavailable', `Storage is unavailable (${action}); try again.`, {
       cause: error,
     });
-  }
-  if (status === undefined && error instanceof Error && !('$metadata' in error)) {
-    // A failure below HTTP (socket, DNS, TLS) that the SDK passed through unnamed.
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code !== undefined && NETWORK_CODES.has(cause.code)) {
-      return new DraftError('storage_unavailable', `Storage is unavailable (${action}); try again.`, {
-        cause: error,
-      });
-    }
   }
   return new DraftError('internal', `Storage failed unexpectedly (${action}).`, { cause: error });
 };

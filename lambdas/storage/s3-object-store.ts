@@ -41,9 +41,11 @@ export class S3ObjectStore implements ObjectStore {
   async presignPut(request: PresignPutRequest): Promise<PresignedRequest> {
     const headers: Record<string, string> = {};
     if (request.contentType !== undefined) headers['content-type'] = request.contentType;
-    if (request.contentLength !== undefined) headers['content-length'] = String(request.contentLength);
+    if (request.contentLength !== undefined)
+      headers['content-length'] = String(request.contentLength);
     if (request.contentMd5 !== undefined) headers['content-md5'] = request.contentMd5;
-    if (request.checksumSha256 !== undefined) headers['x-amz-checksum-sha256'] = request.checksumSha256;
+    if (request.checksumSha256 !== undefined)
+      headers['x-amz-checksum-sha256'] = request.checksumSha256;
     const command = new PutObjectCommand({
       Bucket: request.bucket,
       Key: request.key,
@@ -115,7 +117,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async delete(bucket: string, key: string, options: { ifMatch?: string } = {}): Promise<void> {
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: options.ifMatch }));
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: options.ifMatch }),
+      );
     } catch (error) {
       // Stores without conditional deletes may refuse the header outright.
       if (options.ifMatch !== undefined && errorCode(error) === 'NotImplemented') {
@@ -128,7 +132,9 @@ export class S3ObjectStore implements ObjectStore {
   async deleteMany(bucket: string, keys: readonly string[]): Promise<DeleteManyResult> {
     if (keys.length === 0) return { deleted: [], errors: [] };
     if (keys.length > DELETE_BATCH_LIMIT) {
-      throw new RangeError(`deleteMany takes at most ${DELETE_BATCH_LIMIT} keys, got ${keys.length}`);
+      throw new RangeError(
+        `deleteMany takes at most ${DELETE_BATCH_LIMIT} keys, got ${keys.length}`,
+      );
     }
     try {
       const out = await this.client.send(
@@ -165,9 +171,10 @@ export class S3ObjectStore implements ObjectStore {
           size: entry.Size ?? 0,
           lastModified: entry.LastModified ?? new Date(0),
         })),
-        ...(out.IsTruncated && out.NextContinuationToken !== undefined && {
-          nextContinuationToken: out.NextContinuationToken,
-        }),
+        ...(out.IsTruncated &&
+          out.NextContinuationToken !== undefined && {
+            nextContinuationToken: out.NextContinuationToken,
+          }),
       };
     } catch (error) {
       throw toDraftError(error, 'listing objects');

@@ -31,7 +31,10 @@ export class FakeObjectStore implements ObjectStore {
   readonly calls: { operation: Operation; args: unknown[] }[] = [];
   readonly #faults = new Map<Operation, (() => Error | undefined)[]>();
 
-  constructor(bucketNames: readonly string[], private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    bucketNames: readonly string[],
+    private readonly clock: () => Date = () => new Date(),
+  ) {
     for (const name of bucketNames) this.buckets.set(name, new Map());
   }
 
@@ -43,7 +46,12 @@ export class FakeObjectStore implements ObjectStore {
     return this;
   }
 
-  put(bucket: string, key: string, body: string | Buffer, options: Partial<Omit<StoredObject, 'body' | 'etag'>> = {}): StoredObject {
+  put(
+    bucket: string,
+    key: string,
+    body: string | Buffer,
+    options: Partial<Omit<StoredObject, 'body' | 'etag'>> = {},
+  ): StoredObject {
     const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
     const object: StoredObject = {
       body: bytes,
@@ -68,10 +76,15 @@ export class FakeObjectStore implements ObjectStore {
     this.#enter('presignPut', request);
     const headers: Record<string, string> = {};
     if (request.contentType !== undefined) headers['content-type'] = request.contentType;
-    if (request.contentLength !== undefined) headers['content-length'] = String(request.contentLength);
+    if (request.contentLength !== undefined)
+      headers['content-length'] = String(request.contentLength);
     if (request.contentMd5 !== undefined) headers['content-md5'] = request.contentMd5;
-    if (request.checksumSha256 !== undefined) headers['x-amz-checksum-sha256'] = request.checksumSha256;
-    return { url: `fake://${request.bucket}/${request.key}?put&expires=${request.expiresInSeconds}`, headers };
+    if (request.checksumSha256 !== undefined)
+      headers['x-amz-checksum-sha256'] = request.checksumSha256;
+    return {
+      url: `fake://${request.bucket}/${request.key}?put&expires=${request.expiresInSeconds}`,
+      headers,
+    };
   }
 
   async presignGet(request: PresignGetRequest): Promise<string> {
@@ -96,7 +109,8 @@ export class FakeObjectStore implements ObjectStore {
     this.#enter('copy', request);
     const source = this.#bucket(request.sourceBucket).get(request.sourceKey);
     if (!source) throw new DraftError('not_found', 'no such source');
-    if (source.etag !== request.sourceIfMatch) throw new DraftError('conflict', 'precondition failed');
+    if (source.etag !== request.sourceIfMatch)
+      throw new DraftError('conflict', 'precondition failed');
     const copied = this.put(request.targetBucket, request.targetKey, Buffer.from(source.body), {
       metadata: { ...request.metadata },
       ...(request.contentType !== undefined && { contentType: request.contentType }),
@@ -126,7 +140,9 @@ export class FakeObjectStore implements ObjectStore {
     const keys = [...this.#bucket(request.bucket).keys()]
       .filter((key) => key.startsWith(request.prefix ?? ''))
       .sort();
-    const start = request.continuationToken ? keys.findIndex((key) => key > request.continuationToken!) : 0;
+    const start = request.continuationToken
+      ? keys.findIndex((key) => key > request.continuationToken!)
+      : 0;
     const page = start < 0 ? [] : keys.slice(start, start + maxKeys);
     const last = page.at(-1);
     const more = start >= 0 && start + maxKeys < keys.length;

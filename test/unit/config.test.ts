@@ -1,0 +1,93 @@
+import { ConfigError, describeConfig, loadConfig } from '../../lambdas/config.js';
+
+const messageOf = (env: Record<string, string>): string => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('the configuration was accepted');
+};
+
+describe('loadConfig', () => {
+  it('applies the original DraftStore defaults', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      storageType: 's3',
+      buckets: { main: 'main', draft: 'main-draft' },
+      awsRegion: 'us-east-1',
+      minio: {
+        endpoint: 'localhost:9000',
+        accessKey: 'minioadmin',
+        secretKey: 'minioadmin',
+        useSsl: false,
+        region: 'us-east-1',
+      },
+      httpPort: 8080,
+      grpcPort: 50051,
+      uploadTtlSeconds: 3600,
+      downloadTtlSeconds: 3600,
+      objectLifetimeSeconds: 86400,
+      maxUploadBytes: 5 * 1024 ** 3,
+      allowedContentTypes: [],
+    });
+  });
+
+  it('derives the draft bucket from BUCKET_NAME', () => {
+    expect(loadConfig({ BUCKET_NAME: 'uploads' }).buckets).toEqual({
+      main: 'uploads',
+      draft: 'uploads-draft',
+    });
+  });
+
+  it('parses types, booleans and numbers', () => {
+    const config = loadConfig({
+      STORAGE_TYPE: 'MINIO',
+      MINIO_USE_SSL: 'true',
+      UPLOAD_TTL: '60',
+      ALLOWED_CONTENT_TYPES: 'image/*, Application/PDF',
+    });
+    expect(config.storageType).toBe('minio');
+    expect(config.minio.useSsl).toBe(true);
+    expect(config.uploadTtlSeconds).toBe(60);
+    expect(config.allowedContentTypes).toEqual(['image/*', 'application/pdf']);
+  });
+
+  it.each([
+    [{ STORAGE_TYPE: 'gcs' }, /STORAGE_TYPE must be "s3" or "minio", got "gcs"/],
+    [{ HTTP_PORT: 'eighty' }, /HTTP_PORT must be a whole number from 0 to 65535, got "eighty"/],
+    [{ UPLOAD_TTL: '0' }, /UPLOAD_TTL must be a whole number from 1 to 604800/],
+    [{ DOWNLOAD_TTL: '604801' }, /DOWNLOAD_TTL must be a whole number from 1 to 604800/],
+    [{ MAX_UPLOAD_BYTES: '1.5' }, /MAX_UPLOAD_BYTES must be a whole number/],
+    [{ MINIO_USE_SSL: 'yes' }, /MINIO_USE_SSL must be true or false, got "yes"/],
+    [{ ALLOWED_CONTENT_TYPES: 'image/*,not a type' }, /ALLOWED_CONTENT_TYPES must be a comma list/],
+    [{ BUCKET_NAME: 'Bad_Bucket' }, /BUCKET_NAME must be 3-63 lower-case letters/],
+    [
+      { BUCKET_NAME: 'same', DRAFT_BUCKET_NAME: 'same' },
+      /DRAFT_BUCKET_NAME must differ from BUCKET_NAME/,
+    ],
+    [{ MINIO_ENDPOINT: 'http://minio:9000' }, /MINIO_ENDPOINT must be host:port without a scheme/],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(messageOf(env as Record<string, string>)).toMatch(message);
+  });
+
+  it('reports every bad variable at once', () => {
+    const message = messageOf({ HTTP_PORT: '-1', GRPC_PORT: 'x' });
+    expect(message).toMatch(/HTTP_PORT/);
+    expect(message).toMatch(/GRPC_PORT/);
+  });
+
+  it('never shows the secret key when described', () => {
+    const described = JSON.stringify(
+      describeConfig(loadConfig({ MINIO_SECRET_KEY: 'hunter2-secret' })),
+    );
+    expect(described).not.toContain('hunter2-secret');
+  });
+
+  it('never echoes a secret in an error about another variable', () => {
+    expect(messageOf({ MINIO_SECRET_KEY: 'hunter2-secret', HTTP_PORT: 'x' })).not.toContain(
+      'hunter2',
+    );
+  });
+});

@@ -1,0 +1,276 @@
+import { CONFIRMED_FROM_METADATA, DraftService } from '../../lambdas/core/draft-service.js';
+import { DraftError } from '../../lambdas/core/errors.js';
+import { FakeObjectStore } from '../helpers/fake-object-store.js';
+
+const buckets = { draft: 'drafts', main: 'uploads' };
+const alice = { owner: 'alice' };
+const bob = { owner: 'bob' };
+const now = new Date('2026-01-01T00:00:00Z');
+
+const setup = (policy = { maxUploadBytes: 1000, allowedContentTypes: [] as string[] }) => {
+  const store = new FakeObjectStore([buckets.draft, buckets.main], () => now);
+  const service = new DraftService({
+    store,
+    buckets,
+    policy,
+    uploadTtlSeconds: 600,
+    downloadTtlSeconds: 60,
+    clock: () => now,
+  });
+  return { store, service };
+};
+
+const codeOf = async (promise: Promise<unknown>): Promise<string> => {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(DraftError);
+    return (error as DraftError).code;
+  }
+  throw new Error('the call succeeded');
+};
+
+describe('DraftService.uploadUrl', () => {
+  it('presigns a PUT into the draft bucket under the owner prefix', async () => {
+    const { store, service } = setup();
+
+    const ticket = await service.uploadUrl(alice, {
+      objectName: 'a.txt',
+      contentType: 'text/plain',
+      contentLength: 5,
+    });
+
+    expect(ticket.url).toBe('fake://drafts/alice/a.txt?put&expires=600');
+    expect(ticket.method).toBe('PUT');
+    expect(ticket.headers).toEqual({ 'content-type': 'text/plain', 'content-length': '5' });
+    expect(ticket.expiresAt.toISOString()).toBe('2026-01-01T00:10:00.000Z');
+    expect(store.count('presignPut')).toBe(1);
+  });
+
+  it('refuses a declared size over the limit before signing anything', async () => {
+    const { store, service } = setup();
+
+    expect(await codeOf(service.uploadUrl(alice, { objectName: 'a', contentLength: 1001 }))).toBe(
+      'payload_too_large',
+    );
+    expect(store.count('presignPut')).toBe(0);
+  });
+
+  it('refuses a type outside ALLOWED_CONTENT_TYPES, and a missing type when a list is set', async () => {
+    const { service } = setup({ maxUploadBytes: 1000, allowedContentTypes: ['image/*'] });
+
+    expect(
+      await codeOf(service.uploadUrl(alice, { objectName: 'a', contentType: 'text/html' })),
+    ).toBe('unsupported_media_type');
+    expect(await codeOf(service.uploadUrl(alice, { objectName: 'a' }))).toBe(
+      'unsupported_media_type',
+    );
+    await expect(
+      service.uploadUrl(alice, { objectName: 'a', contentType: 'image/png' }),
+    ).resolves.toBeDefined();
+  });
+
+  it('refuses an invalid name', async () => {
+    const { service } = setup();
+    expect(await codeOf(service.uploadUrl(alice, { objectName: '../bob/x' }))).toBe(
+      'invalid_object_name',
+    );
+  });
+});
+
+describe('DraftService.downloadUrl', () => {
+  it('presigns a GET for an existing draft by default', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello');
+
+    const ticket = await service.downloadUrl(alice, { objectName: 'a.txt' });
+
+    expect(ticket.url).toBe('fake://drafts/alice/a.txt?get&expires=60');
+    expect(ticket.stage).toBe('draft');
+  });
+
+  it('presigns a GET in the main bucket for stage "main"', async () => {
+    const { store, service } = setup();
+    store.put(buckets.main, 'alice/a.txt', 'hello');
+
+    expect((await service.downloadUrl(alice, { objectName: 'a.txt', stage: 'main' })).url).toBe(
+      'fake://uploads/alice/a.txt?get&expires=60',
+    );
+  });
+
+  it("answers not_found for a missing object, and for another owner's object", async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello');
+
+    expect(await codeOf(service.downloadUrl(alice, { objectName: 'missing' }))).toBe('not_found');
+    expect(await codeOf(service.downloadUrl(bob, { objectName: 'a.txt' }))).toBe('not_found');
+    expect(store.count('presignGet')).toBe(0);
+  });
+});
+
+describe('DraftService.confirm', () => {
+  it('moves the draft to main with its bytes, type and metadata, and marks it', async () => {
+    const { store, service } = setup();
+    const draft = store.put(buckets.draft, 'alice/a.txt', 'hello', {
+      contentType: 'text/plain',
+      metadata: { origin: 'camera' },
+    });
+
+    const confirmed = await service.confirm(alice, { objectName: 'a.txt' });
+
+    expect(confirmed).toEqual({
+      objectName: 'a.txt',
+      bucket: 'uploads',
+      key: 'alice/a.txt',
+      size: 5,
+      contentType: 'text/plain',
+      etag: draft.etag.replaceAll('"', ''),
+    });
+    expect(store.get(buckets.draft, 'alice/a.txt')).toBeUndefined();
+    const main = store.get(buckets.main, 'alice/a.txt');
+    expect(main?.body.toString()).toBe('hello');
+    expect(main?.contentType).toBe('text/plain');
+    expect(main?.metadata).toEqual({
+      origin: 'camera',
+      [CONFIRMED_FROM_METADATA]: draft.etag.replaceAll('"', ''),
+    });
+  });
+
+  it('answers a retry after success with the same confirmation', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello', { contentType: 'text/plain' });
+
+    const first = await service.confirm(alice, { objectName: 'a.txt' });
+    const second = await service.confirm(alice, { objectName: 'a.txt' });
+
+    expect(second).toEqual(first);
+    expect(store.count('copy')).toBe(1);
+  });
+
+  it('answers not_found for a name that was never uploaded, even when main holds an unmarked object', async () => {
+    const { store, service } = setup();
+    store.put(buckets.main, 'alice/legacy.txt', 'old');
+
+    expect(await codeOf(service.confirm(alice, { objectName: 'never.txt' }))).toBe('not_found');
+    expect(await codeOf(service.confirm(alice, { objectName: 'legacy.txt' }))).toBe('not_found');
+  });
+
+  it('finishes the move after a crash between copy and delete, without copying again', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello');
+    store.failNext('delete', new DraftError('storage_unavailable', 'connection reset'));
+
+    expect(await codeOf(service.confirm(alice, { objectName: 'a.txt' }))).toBe(
+      'storage_unavailable',
+    );
+    expect(store.get(buckets.draft, 'alice/a.txt')?.body.toString()).toBe('hello');
+    expect(store.get(buckets.main, 'alice/a.txt')?.body.toString()).toBe('hello');
+
+    const retried = await service.confirm(alice, { objectName: 'a.txt' });
+
+    expect(retried.size).toBe(5);
+    expect(store.count('copy')).toBe(1);
+    expect(store.get(buckets.draft, 'alice/a.txt')).toBeUndefined();
+  });
+
+  it('copies again when the draft was re-uploaded with new bytes after a confirmed version', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'v1');
+    await service.confirm(alice, { objectName: 'a.txt' });
+    store.put(buckets.draft, 'alice/a.txt', 'v2');
+
+    await service.confirm(alice, { objectName: 'a.txt' });
+
+    expect(store.get(buckets.main, 'alice/a.txt')?.body.toString()).toBe('v2');
+    expect(store.count('copy')).toBe(2);
+  });
+
+  it('reports conflict and changes nothing when the draft changes between head and copy', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello');
+    store.failNext('copy', new DraftError('conflict', 'precondition failed'));
+
+    expect(await codeOf(service.confirm(alice, { objectName: 'a.txt' }))).toBe('conflict');
+    expect(store.get(buckets.draft, 'alice/a.txt')?.body.toString()).toBe('hello');
+    expect(store.get(buckets.main, 'alice/a.txt')).toBeUndefined();
+  });
+
+  it('keeps a draft that was re-uploaded after the copy, and still confirms the copied version', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'v1');
+    const realCopy = store.copy.bind(store);
+    store.copy = async (request) => {
+      const result = await realCopy(request);
+      store.put(buckets.draft, 'alice/a.txt', 'v2'); // a client re-uploads mid-confirm
+      return result;
+    };
+
+    const confirmed = await service.confirm(alice, { objectName: 'a.txt' });
+
+    expect(confirmed.size).toBe(2);
+    expect(store.get(buckets.main, 'alice/a.txt')?.body.toString()).toBe('v1');
+    expect(store.get(buckets.draft, 'alice/a.txt')?.body.toString()).toBe('v2');
+  });
+
+  it('re-checks the stored draft against the policy and leaves it in place when it breaks it', async () => {
+    const { store, service } = setup({ maxUploadBytes: 3, allowedContentTypes: ['image/*'] });
+    store.put(buckets.draft, 'alice/big.png', 'toolarge', { contentType: 'image/png' });
+    store.put(buckets.draft, 'alice/page.html', 'x', { contentType: 'text/html' });
+
+    expect(await codeOf(service.confirm(alice, { objectName: 'big.png' }))).toBe(
+      'payload_too_large',
+    );
+    expect(await codeOf(service.confirm(alice, { objectName: 'page.html' }))).toBe(
+      'unsupported_media_type',
+    );
+    expect(store.count('copy')).toBe(0);
+    expect(store.get(buckets.draft, 'alice/big.png')).toBeDefined();
+  });
+
+  it("never confirms another owner's draft", async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello');
+
+    expect(await codeOf(service.confirm(bob, { objectName: 'a.txt' }))).toBe('not_found');
+    expect(store.get(buckets.draft, 'alice/a.txt')).toBeDefined();
+  });
+
+  it('passes storage failures through and loses nothing', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello');
+    store.failNext('copy', new DraftError('storage_unavailable', 'SlowDown'));
+
+    expect(await codeOf(service.confirm(alice, { objectName: 'a.txt' }))).toBe(
+      'storage_unavailable',
+    );
+    expect(store.get(buckets.draft, 'alice/a.txt')?.body.toString()).toBe('hello');
+  });
+
+  it('ends with the bytes in exactly one bucket under concurrent confirms', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello');
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => service.confirm(alice, { objectName: 'a.txt' })),
+    );
+
+    expect(results.filter((result) => result.status === 'fulfilled').length).toBeGreaterThan(0);
+    expect(store.get(buckets.draft, 'alice/a.txt')).toBeUndefined();
+    expect(store.get(buckets.main, 'alice/a.txt')?.body.toString()).toBe('hello');
+  });
+});
+
+describe('DraftService.health', () => {
+  it('is healthy when both buckets answer', async () => {
+    const { service } = setup();
+    expect(await service.health()).toEqual({ healthy: true, buckets: { draft: 'ok', main: 'ok' } });
+  });
+
+  it('names the bucket that does not answer', async () => {
+    const { store, service } = setup();
+    store.failNext('checkBucket', new DraftError('storage_unavailable', 'down'));
+    const report = await service.health();
+    expect(report.healthy).toBe(false);
+    expect(Object.values(report.buckets)).toContain('unavailable');
+  });
+});
