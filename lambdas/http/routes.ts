@@ -2,37 +2,24 @@ import { createConfirmUploadHandler } from './confirm-upload.js';
 import { createDownloadUrlHandler } from './download-url.js';
 import { createHealthHandler } from './health.js';
 import type { HttpEvent, HttpResult, ServicesResolver } from './http-handler.js';
+import { ROUTE_TABLE, type RouteSpec } from './route-table.js';
 import { createUploadUrlHandler } from './upload-url.js';
 
-export interface Route {
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-  /** The Lambda function that serves it (its file under lambdas/http). */
-  readonly entry: string;
+export interface Route extends RouteSpec {
   readonly create: (
     resolve: ServicesResolver,
   ) => (event: HttpEvent, context: import('aws-lambda').Context) => Promise<HttpResult>;
 }
 
-/** The REST API: one table shared by the local runtime and the CDK stack. */
-export const ROUTES: readonly Route[] = [
-  {
-    method: 'POST',
-    path: '/api/v1/upload-url',
-    entry: 'upload-url',
-    create: createUploadUrlHandler,
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/download-url',
-    entry: 'download-url',
-    create: createDownloadUrlHandler,
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/confirm-upload',
-    entry: 'confirm-upload',
-    create: createConfirmUploadHandler,
-  },
-  { method: 'GET', path: '/health', entry: 'health', create: createHealthHandler },
-];
+const CREATE: Record<RouteSpec['entry'], Route['create']> = {
+  'upload-url': createUploadUrlHandler,
+  'download-url': createDownloadUrlHandler,
+  'confirm-upload': createConfirmUploadHandler,
+  health: createHealthHandler,
+};
+
+/** The REST API: one table (route-table.ts) shared by the local runtime and the CDK stack. */
+export const ROUTES: readonly Route[] = ROUTE_TABLE.map((spec) => ({
+  ...spec,
+  create: CREATE[spec.entry],
+}));
