@@ -141,34 +141,39 @@ dump_logs() {
   done
 }
 
+# SIGKILL rather than SIGTERM: the state is thrown away anyway, and a clean
+# memstore shutdown would first serialise all of its RAM to disk.
 kill_daemons() {
-  local name pid i
-  local pids=()
+  local name pid i alive
+  local killed=()
   for name in rgw osd mon; do
-    # SIGKILL rather than SIGTERM: the state is thrown away anyway, and a
-    # clean memstore shutdown would first serialise all of its RAM to disk.
     if pid=$(daemon_pid "$name"); then
       kill -KILL "$pid" 2>/dev/null || true
-      pids+=("$name")
+      killed+=("$name")
     fi
   done
   for ((i = 0; i < 100; i++)); do
-    local alive=0
-    for name in "${pids[@]}"; do
-      daemon_pid "$name" >/dev/null && alive=1
+    alive=0
+    for name in "${killed[@]}"; do
+      if daemon_pid "$name" >/dev/null; then alive=1; fi
     done
     ((alive)) || return 0
     sleep 0.1
   done
-  log "warning: some daemons did not exit: ${pids[*]}"
+  log "warning: some daemons did not exit: ${killed[*]}"
   return 1
 }
 
+# An empty dir (say from mktemp -d) is fine to take over; a non-empty one
+# without our marker is somebody else's.
+ours_or_empty() {
+  [[ ! -d $CEPH_DIR || -e $MARKER || -z $(ls -A "$CEPH_DIR") ]] ||
+    die "$CEPH_DIR exists but was not made by this script; not touching it"
+}
+
 wipe_dir() {
-  if [[ -d $CEPH_DIR ]]; then
-    [[ -e $MARKER ]] || die "$CEPH_DIR exists but was not made by this script; not touching it"
-    rm -rf -- "$CEPH_DIR"
-  fi
+  ours_or_empty
+  rm -rf -- "$CEPH_DIR"
 }
 
 write_conf() {
@@ -180,6 +185,9 @@ fsid = $fsid
 mon host = [v2:127.0.0.1:$MON_PORT]
 ms bind msgr1 = false
 ms bind ipv6 = false
+# Without these the OSD listens on 0.0.0.0:6800-6803.
+public addr = 127.0.0.1
+cluster addr = 127.0.0.1
 # Throwaway cluster: no cephx at all. Without crc mode, radosgw insists on a
 # secure mon session and stalls for rgw_init_timeout on "failed to fetch mon config".
 auth cluster required = none
@@ -304,7 +312,7 @@ cmd_stop() {
     log "not running"
     return 0
   fi
-  [[ -e $MARKER ]] || die "$CEPH_DIR exists but was not made by this script; not touching it"
+  ours_or_empty
   kill_daemons
   if [[ ${CEPH_KEEP_DIR:-0} == 1 ]]; then
     log "stopped; state kept in $CEPH_DIR"
@@ -323,7 +331,7 @@ cmd_status() {
   load_state
   for name in mon osd rgw; do
     if pid=$(daemon_pid "$name"); then
-      kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+      kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || kb=0
       rss=$((rss + kb))
       echo "$name: running (pid $pid, rss $((kb / 1024)) MiB)"
     else
