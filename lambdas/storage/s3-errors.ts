@@ -42,11 +42,25 @@ export const errorCode = (error: unknown): string | undefined => {
   return shape.Code ?? shape.name ?? shape.code;
 };
 
-/** A failure below HTTP (socket, DNS, timeout), which Node reports as `code` on the error or its cause. */
+const NETWORK_MESSAGE =
+  /\b(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up)\b/;
+
+/**
+ * A failure below HTTP (socket, DNS, timeout). Node reports it as `code` on the error
+ * or its cause; when the SDK wraps an error from another realm it keeps only the
+ * message ("AWS SDK error wrapper for Error: connect ECONNREFUSED ...").
+ */
 const isNetworkFailure = (error: unknown): boolean => {
   if (typeof error !== 'object' || error === null) return false;
-  const { code, cause } = error as { code?: unknown; cause?: { code?: unknown } };
-  return [code, cause?.code].some((value) => typeof value === 'string' && NETWORK_CODES.has(value));
+  const { code, cause, message } = error as {
+    code?: unknown;
+    cause?: { code?: unknown };
+    message?: unknown;
+  };
+  return (
+    [code, cause?.code].some((value) => typeof value === 'string' && NETWORK_CODES.has(value)) ||
+    (typeof message === 'string' && NETWORK_MESSAGE.test(message))
+  );
 };
 
 export const httpStatus = (error: unknown): number | undefined =>
