@@ -240,7 +240,9 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
       body: JSON.stringify({ object_name: 'a.png' }),
     });
     expect(response.status).toBe(415);
-    expect((await response.json()).error.code).toBe('unsupported_media_type');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'unsupported_media_type',
+    );
   });
 
   it('refuses a body over 64 KiB with 413', async () => {
@@ -258,7 +260,9 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).error.code).toBe('invalid_request');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'invalid_request',
+    );
   });
 
   it('refuses an unknown stage', async () => {
@@ -274,8 +278,10 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     const missing = await raw('/api/v1/nothing', { method: 'POST' });
     const wrongMethod = await raw('/api/v1/upload-url', { method: 'GET' });
     expect([missing.status, wrongMethod.status]).toEqual([404, 405]);
-    expect((await missing.json()).error.code).toBe('not_found');
-    expect((await wrongMethod.json()).error.code).toBe('method_not_allowed');
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect(((await wrongMethod.json()) as { error: { code: string } }).error.code).toBe(
+      'method_not_allowed',
+    );
   });
 
   it('leaves a draft that breaks the policy in place when confirm refuses it', async () => {
