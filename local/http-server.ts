@@ -1,8 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
+
+/** The browser demo at `/`: a file picker driving the REST flow. Read once, on first use. */
+let demoPageHtml: Promise<Buffer> | undefined;
+const demoPage = (): Promise<Buffer> =>
+  (demoPageHtml ??= readFile(new URL('./demo-page.html', import.meta.url)));
 
 /** API Gateway refuses larger payloads too; the handlers' own limit is far lower. */
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -77,6 +83,14 @@ export const startLocalHttpServer = async (
         : {};
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const entry = handlers.get(path);
+    if (path === '/' && request.method === 'GET') {
+      response.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      response.end(await demoPage());
+      return;
+    }
     if (request.method === 'OPTIONS' && entry) {
       response.writeHead(204, cors).end();
       return;
