@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root: `lib/..`. Entries, the lock file and tsconfig are resolved from here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * ESM bundles still meet CommonJS dependencies that call `require` (for Node built-ins);
+ * esbuild's shim needs a real `require` in scope, which ESM does not have.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __draftstoreCreateRequire } from 'node:module'; const require = __draftstoreCreateRequire(import.meta.url);";
+
+export interface HandlerFunctionProps {
+  /** The handler source, relative to the repository root, e.g. `lambdas/http/health.ts`. */
+  readonly entry: string;
+  /** What the function does, for the console and the role. */
+  readonly description: string;
+  /** Environment variables on top of `NODE_OPTIONS`. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** How long the function's log group keeps events. */
+  readonly logRetention: logs.RetentionDays;
+  /** What happens to the log group when it leaves the stack. */
+  readonly removalPolicy: RemovalPolicy;
+  /**
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+}
+
+/**
+ * One Lambda handler with the project's defaults: Node.js 24 on arm64, an ESM bundle built
+ * by the local esbuild (never Docker) with the AWS SDK inside it, minified with source maps,
+ * its own log group with explicit retention, and its own role that may write only to that
+ * log group. Callers add the storage permissions, one statement at a time.
+ */
+export class HandlerFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    const entry = join(PROJECT_ROOT, props.entry);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    // An explicit role instead of AWSLambdaBasicExecutionRole: that managed policy lets the
+    // function create any log group and write to every log stream in the account.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `DraftStore ${props.description}`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        // Prefer the ESM builds of dependencies that ship both.
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        // Bundle everything, the AWS SDK included: the version is pinned by our lock file,
+        // not by whatever the runtime ships, and tree-shaking keeps cold starts small.
+        externalModules: [],
+        tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
+      },
+    });
+  }
+}

@@ -1,0 +1,7 @@
+export {
+  DraftStore,
+  draftExpirationDays,
+  type DraftStoreFunctionName,
+  type DraftStoreProps,
+} from './draftstore.js';
+export { DraftStoreStack, type DraftStoreStackProps } from './draftstore-stack.js';
