@@ -1,6 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
+import { Cleaner } from './core/cleaner.js';
 import { DraftService } from './core/draft-service.js';
+import { logger } from './observability/logger.js';
 import { createS3Client } from './storage/s3-client.js';
 import { S3ObjectStore } from './storage/s3-object-store.js';
 
@@ -10,6 +12,8 @@ export interface Services {
   readonly client: S3Client;
   readonly store: S3ObjectStore;
   readonly drafts: DraftService;
+  /** Sweeps expired drafts out of the draft bucket. */
+  readonly cleaner: Cleaner;
 }
 
 export interface ComposeOptions {
@@ -32,7 +36,14 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     downloadTtlSeconds: config.downloadTtlSeconds,
     ...(options.clock && { clock: options.clock }),
   });
-  return { config, client, store, drafts };
+  const cleaner = new Cleaner({
+    store,
+    bucket: config.buckets.draft,
+    lifetimeSeconds: config.objectLifetimeSeconds,
+    log: logger,
+    ...(options.clock && { clock: options.clock }),
+  });
+  return { config, client, store, drafts, cleaner };
 };
 
 let fromEnvironment: Services | undefined;

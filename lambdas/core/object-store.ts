@@ -15,6 +15,13 @@ export interface ObjectStore {
   /** Deletes up to 1000 keys in one request and reports each key that failed. */
   deleteMany(bucket: string, keys: readonly string[]): Promise<DeleteManyResult>;
   listPage(request: ListPageRequest): Promise<ListPage>;
+  /**
+   * One page of the bucket's unfinished multipart uploads. Stores that cannot list
+   * them (the embedded store) answer an empty page with `unsupported: true`.
+   */
+  listMultipartUploads(request: ListMultipartUploadsRequest): Promise<MultipartUploadPage>;
+  /** Aborts an unfinished multipart upload; one that is already gone counts as aborted. */
+  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void>;
   /** Resolves when the bucket exists and is reachable. */
   checkBucket(bucket: string): Promise<void>;
 }
@@ -90,4 +97,28 @@ export interface ListedObject {
 export interface ListPage {
   readonly objects: readonly ListedObject[];
   readonly nextContinuationToken?: string;
+}
+
+export interface ListMultipartUploadsRequest {
+  readonly bucket: string;
+  readonly prefix?: string;
+  /** With `uploadIdMarker`, where the previous page ended. */
+  readonly keyMarker?: string;
+  readonly uploadIdMarker?: string;
+  readonly maxUploads?: number;
+}
+
+export interface MultipartUploadInfo {
+  readonly key: string;
+  readonly uploadId: string;
+  readonly initiated: Date;
+}
+
+export interface MultipartUploadPage {
+  readonly uploads: readonly MultipartUploadInfo[];
+  /** Present when there is another page; pass both back as the markers. */
+  readonly nextKeyMarker?: string;
+  readonly nextUploadIdMarker?: string;
+  /** The store cannot list multipart uploads. */
+  readonly unsupported?: boolean;
 }

@@ -1,10 +1,12 @@
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -13,8 +15,10 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type {
   CopyRequest,
   DeleteManyResult,
+  ListMultipartUploadsRequest,
   ListPage,
   ListPageRequest,
+  MultipartUploadPage,
   ObjectInfo,
   ObjectStore,
   PresignGetRequest,
@@ -178,6 +182,57 @@ export class S3ObjectStore implements ObjectStore {
       };
     } catch (error) {
       throw toDraftError(error, 'listing objects');
+    }
+  }
+
+  async listMultipartUploads(request: ListMultipartUploadsRequest): Promise<MultipartUploadPage> {
+    try {
+      const out = await this.client.send(
+        new ListMultipartUploadsCommand({
+          Bucket: request.bucket,
+          Prefix: request.prefix,
+          KeyMarker: request.keyMarker,
+          UploadIdMarker: request.uploadIdMarker,
+          MaxUploads: request.maxUploads,
+        }),
+      );
+      const uploads = (out.Uploads ?? []).flatMap((entry) =>
+        entry.Key !== undefined && entry.UploadId !== undefined
+          ? [
+              {
+                key: entry.Key,
+                uploadId: entry.UploadId,
+                initiated: entry.Initiated ?? new Date(0),
+              },
+            ]
+          : [],
+      );
+      return {
+        uploads,
+        ...(out.IsTruncated &&
+          out.NextKeyMarker !== undefined && {
+            nextKeyMarker: out.NextKeyMarker,
+            ...(out.NextUploadIdMarker !== undefined && {
+              nextUploadIdMarker: out.NextUploadIdMarker,
+            }),
+          }),
+      };
+    } catch (error) {
+      // The embedded store (s3rver) has no ListMultipartUploads.
+      if (errorCode(error) === 'NotImplemented') return { uploads: [], unsupported: true };
+      throw toDraftError(error, 'listing multipart uploads');
+    }
+  }
+
+  async abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }),
+      );
+    } catch (error) {
+      // Completed or aborted meanwhile: either way it no longer holds storage.
+      if (errorCode(error) === 'NoSuchUpload') return;
+      throw toDraftError(error, 'aborting a multipart upload');
     }
   }
 

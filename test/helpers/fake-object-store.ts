@@ -4,7 +4,9 @@ import type {
   CopyRequest,
   DeleteManyResult,
   ListPage,
+  ListMultipartUploadsRequest,
   ListPageRequest,
+  MultipartUploadPage,
   ObjectInfo,
   ObjectStore,
   PresignGetRequest,
@@ -22,6 +24,13 @@ export interface StoredObject {
 
 type Operation = keyof ObjectStore;
 
+/** An unfinished multipart upload held by the fake. */
+export interface PendingUpload {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+}
+
 /**
  * An in-memory ObjectStore for unit tests of the domain. It keeps real bytes and
  * real ETags, honours copy preconditions and can be told to fail any operation.
@@ -30,6 +39,11 @@ export class FakeObjectStore implements ObjectStore {
   readonly buckets = new Map<string, Map<string, StoredObject>>();
   readonly calls: { operation: Operation; args: unknown[] }[] = [];
   readonly #faults = new Map<Operation, (() => Error | undefined)[]>();
+  /** Key → error code deleteMany reports for it, and on how many more attempts. */
+  readonly #keyFaults = new Map<string, { code: string; remaining: number }>();
+  /** Bucket → unfinished multipart uploads, by upload id. */
+  readonly uploads = new Map<string, Map<string, PendingUpload>>();
+  #nextUploadId = 0;
 
   constructor(
     bucketNames: readonly string[],
@@ -62,6 +76,25 @@ export class FakeObjectStore implements ObjectStore {
     };
     this.#bucket(bucket).set(key, object);
     return object;
+  }
+
+  /**
+   * deleteMany reports `code` for `key` (and keeps the object) on its next `times`
+   * attempts; `Infinity` makes the failure permanent.
+   */
+  failDeleteOf(key: string, code: string, times = 1): this {
+    this.#keyFaults.set(key, { code, remaining: times });
+    return this;
+  }
+
+  /** Starts a multipart upload, as CreateMultipartUpload would; returns its upload id. */
+  startUpload(bucket: string, key: string, initiated: Date = this.clock()): string {
+    this.#bucket(bucket);
+    const uploadId = `upload-${String(++this.#nextUploadId).padStart(6, '0')}`;
+    const uploads = this.uploads.get(bucket) ?? new Map<string, PendingUpload>();
+    uploads.set(uploadId, { key, uploadId, initiated });
+    this.uploads.set(bucket, uploads);
+    return uploadId;
   }
 
   get(bucket: string, key: string): StoredObject | undefined {
@@ -130,8 +163,51 @@ export class FakeObjectStore implements ObjectStore {
   async deleteMany(bucket: string, keys: readonly string[]): Promise<DeleteManyResult> {
     this.#enter('deleteMany', bucket, keys);
     if (keys.length > 1000) throw new Error('DeleteObjects takes at most 1000 keys');
-    for (const key of keys) this.#bucket(bucket).delete(key);
-    return { deleted: [...keys], errors: [] };
+    const deleted: string[] = [];
+    const errors: { key: string; code: string; message: string }[] = [];
+    for (const key of keys) {
+      const fault = this.#keyFaults.get(key);
+      if (fault && fault.remaining > 0) {
+        fault.remaining -= 1;
+        errors.push({ key, code: fault.code, message: `injected ${fault.code}` });
+        continue;
+      }
+      this.#bucket(bucket).delete(key);
+      deleted.push(key);
+    }
+    return { deleted, errors };
+  }
+
+  async listMultipartUploads(request: ListMultipartUploadsRequest): Promise<MultipartUploadPage> {
+    this.#enter('listMultipartUploads', request);
+    this.#bucket(request.bucket);
+    const max = Math.min(request.maxUploads ?? 1000, 1000);
+    const all = [...(this.uploads.get(request.bucket)?.values() ?? [])]
+      .filter((upload) => upload.key.startsWith(request.prefix ?? ''))
+      .sort((a, b) =>
+        a.key === b.key ? a.uploadId.localeCompare(b.uploadId) : a.key < b.key ? -1 : 1,
+      );
+    const after = (upload: PendingUpload) =>
+      request.keyMarker === undefined ||
+      upload.key > request.keyMarker ||
+      (upload.key === request.keyMarker &&
+        request.uploadIdMarker !== undefined &&
+        upload.uploadId > request.uploadIdMarker);
+    const rest = all.filter(after);
+    const page = rest.slice(0, max);
+    const last = page.at(-1);
+    return {
+      uploads: page.map((upload) => ({ ...upload })),
+      ...(rest.length > max &&
+        last && { nextKeyMarker: last.key, nextUploadIdMarker: last.uploadId }),
+    };
+  }
+
+  async abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    this.#enter('abortMultipartUpload', bucket, key, uploadId);
+    this.#bucket(bucket);
+    const upload = this.uploads.get(bucket)?.get(uploadId);
+    if (upload && upload.key === key) this.uploads.get(bucket)!.delete(uploadId);
   }
 
   async listPage(request: ListPageRequest): Promise<ListPage> {

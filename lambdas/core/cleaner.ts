@@ -1,0 +1,337 @@
+import { isDraftError } from './errors.js';
+import type { DeleteError, DeleteManyResult, ListedObject, ObjectStore } from './object-store.js';
+
+/** The most keys one DeleteObjects request takes, and one ListObjectsV2 page returns. */
+export const SWEEP_BATCH_LIMIT = 1000;
+
+/** Per-key DeleteObjects error codes worth another attempt; any other code is reported. */
+export const RETRYABLE_DELETE_CODES: ReadonlySet<string> = new Set([
+  'SlowDown',
+  'InternalError',
+  'ServiceUnavailable',
+  'RequestTimeout',
+  'Throttling',
+  'ThrottlingException',
+  'OperationAborted',
+]);
+
+/** Where the cleaner reports what it could not remove; the shared logger fits. */
+export interface CleanerLog {
+  warn(message: string, details: Record<string, unknown>): void;
+}
+
+export interface CleanerOptions {
+  readonly store: ObjectStore;
+  /** The draft bucket. */
+  readonly bucket: string;
+  /** A draft older than this is expired (OBJECT_LIFETIME). */
+  readonly lifetimeSeconds: number;
+  /** @default () => new Date() */
+  readonly clock?: () => Date;
+  /** Waits between retries. @default a setTimeout promise */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** @default a log that drops everything */
+  readonly log?: CleanerLog;
+  /** Attempts per key (and per request) for retryable failures. @default 4 */
+  readonly maxAttempts?: number;
+  /** The first retry waits this long; each later one twice as long. @default 200 */
+  readonly backoffBaseMs?: number;
+  /** @default 5000 */
+  readonly backoffMaxMs?: number;
+  /** Keys per list page and per delete request, at most 1000. @default 1000 */
+  readonly batchSize?: number;
+}
+
+export interface SweepOptions {
+  /** Count what is expired but remove nothing. @default false */
+  readonly dryRun?: boolean;
+  /**
+   * Only one owner's drafts: `<owner>/`. A missing trailing `/` is added, so `alice`
+   * never reaches `alice2/`. @default the whole bucket
+   */
+  readonly prefix?: string;
+  /** Delete requests in flight at once. @default 4 */
+  readonly concurrency?: number;
+  /** Time left before the caller's deadline (Lambda's getRemainingTimeInMillis). @default no deadline */
+  readonly remainingTimeMs?: () => number;
+  /** The sweep stops once no more than this is left. @default 10000 */
+  readonly safetyMarginMs?: number;
+}
+
+export interface SweepSummary {
+  /** Objects listed. */
+  readonly scanned: number;
+  /** Listed objects past their lifetime; at least deleted + failed, equal when complete. */
+  readonly expired: number;
+  readonly deleted: number;
+  /** Expired objects and stale uploads that could not be removed; logged. */
+  readonly failed: number;
+  readonly abortedUploads: number;
+  /** Sizes of the deleted objects. */
+  readonly bytesFreed: number;
+  readonly durationMs: number;
+  /** False when the time budget ran out: the next sweep continues where this one stopped. */
+  readonly complete: boolean;
+  readonly dryRun: boolean;
+}
+
+const silent: CleanerLog = { warn: () => undefined };
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Failures of a whole request that another attempt may cure. */
+const retryableRequest = (error: unknown) =>
+  isDraftError(error) && error.code === 'storage_unavailable';
+/** Logged failures name a few keys, never thousands. */
+const SAMPLE_KEYS = 10;
+
+const positiveInteger = (name: string, value: number, max = Number.MAX_SAFE_INTEGER): number => {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new RangeError(`${name} must be a whole number from 1 to ${max}, got ${value}`);
+  }
+  return value;
+};
+
+/**
+ * Removes drafts older than their lifetime, and multipart uploads started before
+ * then. It streams the listing a page at a time, deletes in batches of up to 1000
+ * keys with a bounded number of requests in flight, retries what S3 says to retry,
+ * and stops before the caller's deadline. Every sweep starts from the top, so a
+ * sweep that ran out of time is simply continued by the next one.
+ */
+export class Cleaner {
+  readonly #store: ObjectStore;
+  readonly #bucket: string;
+  readonly #lifetimeMs: number;
+  readonly #clock: () => Date;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #log: CleanerLog;
+  readonly #maxAttempts: number;
+  readonly #backoffBaseMs: number;
+  readonly #backoffMaxMs: number;
+  readonly #batchSize: number;
+
+  constructor(options: CleanerOptions) {
+    this.#store = options.store;
+    this.#bucket = options.bucket;
+    this.#lifetimeMs = positiveInteger('lifetimeSeconds', options.lifetimeSeconds) * 1000;
+    this.#clock = options.clock ?? (() => new Date());
+    this.#sleep = options.sleep ?? wait;
+    this.#log = options.log ?? silent;
+    this.#maxAttempts = positiveInteger('maxAttempts', options.maxAttempts ?? 4);
+    this.#backoffBaseMs = Math.max(0, options.backoffBaseMs ?? 200);
+    this.#backoffMaxMs = Math.max(this.#backoffBaseMs, options.backoffMaxMs ?? 5000);
+    this.#batchSize = positiveInteger('batchSize', options.batchSize ?? 1000, SWEEP_BATCH_LIMIT);
+  }
+
+  /** The instant before which a draft last modified is expired. */
+  cutoff(): Date {
+    return new Date(this.#clock().getTime() - this.#lifetimeMs);
+  }
+
+  async sweep(options: SweepOptions = {}): Promise<SweepSummary> {
+    const started = performance.now();
+    const run = new SweepRun(this.#context(options));
+    await this.#abortStaleUploads(run);
+    await this.#deleteExpiredObjects(run);
+    return {
+      scanned: run.scanned,
+      expired: run.expired,
+      deleted: run.deleted,
+      failed: run.failed,
+      abortedUploads: run.abortedUploads,
+      bytesFreed: run.bytesFreed,
+      durationMs: Math.round(performance.now() - started),
+      complete: run.complete,
+      dryRun: run.settings.dryRun,
+    };
+  }
+
+  #context(options: SweepOptions): RunSettings {
+    const prefix = options.prefix?.trim();
+    if (prefix !== undefined && (prefix === '' || prefix === '/')) {
+      throw new RangeError('prefix must name an owner, e.g. "alice/"');
+    }
+    return {
+      dryRun: options.dryRun ?? false,
+      ...(prefix !== undefined && { prefix: prefix.endsWith('/') ? prefix : `${prefix}/` }),
+      concurrency: positiveInteger('concurrency', options.concurrency ?? 4, 64),
+      ...(options.remainingTimeMs && { remainingTimeMs: options.remainingTimeMs }),
+      safetyMarginMs: Math.max(0, options.safetyMarginMs ?? 10_000),
+      cutoffMs: this.cutoff().getTime(),
+    };
+  }
+
+  async #abortStaleUploads(run: SweepRun): Promise<void> {
+    const { prefix, cutoffMs, dryRun } = run.settings;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      if (run.outOfTime()) return;
+      const page = await this.#store.listMultipartUploads({
+        bucket: this.#bucket,
+        maxUploads: this.#batchSize,
+        ...(prefix !== undefined && { prefix }),
+        ...(keyMarker !== undefined && { keyMarker }),
+        ...(uploadIdMarker !== undefined && { uploadIdMarker }),
+      });
+      const stale = page.uploads.filter((upload) => upload.initiated.getTime() < cutoffMs);
+      if (!dryRun) {
+        for (const upload of stale) {
+          await run.start(async () => {
+            try {
+              await this.#store.abortMultipartUpload(this.#bucket, upload.key, upload.uploadId);
+              run.abortedUploads += 1;
+            } catch (error) {
+              run.failed += 1;
+              this.#log.warn('Could not abort a stale multipart upload', {
+                key: upload.key,
+                uploadId: upload.uploadId,
+                error,
+              });
+            }
+          });
+          if (!run.complete) break;
+        }
+      }
+      keyMarker = page.nextKeyMarker;
+      uploadIdMarker = page.nextUploadIdMarker;
+    } while (keyMarker !== undefined && run.complete);
+    await run.drain();
+  }
+
+  async #deleteExpiredObjects(run: SweepRun): Promise<void> {
+    const { prefix, cutoffMs, dryRun } = run.settings;
+    let batch: ListedObject[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        if (run.outOfTime()) return;
+        const page = await this.#store.listPage({
+          bucket: this.#bucket,
+          maxKeys: this.#batchSize,
+          ...(prefix !== undefined && { prefix }),
+          ...(token !== undefined && { continuationToken: token }),
+        });
+        for (const object of page.objects) {
+          run.scanned += 1;
+          // Strictly older: a draft exactly at its lifetime survives this sweep.
+          if (object.lastModified.getTime() >= cutoffMs) continue;
+          run.expired += 1;
+          if (dryRun) continue;
+          batch.push(object);
+          if (batch.length === this.#batchSize) {
+            const full = batch;
+            batch = [];
+            await run.start(() => this.#deleteBatch(run, full));
+          }
+        }
+        token = page.nextContinuationToken;
+      } while (token !== undefined && run.complete);
+      if (batch.length > 0 && run.complete) await run.start(() => this.#deleteBatch(run, batch));
+    } finally {
+      // A failed listing still lets the requests in flight finish and count.
+      await run.drain();
+    }
+  }
+
+  /** Deletes one batch, retrying what is retryable; never rejects. */
+  async #deleteBatch(run: SweepRun, batch: readonly ListedObject[]): Promise<void> {
+    const sizes = new Map(batch.map((object) => [object.key, object.size]));
+    let pending = batch.map((object) => object.key);
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      const delay = Math.min(this.#backoffMaxMs, this.#backoffBaseMs * 2 ** (attempt - 1));
+      let result: DeleteManyResult;
+      try {
+        result = await this.#store.deleteMany(this.#bucket, pending);
+      } catch (error) {
+        if (retryableRequest(error) && attempt < this.#maxAttempts) {
+          // Out of time: the keys stay for the next sweep and are not counted as failed.
+          if (run.outOfTime(delay)) return;
+          await this.#sleep(delay);
+          continue;
+        }
+        run.failed += pending.length;
+        this.#log.warn('Could not delete a batch of expired drafts', {
+          keys: pending.length,
+          sampleKeys: pending.slice(0, SAMPLE_KEYS),
+          attempts: attempt,
+          error,
+        });
+        return;
+      }
+      for (const key of result.deleted) {
+        run.deleted += 1;
+        run.bytesFreed += sizes.get(key) ?? 0;
+      }
+      const retry: string[] = [];
+      const reported: DeleteError[] = [];
+      for (const failure of result.errors) {
+        if (!sizes.has(failure.key)) continue;
+        if (RETRYABLE_DELETE_CODES.has(failure.code)) retry.push(failure.key);
+        else reported.push(failure);
+      }
+      if (retry.length > 0 && attempt >= this.#maxAttempts) {
+        const message = `still failing after ${attempt} attempts`;
+        reported.push(...retry.map((key) => ({ key, code: 'RetriesExhausted', message })));
+        retry.length = 0;
+      }
+      if (reported.length > 0) {
+        run.failed += reported.length;
+        const byCode: Record<string, number> = {};
+        for (const failure of reported) byCode[failure.code] = (byCode[failure.code] ?? 0) + 1;
+        this.#log.warn('Could not delete some expired drafts', {
+          keys: reported.length,
+          byCode,
+          sample: reported.slice(0, SAMPLE_KEYS),
+        });
+      }
+      if (retry.length === 0 || run.outOfTime(delay)) return;
+      await this.#sleep(delay);
+      pending = retry;
+    }
+  }
+}
+
+interface RunSettings {
+  readonly dryRun: boolean;
+  readonly prefix?: string;
+  readonly concurrency: number;
+  readonly remainingTimeMs?: () => number;
+  readonly safetyMarginMs: number;
+  readonly cutoffMs: number;
+}
+
+/** One sweep's counters, deadline and bounded set of requests in flight. */
+class SweepRun {
+  scanned = 0;
+  expired = 0;
+  deleted = 0;
+  failed = 0;
+  abortedUploads = 0;
+  bytesFreed = 0;
+  complete = true;
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(readonly settings: RunSettings) {}
+
+  /** True, and the sweep incomplete, when less than `needMs` is left above the safety margin. */
+  outOfTime(needMs = 0): boolean {
+    const remaining = this.settings.remainingTimeMs;
+    if (!this.complete) return true;
+    if (remaining === undefined || remaining() - this.settings.safetyMarginMs > needMs)
+      return false;
+    this.complete = false;
+    return true;
+  }
+
+  /** Starts `task` once a slot is free and there is time; `task` must not reject. */
+  async start(task: () => Promise<void>): Promise<void> {
+    while (this.#inFlight.size >= this.settings.concurrency) await Promise.race(this.#inFlight);
+    if (this.outOfTime()) return;
+    const running: Promise<void> = task().finally(() => this.#inFlight.delete(running));
+    this.#inFlight.add(running);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.#inFlight);
+  }
+}

@@ -1,0 +1,400 @@
+import { Cleaner, type CleanerOptions } from '../../lambdas/core/cleaner.js';
+import { DraftError } from '../../lambdas/core/errors.js';
+import { FakeObjectStore } from '../helpers/fake-object-store.js';
+
+const DRAFT = 'uploads-draft';
+const MAIN = 'uploads';
+const LIFETIME_SECONDS = 3600;
+const LIFETIME_MS = LIFETIME_SECONDS * 1000;
+const T0 = new Date('2026-01-01T00:00:00.000Z');
+
+/** A fake store, a movable clock, and a cleaner whose retries wait for nothing. */
+const setup = (options: Partial<CleanerOptions> = {}) => {
+  let now = T0.getTime();
+  const clock = () => new Date(now);
+  const store = new FakeObjectStore([DRAFT, MAIN], clock);
+  const sleeps: number[] = [];
+  const warnings: { message: string; details: Record<string, unknown> }[] = [];
+  const cleaner = new Cleaner({
+    store,
+    bucket: DRAFT,
+    lifetimeSeconds: LIFETIME_SECONDS,
+    clock,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    log: { warn: (message, details) => warnings.push({ message, details }) },
+    ...options,
+  });
+  return {
+    store,
+    cleaner,
+    sleeps,
+    warnings,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+};
+
+/** `count` drafts named `<owner>/draft-00001` …, all written at the store's current time. */
+const seed = (store: FakeObjectStore, count: number, owner = 'alice', bytes = 10): string[] =>
+  Array.from({ length: count }, (_, index) => {
+    const key = `${owner}/draft-${String(index).padStart(5, '0')}`;
+    store.put(DRAFT, key, Buffer.alloc(bytes));
+    return key;
+  });
+
+const draftKeys = (store: FakeObjectStore) => [...store.buckets.get(DRAFT)!.keys()].sort();
+
+describe('Cleaner.sweep', () => {
+  it('keeps a draft exactly at its lifetime and deletes one a millisecond older', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    store.put(DRAFT, 'alice/older', 'x');
+    advance(1);
+    store.put(DRAFT, 'alice/exactly', 'y');
+    advance(LIFETIME_MS);
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(draftKeys(store)).toEqual(['alice/exactly']);
+    expect(summary).toMatchObject({
+      scanned: 2,
+      expired: 1,
+      deleted: 1,
+      failed: 0,
+      bytesFreed: 1,
+      complete: true,
+    });
+  });
+
+  it('walks every page of a listing and asks for at most 1000 keys a page', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    seed(store, 2500);
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    const pages = store.calls.filter((call) => call.operation === 'listPage');
+    expect(pages).toHaveLength(3);
+    for (const page of pages) expect(page.args[0]).toMatchObject({ bucket: DRAFT, maxKeys: 1000 });
+    expect(summary).toMatchObject({ scanned: 2500, expired: 2500, deleted: 2500 });
+    expect(draftKeys(store)).toEqual([]);
+  });
+
+  it('deletes in batches of at most 1000 keys, one request per batch', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    seed(store, 2001, 'alice', 3);
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    const batches = store.calls
+      .filter((call) => call.operation === 'deleteMany')
+      .map((call) => (call.args[1] as string[]).length);
+    expect(batches).toEqual([1000, 1000, 1]);
+    expect(summary).toMatchObject({ deleted: 2001, bytesFreed: 6003, failed: 0, complete: true });
+  });
+
+  it('deletes only the expired drafts among fresh ones and never touches main', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    const old = seed(store, 1500, 'alice');
+    store.put(MAIN, 'alice/draft-00000', 'confirmed');
+    advance(LIFETIME_MS / 2);
+    const fresh = seed(store, 700, 'bob');
+    advance(LIFETIME_MS / 2 + 1);
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(draftKeys(store)).toEqual(fresh);
+    expect(store.get(MAIN, 'alice/draft-00000')).toBeDefined();
+    expect(summary).toMatchObject({ scanned: 2200, expired: old.length, deleted: old.length });
+  });
+
+  it('retries keys S3 reports as SlowDown, InternalError or ServiceUnavailable, with growing waits', async () => {
+    // prepare
+    const { store, cleaner, sleeps, warnings, advance } = setup({ backoffBaseMs: 100 });
+    seed(store, 5);
+    store.failDeleteOf('alice/draft-00001', 'SlowDown', 2);
+    store.failDeleteOf('alice/draft-00002', 'InternalError', 1);
+    store.failDeleteOf('alice/draft-00003', 'ServiceUnavailable', 1);
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(draftKeys(store)).toEqual([]);
+    expect(summary).toMatchObject({ deleted: 5, failed: 0, complete: true });
+    const attempts = store.calls
+      .filter((call) => call.operation === 'deleteMany')
+      .map((call) => call.args[1]);
+    expect(attempts).toEqual([
+      [
+        'alice/draft-00000',
+        'alice/draft-00001',
+        'alice/draft-00002',
+        'alice/draft-00003',
+        'alice/draft-00004',
+      ],
+      ['alice/draft-00001', 'alice/draft-00002', 'alice/draft-00003'],
+      ['alice/draft-00001'],
+    ]);
+    expect(sleeps).toEqual([100, 200]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('counts and logs keys that fail for good, without retrying them', async () => {
+    // prepare
+    const { store, cleaner, warnings, advance } = setup();
+    seed(store, 4);
+    store.failDeleteOf('alice/draft-00001', 'AccessDenied', Infinity);
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(store.count('deleteMany')).toBe(1);
+    expect(draftKeys(store)).toEqual(['alice/draft-00001']);
+    expect(summary).toMatchObject({ expired: 4, deleted: 3, failed: 1, complete: true });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.details).toMatchObject({
+      keys: 1,
+      byCode: { AccessDenied: 1 },
+      sample: [expect.objectContaining({ key: 'alice/draft-00001', code: 'AccessDenied' })],
+    });
+  });
+
+  it('reports a key that stays retryable once its attempts run out', async () => {
+    // prepare
+    const { store, cleaner, sleeps, warnings, advance } = setup({ maxAttempts: 3 });
+    seed(store, 2);
+    store.failDeleteOf('alice/draft-00000', 'SlowDown', Infinity);
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(store.count('deleteMany')).toBe(3);
+    expect(sleeps).toHaveLength(2);
+    expect(summary).toMatchObject({ deleted: 1, failed: 1, complete: true });
+    expect(warnings[0]!.details).toMatchObject({ byCode: { RetriesExhausted: 1 } });
+  });
+
+  it('retries a whole delete request that failed with storage_unavailable', async () => {
+    // prepare
+    const { store, cleaner, sleeps, advance } = setup();
+    seed(store, 3);
+    store.failNext('deleteMany', new DraftError('storage_unavailable', 'try again'));
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(store.count('deleteMany')).toBe(2);
+    expect(sleeps).toHaveLength(1);
+    expect(summary).toMatchObject({ deleted: 3, failed: 0 });
+  });
+
+  it('stops before the deadline, reports incomplete, and the next sweep finishes the job', async () => {
+    // prepare: every delete request "takes" 20 s of a 65 s budget with a 10 s margin
+    const { store, cleaner, advance } = setup();
+    seed(store, 5000);
+    advance(LIFETIME_MS + 1);
+    const remainingTimeMs = () => 65_000 - store.count('deleteMany') * 20_000;
+
+    // act
+    const first = await cleaner.sweep({ remainingTimeMs, safetyMarginMs: 10_000, concurrency: 1 });
+    const second = await cleaner.sweep({ remainingTimeMs: () => 900_000 });
+
+    // assess
+    expect(first).toMatchObject({ deleted: 3000, failed: 0, complete: false });
+    expect(first.scanned).toBeLessThan(5000);
+    expect(second).toMatchObject({ scanned: 2000, deleted: 2000, complete: true });
+    expect(draftKeys(store)).toEqual([]);
+  });
+
+  it('does not start at all when the budget is already within the safety margin', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    seed(store, 10);
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep({ remainingTimeMs: () => 5_000, safetyMarginMs: 5_000 });
+
+    // assess
+    expect(summary).toMatchObject({ scanned: 0, deleted: 0, complete: false });
+    expect(store.count('listPage')).toBe(0);
+    expect(draftKeys(store)).toHaveLength(10);
+  });
+
+  it('counts expired drafts in a dry run but deletes and aborts nothing', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    seed(store, 1200);
+    store.startUpload(DRAFT, 'alice/big');
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep({ dryRun: true });
+
+    // assess
+    expect(summary).toMatchObject({
+      scanned: 1200,
+      expired: 1200,
+      deleted: 0,
+      abortedUploads: 0,
+      bytesFreed: 0,
+      dryRun: true,
+      complete: true,
+    });
+    expect(store.count('deleteMany')).toBe(0);
+    expect(store.count('abortMultipartUpload')).toBe(0);
+    expect(draftKeys(store)).toHaveLength(1200);
+  });
+
+  it('aborts only multipart uploads started before the cutoff, across pages', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup({ batchSize: 2 });
+    const stale = ['alice/a', 'alice/b', 'alice/c'].map((key) => store.startUpload(DRAFT, key));
+    store.startUpload(MAIN, 'alice/main-upload');
+    advance(1);
+    const exactlyAtLifetime = store.startUpload(DRAFT, 'alice/d');
+    advance(LIFETIME_MS);
+    const fresh = store.startUpload(DRAFT, 'alice/e');
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(summary).toMatchObject({ abortedUploads: 3, failed: 0, complete: true });
+    expect([...store.uploads.get(DRAFT)!.keys()].sort()).toEqual([exactlyAtLifetime, fresh]);
+    expect(store.uploads.get(MAIN)!.size).toBe(1);
+    expect(stale.every((id) => !store.uploads.get(DRAFT)!.has(id))).toBe(true);
+    expect(store.count('listMultipartUploads')).toBe(3);
+  });
+
+  it('counts and logs an upload it could not abort', async () => {
+    // prepare
+    const { store, cleaner, warnings, advance } = setup();
+    store.startUpload(DRAFT, 'alice/a');
+    store.failNext('abortMultipartUpload', new DraftError('internal', 'boom'));
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(summary).toMatchObject({ abortedUploads: 0, failed: 1 });
+    expect(warnings[0]!.message).toMatch(/multipart/);
+  });
+
+  it('limits a sweep to one owner with prefix, adding the trailing slash', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    seed(store, 3, 'alice');
+    const alice2 = seed(store, 2, 'alice2');
+    const bob = seed(store, 2, 'bob');
+    store.startUpload(DRAFT, 'alice/part');
+    store.startUpload(DRAFT, 'bob/part');
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep({ prefix: 'alice' });
+
+    // assess
+    expect(draftKeys(store)).toEqual([...alice2, ...bob]);
+    expect(summary).toMatchObject({ scanned: 3, deleted: 3, abortedUploads: 1 });
+    expect(store.calls.find((call) => call.operation === 'listPage')!.args[0]).toMatchObject({
+      prefix: 'alice/',
+    });
+    expect([...store.uploads.get(DRAFT)!.values()].map((upload) => upload.key)).toEqual([
+      'bob/part',
+    ]);
+  });
+
+  it('keeps at most `concurrency` delete requests in flight', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    seed(store, 6000);
+    advance(LIFETIME_MS + 1);
+    let inFlight = 0;
+    let peak = 0;
+    const deleteMany = store.deleteMany.bind(store);
+    store.deleteMany = async (bucket, keys) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight -= 1;
+      return deleteMany(bucket, keys);
+    };
+
+    // act
+    const summary = await cleaner.sweep({ concurrency: 2 });
+
+    // assess
+    expect(peak).toBe(2);
+    expect(summary).toMatchObject({ deleted: 6000, complete: true });
+  });
+
+  it('fails without deleting anything when the upload listing fails', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    seed(store, 1500);
+    advance(LIFETIME_MS + 1);
+    store.failNext('listMultipartUploads', new DraftError('storage_unavailable', 'down'));
+
+    // act
+    const sweep = cleaner.sweep();
+
+    // assess
+    await expect(sweep).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(draftKeys(store)).toHaveLength(1500);
+  });
+
+  it('lets the deletes in flight finish before failing on a broken listing page', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    seed(store, 1500);
+    advance(LIFETIME_MS + 1);
+    const listPage = store.listPage.bind(store);
+    store.listPage = async (request) => {
+      if (request.continuationToken !== undefined) {
+        throw new DraftError('storage_unavailable', 'down');
+      }
+      return listPage(request);
+    };
+
+    // act
+    const sweep = cleaner.sweep();
+
+    // assess
+    await expect(sweep).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(draftKeys(store)).toHaveLength(500);
+  });
+
+  it('rejects an empty prefix and a concurrency of zero', async () => {
+    // prepare
+    const { cleaner } = setup();
+
+    // act + assess
+    await expect(cleaner.sweep({ prefix: ' ' })).rejects.toThrow(/prefix/);
+    await expect(cleaner.sweep({ concurrency: 0 })).rejects.toThrow(/concurrency/);
+  });
+});
