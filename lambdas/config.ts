@@ -68,6 +68,7 @@ const environment = z.object({
   DOWNLOAD_TTL: integer('DOWNLOAD_TTL', 1, MAX_PRESIGN_SECONDS, 3600),
   OBJECT_LIFETIME: integer('OBJECT_LIFETIME', 1, 10 * 365 * 24 * 3600, 86400),
   MAX_UPLOAD_BYTES: integer('MAX_UPLOAD_BYTES', 1, 5 * GIB, 5 * GIB),
+  CLEANUP_INTERVAL: integer('CLEANUP_INTERVAL', 0, 24 * 3600, 60),
   ALLOWED_CONTENT_TYPES: z
     .string()
     .optional()
@@ -105,6 +106,8 @@ export interface Config {
   readonly downloadTtlSeconds: number;
   readonly objectLifetimeSeconds: number;
   readonly maxUploadBytes: number;
+  /** How often the local runtime sweeps expired drafts (CLEANUP_INTERVAL); 0 disables it. */
+  readonly cleanupIntervalSeconds: number;
   /** Empty means any type. */
   readonly allowedContentTypes: readonly string[];
 }
@@ -164,6 +167,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     downloadTtlSeconds: e.DOWNLOAD_TTL,
     objectLifetimeSeconds: e.OBJECT_LIFETIME,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    cleanupIntervalSeconds: e.CLEANUP_INTERVAL,
     allowedContentTypes: e.ALLOWED_CONTENT_TYPES,
   };
 };

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       downloadTtlSeconds: 3600,
       objectLifetimeSeconds: 86400,
       maxUploadBytes: 5 * 1024 ** 3,
+      cleanupIntervalSeconds: 60,
       allowedContentTypes: [],
     });
   });
