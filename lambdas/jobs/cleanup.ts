@@ -1,0 +1,63 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { environmentServices } from '../compose.js';
+import type { Cleaner, SweepSummary } from '../core/cleaner.js';
+import { logger as sharedLogger } from '../observability/logger.js';
+
+/**
+ * What a schedule may pass as the rule's constant input. EventBridge's own scheduled
+ * event carries neither field, so it runs a full sweep; its other fields are ignored.
+ */
+export const cleanupEventSchema = z.object({
+  dryRun: z.boolean().optional(),
+  prefix: z.string().trim().min(1).max(1024).optional(),
+});
+
+export type CleanupEvent = z.infer<typeof cleanupEventSchema>;
+
+export interface CleanupHandlerOptions {
+  /** Resolved on each invocation, so a bad environment fails the invocation, not the import. */
+  readonly cleaner: () => Pick<Cleaner, 'sweep'>;
+  readonly logger: Pick<typeof sharedLogger, 'info' | 'addContext'>;
+  readonly metrics: Pick<Metrics, 'addMetric' | 'publishStoredMetrics'>;
+}
+
+/** The scheduled cleanup job: a thin adapter from an EventBridge invocation to Cleaner.sweep. */
+export const createCleanupHandler =
+  (options: CleanupHandlerOptions) =>
+  async (event: unknown, context: Context): Promise<SweepSummary> => {
+    options.logger.addContext(context);
+    const parsed = cleanupEventSchema.safeParse(event ?? {});
+    if (!parsed.success) {
+      throw new TypeError(`Invalid cleanup event: ${z.prettifyError(parsed.error)}`);
+    }
+    const { dryRun, prefix } = parsed.data;
+    try {
+      const summary = await options.cleaner().sweep({
+        remainingTimeMs: () => context.getRemainingTimeInMillis(),
+        ...(dryRun !== undefined && { dryRun }),
+        ...(prefix !== undefined && { prefix }),
+      });
+      options.logger.info('Cleanup sweep finished', {
+        cleanup: { ...summary, ...(prefix !== undefined && { prefix }) },
+      });
+      options.metrics.addMetric('deleted', MetricUnit.Count, summary.deleted);
+      options.metrics.addMetric('failed', MetricUnit.Count, summary.failed);
+      options.metrics.addMetric('bytesFreed', MetricUnit.Bytes, summary.bytesFreed);
+      return summary;
+    } finally {
+      options.metrics.publishStoredMetrics();
+    }
+  };
+
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'DraftStore',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'draftstore',
+});
+
+export const handler = createCleanupHandler({
+  cleaner: () => environmentServices().cleaner,
+  logger: sharedLogger,
+  metrics,
+});
