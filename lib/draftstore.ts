@@ -309,6 +309,8 @@ export class DraftStore extends Construct {
     // that HEADs a bucket's objects also lists that bucket.
     const access: Record<DraftStoreFunctionName, StorageAccess> = {
       'upload-url': { write: [draft] },
+      // Presigns a POST form into the draft bucket (the signature grants the form's PutObject).
+      'upload-form': { write: [draft] },
       'download-url': { read: [draft, main], list: [draft, main] },
       // HEADs draft and main (main makes a retried confirm idempotent), copies draft → main,
       // then deletes the draft.

@@ -7,7 +7,7 @@ const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account.js') as {
   DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
 };
 
-/** Browsers on any localhost port may PUT and GET, and multipart clients may read the ETag. */
+/** Browsers on any localhost port may PUT, POST (form uploads) and GET, and multipart clients may read the ETag. */
 export const LOCALHOST_CORS_XML = `<CORSConfiguration>
   ${['http://localhost:*', 'http://127.0.0.1:*']
     .map(
@@ -15,6 +15,7 @@ export const LOCALHOST_CORS_XML = `<CORSConfiguration>
     <AllowedOrigin>${origin}</AllowedOrigin>
     <AllowedMethod>GET</AllowedMethod>
     <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>POST</AllowedMethod>
     <AllowedMethod>HEAD</AllowedMethod>
     <AllowedHeader>*</AllowedHeader>
     <ExposeHeader>ETag</ExposeHeader>

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
 import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
+import { startCleanupTimer, type CleanupTimer } from './cleanup-timer.js';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3.js';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
 
@@ -18,6 +19,11 @@ export interface LocalRuntimeOptions {
   /** @default true */
   readonly emulateJwtAuthorizer?: boolean;
   readonly clock?: () => Date;
+  /**
+   * How often to sweep expired drafts, as the deployed schedule does; 0 disables it.
+   * @default config.cleanupIntervalSeconds * 1000 (CLEANUP_INTERVAL)
+   */
+  readonly cleanupIntervalMs?: number;
 }
 
 export interface LocalRuntime {
@@ -71,12 +77,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     throw error;
   }
   const server = http;
+  const cleanupIntervalMs = options.cleanupIntervalMs ?? config.cleanupIntervalSeconds * 1000;
+  const cleanup: CleanupTimer | undefined =
+    cleanupIntervalMs > 0
+      ? startCleanupTimer({ cleaner: services.cleaner, intervalMs: cleanupIntervalMs })
+      : undefined;
   return {
     apiUrl: server.url,
     config,
     services,
     ...(store && { embeddedEndpoint: store.endpoint }),
     stop: async () => {
+      await cleanup?.stop();
       await server.close();
       services.client.destroy();
       await store?.close();

@@ -1,7 +1,7 @@
 import { DraftError, isDraftError } from './errors.js';
 import { ownedKey } from './object-name.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
-import { enforcePolicy, type UploadPolicy } from './upload-policy.js';
+import { enforceDeclaration, enforcePolicy, type UploadPolicy } from './upload-policy.js';
 
 export type Stage = 'draft' | 'main';
 
@@ -46,6 +46,28 @@ export interface DownloadUrlRequest {
   /** @default 'draft' */
   readonly stage?: Stage;
 }
+
+export interface UploadFormRequest {
+  readonly objectName: string;
+  /** @default 'application/octet-stream' (required when ALLOWED_CONTENT_TYPES is set) */
+  readonly contentType?: string;
+}
+
+export interface UploadForm {
+  readonly url: string;
+  readonly method: 'POST';
+  readonly fields: Readonly<Record<string, string>>;
+  readonly objectName: string;
+  /** The Content-Type the form carries (and the policy requires). */
+  readonly contentType: string;
+  /** The inclusive size range the policy allows. */
+  readonly minBytes: number;
+  readonly maxBytes: number;
+  readonly expiresAt: Date;
+}
+
+/** The type of a form upload when the client names none. */
+export const DEFAULT_FORM_CONTENT_TYPE = 'application/octet-stream';
 
 export interface DownloadTicket {
   readonly url: string;
@@ -101,7 +123,10 @@ export class DraftService {
 
   async uploadUrl(caller: Caller, request: UploadUrlRequest): Promise<UploadTicket> {
     const { name, key } = ownedKey(caller.owner, request.objectName);
-    enforcePolicy(this.#policy, { contentType: request.contentType, size: request.contentLength });
+    enforceDeclaration(this.#policy, {
+      contentType: request.contentType,
+      contentLength: request.contentLength,
+    });
     const issuedAt = this.#clock();
     const presigned = await this.#store.presignPut({
       bucket: this.#buckets.draft,
@@ -131,6 +156,39 @@ export class DraftService {
     const url = await this.#store.presignGet({ bucket, key, expiresInSeconds: this.#downloadTtl });
     return {
       url,
+  /**
+   * A presigned POST into the draft bucket, usable as a plain HTML form: the store
+   * itself refuses another key, another Content-Type, an empty or oversize body, or a
+   * late upload.
+   */
+  async uploadForm(caller: Caller, request: UploadFormRequest): Promise<UploadForm> {
+    const { name, key } = ownedKey(caller.owner, request.objectName);
+    if (request.contentType === undefined) enforcePolicy(this.#policy, {});
+    const contentType = request.contentType ?? DEFAULT_FORM_CONTENT_TYPE;
+    enforcePolicy(this.#policy, { contentType });
+    const issuedAt = this.#clock();
+    const minBytes = 1;
+    const maxBytes = this.#policy.maxUploadBytes;
+    const post = await this.#store.presignPost({
+      bucket: this.#buckets.draft,
+      key,
+      expiresInSeconds: this.#uploadTtl,
+      contentType,
+      minBytes,
+      maxBytes,
+    });
+    return {
+      url: post.url,
+      method: 'POST',
+      fields: post.fields,
+      objectName: name,
+      contentType,
+      minBytes,
+      maxBytes,
+      expiresAt: new Date(issuedAt.getTime() + this.#uploadTtl * 1000),
+    };
+  }
+
       objectName: name,
       stage,
       expiresAt: new Date(issuedAt.getTime() + this.#downloadTtl * 1000),

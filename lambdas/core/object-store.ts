@@ -6,6 +6,11 @@
  */
 export interface ObjectStore {
   presignPut(request: PresignPutRequest): Promise<PresignedRequest>;
+  /**
+   * A presigned POST (browser form upload): the policy binds the exact key, the
+   * Content-Type, a size range and the expiry, and the store enforces every condition.
+   */
+  presignPost(request: PresignPostRequest): Promise<PresignedPost>;
   presignGet(request: PresignGetRequest): Promise<string>;
   /** Metadata of an object, or `undefined` when there is no such object. */
   head(bucket: string, key: string): Promise<ObjectInfo | undefined>;
@@ -49,6 +54,24 @@ export interface PresignGetRequest {
   readonly key: string;
   readonly expiresInSeconds: number;
 }
+export interface PresignPostRequest {
+  readonly bucket: string;
+  readonly key: string;
+  readonly expiresInSeconds: number;
+  /** Required exactly (an `eq` condition) and sent as a form field. */
+  readonly contentType: string;
+  /** The policy's `content-length-range`, inclusive. */
+  readonly minBytes: number;
+  readonly maxBytes: number;
+}
+
+export interface PresignedPost {
+  /** Where the form is POSTed. */
+  readonly url: string;
+  /** Form fields to send, as given, before the `file` field. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
 
 export interface ObjectInfo {
   readonly size: number;

@@ -1,5 +1,8 @@
 import { DraftError } from './errors.js';
 
+/** The largest object one S3 PUT (or POST) can carry: 5 GiB. */
+export const SINGLE_PUT_MAX_BYTES = 5 * 1024 ** 3;
+
 export interface UploadPolicy {
   readonly maxUploadBytes: number;
   /** Exact types (`image/png`) or wildcards (`image/*`); empty means any type. */
@@ -40,6 +43,32 @@ export const enforcePolicy = (
       object.contentType === undefined
         ? `A content type is required; allowed: ${policy.allowedContentTypes.join(', ')}.`
         : `Content type "${essence(object.contentType)}" is not allowed; allowed: ${policy.allowedContentTypes.join(', ')}.`,
+    );
+  }
+};
+
+/**
+ * Whether a presigned PUT must carry a declared (and so signed) length. With a limit
+ * below S3's own 5 GiB, only a signed Content-Length holds the store to it; without
+ * one (no limit configured) clients may still omit it, as the original DraftStore allowed.
+ */
+export const requiresDeclaredLength = (policy: UploadPolicy): boolean =>
+  policy.maxUploadBytes < SINGLE_PUT_MAX_BYTES;
+
+/**
+ * Checks what a client declares before an upload is signed: what `enforcePolicy` checks
+ * (a type whenever ALLOWED_CONTENT_TYPES is set), then a length whenever a limit is
+ * configured (see requiresDeclaredLength).
+ */
+export const enforceDeclaration = (
+  policy: UploadPolicy,
+  declared: { contentType?: string | undefined; contentLength?: number | undefined },
+): void => {
+  enforcePolicy(policy, { contentType: declared.contentType, size: declared.contentLength });
+  if (declared.contentLength === undefined && requiresDeclaredLength(policy)) {
+    throw new DraftError(
+      'invalid_request',
+      `A content length is required: uploads are limited to ${policy.maxUploadBytes} bytes, and the length is signed into the upload URL.`,
     );
   }
 };

@@ -3,6 +3,7 @@ import { createDownloadUrlHandler } from './download-url.js';
 import { createHealthHandler } from './health.js';
 import type { HttpEvent, HttpResult, ServicesResolver } from './http-handler.js';
 import { ROUTE_TABLE, type RouteSpec } from './route-table.js';
+import { createUploadFormHandler } from './upload-form.js';
 import { createUploadUrlHandler } from './upload-url.js';
 
 export interface Route extends RouteSpec {
@@ -13,6 +14,7 @@ export interface Route extends RouteSpec {
 
 const CREATE: Record<RouteSpec['entry'], Route['create']> = {
   'upload-url': createUploadUrlHandler,
+  'upload-form': createUploadFormHandler,
   'download-url': createDownloadUrlHandler,
   'confirm-upload': createConfirmUploadHandler,
   health: createHealthHandler,

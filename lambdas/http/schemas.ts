@@ -20,13 +20,14 @@ const base64Of = (bytes: number, what: string) =>
       },
     );
 
+const contentType = z
+  .string({ error: 'must be a string' })
+  .max(255)
+  .regex(MEDIA_TYPE, 'must be a media type such as "image/png"');
+
 export const uploadUrlRequest = z.strictObject({
   object_name: objectName,
-  content_type: z
-    .string({ error: 'must be a string' })
-    .max(255)
-    .regex(MEDIA_TYPE, 'must be a media type such as "image/png"')
-    .optional(),
+  content_type: contentType.optional(),
   content_length: z
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -35,6 +36,11 @@ export const uploadUrlRequest = z.strictObject({
     .optional(),
   content_md5: base64Of(16, 'MD5 of the body').optional(),
   checksum_sha256: base64Of(32, 'SHA-256 of the body').optional(),
+});
+
+export const uploadFormRequest = z.strictObject({
+  object_name: objectName,
+  content_type: contentType.optional(),
 });
 
 export const stage = z.enum(['draft', 'main'], { error: 'must be "draft" or "main"' });

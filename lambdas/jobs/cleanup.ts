@@ -16,11 +16,27 @@ export const cleanupEventSchema = z.object({
 
 export type CleanupEvent = z.infer<typeof cleanupEventSchema>;
 
+/** The part of the Powertools Logger the job uses. */
+export interface CleanupLogger {
+  addContext(context: Context): void;
+  info(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** The part of Powertools Metrics the job uses. */
+export interface CleanupMetrics {
+  addMetric(
+    name: string,
+    unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+    value: number,
+  ): unknown;
+  publishStoredMetrics(): void;
+}
+
 export interface CleanupHandlerOptions {
   /** Resolved on each invocation, so a bad environment fails the invocation, not the import. */
   readonly cleaner: () => Pick<Cleaner, 'sweep'>;
-  readonly logger: Pick<typeof sharedLogger, 'info' | 'addContext'>;
-  readonly metrics: Pick<Metrics, 'addMetric' | 'publishStoredMetrics'>;
+  readonly logger: CleanupLogger;
+  readonly metrics: CleanupMetrics;
 }
 
 /** The scheduled cleanup job: a thin adapter from an EventBridge invocation to Cleaner.sweep. */

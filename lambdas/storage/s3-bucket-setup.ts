@@ -8,7 +8,7 @@ import {
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
 
 export interface BucketSetup {
-  /** Origins allowed to PUT/GET/HEAD from a browser; S3 allows one `*` per origin. */
+  /** Origins allowed to PUT/POST/GET/HEAD from a browser; S3 allows one `*` per origin. */
   readonly corsOrigins: readonly string[];
 }
 
@@ -69,7 +69,7 @@ export const ensureBucket = async (
             CORSRules: [
               {
                 AllowedOrigins: [...setup.corsOrigins],
-                AllowedMethods: ['GET', 'PUT', 'HEAD'],
+                AllowedMethods: ['GET', 'PUT', 'POST', 'HEAD'],
                 AllowedHeaders: ['*'],
                 ExposeHeaders: ['ETag'],
                 MaxAgeSeconds: 3000,

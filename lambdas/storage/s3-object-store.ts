@@ -11,6 +11,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type {
   CopyRequest,
@@ -22,7 +23,9 @@ import type {
   ObjectInfo,
   ObjectStore,
   PresignGetRequest,
+  PresignedPost,
   PresignedRequest,
+  PresignPostRequest,
   PresignPutRequest,
 } from '../core/object-store.js';
 import { DraftError } from '../core/errors.js';
@@ -82,6 +85,25 @@ export class S3ObjectStore implements ObjectStore {
     } catch (error) {
       throw toDraftError(error, 'presigning a download');
     }
+  async presignPost(request: PresignPostRequest): Promise<PresignedPost> {
+    try {
+      const post = await createPresignedPost(this.client, {
+        Bucket: request.bucket,
+        // The key is a form field, so the policy holds it as an exact `key` condition.
+        Key: request.key,
+        Fields: { 'Content-Type': request.contentType },
+        Conditions: [
+          ['content-length-range', request.minBytes, request.maxBytes],
+          ['eq', '$Content-Type', request.contentType],
+        ],
+        Expires: request.expiresInSeconds,
+      });
+      return { url: post.url, fields: post.fields };
+    } catch (error) {
+      throw toDraftError(error, 'presigning a form upload');
+    }
+  }
+
   }
 
   async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {

@@ -10,7 +10,9 @@ import type {
   ObjectInfo,
   ObjectStore,
   PresignGetRequest,
+  PresignedPost,
   PresignedRequest,
+  PresignPostRequest,
   PresignPutRequest,
 } from '../../lambdas/core/object-store.js';
 
@@ -117,6 +119,18 @@ export class FakeObjectStore implements ObjectStore {
     return {
       url: `fake://${request.bucket}/${request.key}?put&expires=${request.expiresInSeconds}`,
       headers,
+    };
+  }
+
+  async presignPost(request: PresignPostRequest): Promise<PresignedPost> {
+    this.#enter('presignPost', request);
+    return {
+      url: `fake://${request.bucket}`,
+      fields: {
+        key: request.key,
+        'Content-Type': request.contentType,
+        policy: `${request.minBytes}-${request.maxBytes}&expires=${request.expiresInSeconds}`,
+      },
     };
   }
 

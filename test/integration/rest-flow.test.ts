@@ -222,6 +222,12 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
       'unsupported_media_type',
     ],
     [
+      'a missing length when MAX_UPLOAD_BYTES is set',
+      { object_name: 'a.png', content_type: 'image/png' },
+      400,
+      'invalid_request',
+    ],
+    [
       'a prototype-polluting body',
       '{"object_name":"a.png","__proto__":{"admin":true}}',
       400,
@@ -290,6 +296,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     const upload = await api.post('/api/v1/upload-url', {
       object_name: 'sneaky.png',
       content_type: 'image/png',
+      content_length: 25,
     });
     const put = await fetch(upload.json.upload_url, {
       method: 'PUT',

@@ -60,19 +60,110 @@ describe('DraftService.uploadUrl', () => {
     const { service } = setup({ maxUploadBytes: 1000, allowedContentTypes: ['image/*'] });
 
     expect(
-      await codeOf(service.uploadUrl(alice, { objectName: 'a', contentType: 'text/html' })),
+      await codeOf(
+        service.uploadUrl(alice, { objectName: 'a', contentType: 'text/html', contentLength: 1 }),
+      ),
     ).toBe('unsupported_media_type');
-    expect(await codeOf(service.uploadUrl(alice, { objectName: 'a' }))).toBe(
+    expect(await codeOf(service.uploadUrl(alice, { objectName: 'a', contentLength: 1 }))).toBe(
       'unsupported_media_type',
     );
     await expect(
-      service.uploadUrl(alice, { objectName: 'a', contentType: 'image/png' }),
+      service.uploadUrl(alice, { objectName: 'a', contentType: 'image/png', contentLength: 1 }),
     ).resolves.toBeDefined();
   });
 
   it('refuses an invalid name', async () => {
     const { service } = setup();
     expect(await codeOf(service.uploadUrl(alice, { objectName: '../bob/x' }))).toBe(
+      'invalid_object_name',
+    );
+  });
+
+  it('requires a declared length when a limit below 5 GiB is configured', async () => {
+    const { store, service } = setup();
+
+    expect(await codeOf(service.uploadUrl(alice, { objectName: 'a' }))).toBe('invalid_request');
+    expect(store.count('presignPut')).toBe(0);
+  });
+
+  it('signs an upload without a length when no limit is configured', async () => {
+    const { service } = setup({ maxUploadBytes: 5 * 1024 ** 3, allowedContentTypes: [] });
+
+    const ticket = await service.uploadUrl(alice, { objectName: 'a' });
+
+    expect(ticket.headers).toEqual({});
+  });
+
+  it('passes the MD5 and SHA-256 through to be signed', async () => {
+    const { store, service } = setup();
+    const md5 = Buffer.alloc(16, 1).toString('base64');
+    const sha = Buffer.alloc(32, 2).toString('base64');
+
+    const ticket = await service.uploadUrl(alice, {
+      objectName: 'a',
+      contentLength: 3,
+      contentMd5: md5,
+      checksumSha256: sha,
+    });
+
+    expect(ticket.headers).toEqual({
+      'content-length': '3',
+      'content-md5': md5,
+      'x-amz-checksum-sha256': sha,
+    });
+    expect(store.count('presignPut')).toBe(1);
+  });
+});
+
+describe('DraftService.uploadForm', () => {
+  it('presigns a POST form for the exact key, type, size range and expiry', async () => {
+    const { store, service } = setup();
+
+    const form = await service.uploadForm(alice, {
+      objectName: 'a.txt',
+      contentType: 'text/plain',
+    });
+
+    expect(form).toEqual({
+      url: 'fake://drafts',
+      method: 'POST',
+      fields: { key: 'alice/a.txt', 'Content-Type': 'text/plain', policy: '1-1000&expires=600' },
+      objectName: 'a.txt',
+      contentType: 'text/plain',
+      minBytes: 1,
+      maxBytes: 1000,
+      expiresAt: new Date('2026-01-01T00:10:00.000Z'),
+    });
+    expect(store.count('presignPost')).toBe(1);
+  });
+
+  it('defaults the type to application/octet-stream', async () => {
+    const { service } = setup();
+
+    const form = await service.uploadForm(alice, { objectName: 'a.bin' });
+
+    expect(form.contentType).toBe('application/octet-stream');
+    expect(form.fields['Content-Type']).toBe('application/octet-stream');
+  });
+
+  it('requires an allowed type when ALLOWED_CONTENT_TYPES is set', async () => {
+    const { store, service } = setup({ maxUploadBytes: 1000, allowedContentTypes: ['image/*'] });
+
+    expect(await codeOf(service.uploadForm(alice, { objectName: 'a' }))).toBe(
+      'unsupported_media_type',
+    );
+    expect(
+      await codeOf(service.uploadForm(alice, { objectName: 'a', contentType: 'text/html' })),
+    ).toBe('unsupported_media_type');
+    expect(store.count('presignPost')).toBe(0);
+    await expect(
+      service.uploadForm(alice, { objectName: 'a', contentType: 'image/png' }),
+    ).resolves.toMatchObject({ contentType: 'image/png' });
+  });
+
+  it('refuses an invalid name', async () => {
+    const { service } = setup();
+    expect(await codeOf(service.uploadForm(alice, { objectName: 'a//b' }))).toBe(
       'invalid_object_name',
     );
   });

@@ -198,3 +198,42 @@ describe('S3ObjectStore.presignPut', () => {
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('60');
   });
 });
+
+describe('S3ObjectStore.presignPost', () => {
+  const config = loadConfig({
+    STORAGE_TYPE: 'minio',
+    MINIO_ENDPOINT: '127.0.0.1:9',
+    BUCKET_NAME: 'main',
+  });
+  const store = new S3ObjectStore(createS3Client(config));
+
+  it('binds the exact key, the type, the size range and the expiry into the policy', async () => {
+    const before = Date.now();
+    const { url, fields } = await store.presignPost({
+      bucket: 'main-draft',
+      key: 'o/a b+c.txt',
+      expiresInSeconds: 60,
+      contentType: 'text/plain',
+      minBytes: 1,
+      maxBytes: 1000,
+    });
+
+    expect(url).toBe('http://127.0.0.1:9/main-draft');
+    expect(fields).toMatchObject({ key: 'o/a b+c.txt', 'Content-Type': 'text/plain' });
+    const policy = JSON.parse(Buffer.from(fields.Policy!, 'base64').toString('utf8')) as {
+      expiration: string;
+      conditions: unknown[];
+    };
+    expect(policy.conditions).toEqual(
+      expect.arrayContaining([
+        ['content-length-range', 1, 1000],
+        ['eq', '$Content-Type', 'text/plain'],
+        { key: 'o/a b+c.txt' },
+        { bucket: 'main-draft' },
+      ]),
+    );
+    const expires = Date.parse(policy.expiration);
+    expect(expires).toBeGreaterThanOrEqual(before + 59_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 61_000);
+  });
+});

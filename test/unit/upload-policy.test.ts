@@ -1,5 +1,12 @@
 import { DraftError } from '../../lambdas/core/errors.js';
-import { enforcePolicy, essence, isContentTypeAllowed } from '../../lambdas/core/upload-policy.js';
+import {
+  enforceDeclaration,
+  enforcePolicy,
+  essence,
+  isContentTypeAllowed,
+  requiresDeclaredLength,
+  SINGLE_PUT_MAX_BYTES,
+} from '../../lambdas/core/upload-policy.js';
 
 const images = { maxUploadBytes: 100, allowedContentTypes: ['image/*', 'application/pdf'] };
 const anything = { maxUploadBytes: 100, allowedContentTypes: [] };
@@ -35,6 +42,31 @@ describe('upload policy', () => {
 
   it('refuses a type outside the list with unsupported_media_type', () => {
     expect(() => enforcePolicy(images, { contentType: 'text/html', size: 1 })).toThrow(
+      expect.objectContaining({ code: 'unsupported_media_type' }) as DraftError,
+    );
+  });
+
+  it('requires a declared length only when a limit below 5 GiB is configured', () => {
+    expect(requiresDeclaredLength(anything)).toBe(true);
+    expect(requiresDeclaredLength({ ...anything, maxUploadBytes: SINGLE_PUT_MAX_BYTES })).toBe(
+      false,
+    );
+    expect(() => enforceDeclaration(anything, {})).toThrow(
+      expect.objectContaining({ code: 'invalid_request' }) as DraftError,
+    );
+    expect(() =>
+      enforceDeclaration({ ...anything, maxUploadBytes: SINGLE_PUT_MAX_BYTES }, {}),
+    ).not.toThrow();
+  });
+
+  it('checks a declared length and type against the policy', () => {
+    expect(() =>
+      enforceDeclaration(images, { contentType: 'image/png', contentLength: 100 }),
+    ).not.toThrow();
+    expect(() =>
+      enforceDeclaration(images, { contentType: 'image/png', contentLength: 101 }),
+    ).toThrow(expect.objectContaining({ code: 'payload_too_large' }) as DraftError);
+    expect(() => enforceDeclaration(images, { contentLength: 1 })).toThrow(
       expect.objectContaining({ code: 'unsupported_media_type' }) as DraftError,
     );
   });
