@@ -297,6 +297,7 @@ export class DraftStore extends Construct {
       ALLOWED_CONTENT_TYPES: (props.allowedContentTypes ?? []).join(','),
       POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'draftstore',
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+      POWERTOOLS_METRICS_NAMESPACE: 'DraftStore',
     };
     const jwtEnvironment: Record<string, string> = props.jwtIssuer
       ? { JWT_ISSUER: props.jwtIssuer, JWT_AUDIENCE: (props.jwtAudience ?? []).join(',') }
