@@ -41,12 +41,6 @@ export interface UploadTicket {
   readonly expiresAt: Date;
 }
 
-export interface DownloadUrlRequest {
-  readonly objectName: string;
-  /** @default 'draft' */
-  readonly stage?: Stage;
-}
-
 export interface UploadFormRequest {
   readonly objectName: string;
   /** @default 'application/octet-stream' (required when ALLOWED_CONTENT_TYPES is set) */
@@ -68,6 +62,12 @@ export interface UploadForm {
 
 /** The type of a form upload when the client names none. */
 export const DEFAULT_FORM_CONTENT_TYPE = 'application/octet-stream';
+
+export interface DownloadUrlRequest {
+  readonly objectName: string;
+  /** @default 'draft' */
+  readonly stage?: Stage;
+}
 
 export interface DownloadTicket {
   readonly url: string;
@@ -146,16 +146,6 @@ export class DraftService {
     };
   }
 
-  async downloadUrl(caller: Caller, request: DownloadUrlRequest): Promise<DownloadTicket> {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
-    const stage = request.stage ?? 'draft';
-    const bucket = this.#buckets[stage];
-    const found = await this.#store.head(bucket, key);
-    if (!found) throw notFound(stage, name);
-    const issuedAt = this.#clock();
-    const url = await this.#store.presignGet({ bucket, key, expiresInSeconds: this.#downloadTtl });
-    return {
-      url,
   /**
    * A presigned POST into the draft bucket, usable as a plain HTML form: the store
    * itself refuses another key, another Content-Type, an empty or oversize body, or a
@@ -189,6 +179,16 @@ export class DraftService {
     };
   }
 
+  async downloadUrl(caller: Caller, request: DownloadUrlRequest): Promise<DownloadTicket> {
+    const { name, key } = ownedKey(caller.owner, request.objectName);
+    const stage = request.stage ?? 'draft';
+    const bucket = this.#buckets[stage];
+    const found = await this.#store.head(bucket, key);
+    if (!found) throw notFound(stage, name);
+    const issuedAt = this.#clock();
+    const url = await this.#store.presignGet({ bucket, key, expiresInSeconds: this.#downloadTtl });
+    return {
+      url,
       objectName: name,
       stage,
       expiresAt: new Date(issuedAt.getTime() + this.#downloadTtl * 1000),

@@ -49,11 +49,6 @@ export interface PresignedRequest {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-export interface PresignGetRequest {
-  readonly bucket: string;
-  readonly key: string;
-  readonly expiresInSeconds: number;
-}
 export interface PresignPostRequest {
   readonly bucket: string;
   readonly key: string;
@@ -72,6 +67,11 @@ export interface PresignedPost {
   readonly fields: Readonly<Record<string, string>>;
 }
 
+export interface PresignGetRequest {
+  readonly bucket: string;
+  readonly key: string;
+  readonly expiresInSeconds: number;
+}
 
 export interface ObjectInfo {
   readonly size: number;

@@ -75,16 +75,6 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async presignGet(request: PresignGetRequest): Promise<string> {
-    try {
-      return await getSignedUrl(
-        this.client,
-        new GetObjectCommand({ Bucket: request.bucket, Key: request.key }),
-        { expiresIn: request.expiresInSeconds },
-      );
-    } catch (error) {
-      throw toDraftError(error, 'presigning a download');
-    }
   async presignPost(request: PresignPostRequest): Promise<PresignedPost> {
     try {
       const post = await createPresignedPost(this.client, {
@@ -104,6 +94,16 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async presignGet(request: PresignGetRequest): Promise<string> {
+    try {
+      return await getSignedUrl(
+        this.client,
+        new GetObjectCommand({ Bucket: request.bucket, Key: request.key }),
+        { expiresIn: request.expiresInSeconds },
+      );
+    } catch (error) {
+      throw toDraftError(error, 'presigning a download');
+    }
   }
 
   async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
