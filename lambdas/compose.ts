@@ -3,6 +3,7 @@ import { loadConfig, type Config } from './config.js';
 import { Cleaner } from './core/cleaner.js';
 import { DraftService } from './core/draft-service.js';
 import { logger } from './observability/logger.js';
+import type { BucketSetup } from './storage/s3-bucket-setup.js';
 import { createS3Client } from './storage/s3-client.js';
 import { S3ObjectStore } from './storage/s3-object-store.js';
 
@@ -19,12 +20,14 @@ export interface Services {
 export interface ComposeOptions {
   readonly client?: S3Client;
   readonly clock?: () => Date;
+  /** Extra options for the S3 adapter (CORS origins of buckets that ensureBuckets sets up). */
+  readonly bucketSetup?: BucketSetup;
 }
 
 /** The composition root: configuration → S3 client → store → domain services. */
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
   const client = options.client ?? createS3Client(config);
-  const store = new S3ObjectStore(client);
+  const store = new S3ObjectStore(client, options.bucketSetup);
   const drafts = new DraftService({
     store,
     buckets: config.buckets,
@@ -34,6 +37,8 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     },
     uploadTtlSeconds: config.uploadTtlSeconds,
     downloadTtlSeconds: config.downloadTtlSeconds,
+    // On AWS the CDK stack owns the buckets; S3-compatible stores get them on demand.
+    bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),
   });
   const cleaner = new Cleaner({

@@ -16,6 +16,12 @@ export interface DraftServiceOptions {
   readonly policy: UploadPolicy;
   readonly uploadTtlSeconds: number;
   readonly downloadTtlSeconds: number;
+  /**
+   * Whether ensureBuckets may create missing buckets (`create`: MinIO, Ceph RGW, the
+   * embedded store) or only verifies them (`verify`: AWS, where the infrastructure owns them).
+   * @default 'verify'
+   */
+  readonly bucketProvisioning?: 'create' | 'verify';
   /** @default () => new Date() */
   readonly clock?: () => Date;
 }
@@ -85,6 +91,9 @@ export interface Confirmation {
   readonly etag: string;
 }
 
+/** What ensureBuckets found (or did) for each bucket. */
+export type BucketsEnsured = Readonly<Record<Stage, 'created' | 'existed'>>;
+
 export interface HealthReport {
   readonly healthy: boolean;
   readonly buckets: Readonly<Record<Stage, 'ok' | 'unavailable'>>;
@@ -107,6 +116,7 @@ export class DraftService {
   readonly #uploadTtl: number;
   readonly #downloadTtl: number;
   readonly #clock: () => Date;
+  readonly #provisioning: 'create' | 'verify';
 
   constructor(options: DraftServiceOptions) {
     this.#store = options.store;
@@ -115,6 +125,7 @@ export class DraftService {
     this.#uploadTtl = options.uploadTtlSeconds;
     this.#downloadTtl = options.downloadTtlSeconds;
     this.#clock = options.clock ?? (() => new Date());
+    this.#provisioning = options.bucketProvisioning ?? 'verify';
   }
 
   get buckets(): Buckets {
@@ -222,6 +233,24 @@ export class DraftService {
 
     await this.#deleteDraft(key, draft.etag);
     return this.#confirmation(name, key, draft, etag);
+  }
+
+  /**
+   * Makes sure both buckets exist: creates what is missing when provisioning is
+   * `create`, and otherwise fails with `bucket_not_found` when either is missing.
+   * Idempotent; concurrent calls all succeed once the buckets exist.
+   */
+  async ensureBuckets(): Promise<BucketsEnsured> {
+    const ensure = async (bucket: string): Promise<'created' | 'existed'> => {
+      if (this.#provisioning === 'create') return this.#store.ensureBucket(bucket);
+      await this.#store.checkBucket(bucket);
+      return 'existed';
+    };
+    const [draft, main] = await Promise.all([
+      ensure(this.#buckets.draft),
+      ensure(this.#buckets.main),
+    ]);
+    return { draft, main };
   }
 
   async health(): Promise<HealthReport> {

@@ -29,6 +29,11 @@ export interface ObjectStore {
   abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void>;
   /** Resolves when the bucket exists and is reachable. */
   checkBucket(bucket: string): Promise<void>;
+  /**
+   * Creates the bucket when it is missing. One that exists, or that a concurrent call
+   * created first, counts as existing: safe to run concurrently and repeatedly.
+   */
+  ensureBucket(bucket: string): Promise<'created' | 'existed'>;
 }
 
 export interface PresignPutRequest {

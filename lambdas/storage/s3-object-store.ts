@@ -30,6 +30,7 @@ import type {
 } from '../core/object-store.js';
 import { DraftError } from '../core/errors.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
+import { ensureBucket, type BucketSetup } from './s3-bucket-setup.js';
 
 /** The most keys one DeleteObjects request accepts. */
 export const DELETE_BATCH_LIMIT = 1000;
@@ -41,9 +42,19 @@ export const DELETE_BATCH_LIMIT = 1000;
 export const copySource = (bucket: string, key: string): string =>
   `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
+/**
+ * Browser origins allowed on buckets that ensureBucket creates or updates. Presigned
+ * URLs carry their own authorization, so any origin may use one it was handed.
+ */
+export const DEFAULT_BUCKET_SETUP: BucketSetup = { corsOrigins: ['*'] };
+
 /** ObjectStore over the S3 protocol: AWS S3, MinIO, Ceph RGW, LocalStack and s3rver. */
 export class S3ObjectStore implements ObjectStore {
-  constructor(private readonly client: S3Client) {}
+  constructor(
+    private readonly client: S3Client,
+    /** Block Public Access and CORS for ensureBucket. @default DEFAULT_BUCKET_SETUP */
+    private readonly bucketSetup: BucketSetup = DEFAULT_BUCKET_SETUP,
+  ) {}
 
   async presignPut(request: PresignPutRequest): Promise<PresignedRequest> {
     const headers: Record<string, string> = {};
@@ -256,6 +267,10 @@ export class S3ObjectStore implements ObjectStore {
       if (errorCode(error) === 'NoSuchUpload') return;
       throw toDraftError(error, 'aborting a multipart upload');
     }
+  }
+
+  async ensureBucket(bucket: string): Promise<'created' | 'existed'> {
+    return ensureBucket(this.client, bucket, this.bucketSetup);
   }
 
   async checkBucket(bucket: string): Promise<void> {

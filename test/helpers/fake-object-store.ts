@@ -245,6 +245,13 @@ export class FakeObjectStore implements ObjectStore {
     };
   }
 
+  async ensureBucket(bucket: string): Promise<'created' | 'existed'> {
+    this.#enter('ensureBucket', bucket);
+    if (this.buckets.has(bucket)) return 'existed';
+    this.buckets.set(bucket, new Map());
+    return 'created';
+  }
+
   async checkBucket(bucket: string): Promise<void> {
     this.#enter('checkBucket', bucket);
     if (!this.buckets.has(bucket)) throw new DraftError('bucket_not_found', 'no such bucket');

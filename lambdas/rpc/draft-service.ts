@@ -1,0 +1,167 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import {
+  createContextKey,
+  type ConnectRouter,
+  type ConnectRouterOptions,
+  type HandlerContext,
+  type ServiceImpl,
+} from '@connectrpc/connect';
+import { DraftError } from '../core/errors.js';
+import type {
+  Caller,
+  DraftService as Drafts,
+  Stage as DomainStage,
+} from '../core/draft-service.js';
+import { ownerSegment } from '../core/object-name.js';
+import {
+  BucketState,
+  ConfirmUploadResponseSchema,
+  CreateDraftBucketResponseSchema,
+  DraftService,
+  GetDownloadURLResponseSchema,
+  GetUploadURLResponseSchema,
+  HealthResponseSchema,
+  ResultSchema,
+  Stage,
+} from '../gen/draft/v1/draft_pb.js';
+import { uploadUrlRequest } from '../http/schemas.js';
+import { draftErrorInterceptor } from './to-connect-error.js';
+
+/**
+ * The authenticated principal of a call, set by the adapter that verified it (for
+ * example the `sub` of a verified JWT). Unset means anonymous, as with REST.
+ */
+export const principalKey = createContextKey<string | undefined>(undefined, {
+  description: 'authenticated principal',
+});
+
+/** Requests are a few small fields; anything larger is refused before decoding. */
+export const MAX_RPC_REQUEST_BYTES = 64 * 1024;
+
+/** Supplies the domain service per call, so composition stays lazy (as REST's ServicesResolver). */
+export type DraftsResolver = () => Drafts;
+
+const callerOf = (context: HandlerContext): Caller => ({
+  owner: ownerSegment(context.values.get(principalKey)),
+});
+
+const ok = () => create(ResultSchema, { success: true });
+
+const STAGES: Readonly<Record<number, DomainStage>> = {
+  [Stage.UNSPECIFIED]: 'draft',
+  [Stage.DRAFT]: 'draft',
+  [Stage.MAIN]: 'main',
+};
+const stageOf = (stage: Stage): DomainStage => {
+  const known = STAGES[stage];
+  if (known === undefined) throw new DraftError('invalid_request', 'stage: must be DRAFT or MAIN');
+  return known;
+};
+
+const bucketState = (outcome: 'created' | 'existed' | 'ok' | 'unavailable'): BucketState =>
+  outcome === 'created'
+    ? BucketState.CREATED
+    : outcome === 'unavailable'
+      ? BucketState.UNAVAILABLE
+      : BucketState.OK;
+
+// The REST schema's checks for everything but the name, which the domain validates
+// (so an empty name is ERROR_TYPE_INVALID_OBJECT_NAME, as in the original).
+const uploadOptions = uploadUrlRequest.omit({ object_name: true });
+
+/** draft.v1.DraftService over the core DraftService: decode, call the domain, encode. */
+export const draftServiceImpl = (resolve: DraftsResolver): ServiceImpl<typeof DraftService> => ({
+  async createDraftBucket() {
+    const ensured = await resolve().ensureBuckets();
+    return create(CreateDraftBucketResponseSchema, {
+      result: ok(),
+      draftBucket: bucketState(ensured.draft),
+      mainBucket: bucketState(ensured.main),
+    });
+  },
+
+  async getUploadURL(request, context) {
+    const options = uploadOptions.parse({
+      ...(request.contentType !== '' && { content_type: request.contentType }),
+      ...(request.contentLength !== undefined && {
+        content_length: Number(request.contentLength),
+      }),
+      ...(request.contentMd5 !== '' && { content_md5: request.contentMd5 }),
+      ...(request.checksumSha256 !== '' && { checksum_sha256: request.checksumSha256 }),
+    });
+    const ticket = await resolve().uploadUrl(callerOf(context), {
+      objectName: request.objectName,
+      ...(options.content_type !== undefined && { contentType: options.content_type }),
+      ...(options.content_length !== undefined && { contentLength: options.content_length }),
+      ...(options.content_md5 !== undefined && { contentMd5: options.content_md5 }),
+      ...(options.checksum_sha256 !== undefined && { checksumSha256: options.checksum_sha256 }),
+    });
+    return create(GetUploadURLResponseSchema, {
+      result: ok(),
+      url: ticket.url,
+      method: ticket.method,
+      headers: { ...ticket.headers },
+      expiresAt: timestampFromDate(ticket.expiresAt),
+      objectName: ticket.objectName,
+    });
+  },
+
+  async getDownloadURL(request, context) {
+    const ticket = await resolve().downloadUrl(callerOf(context), {
+      objectName: request.objectName,
+      stage: stageOf(request.stage),
+    });
+    return create(GetDownloadURLResponseSchema, {
+      result: ok(),
+      url: ticket.url,
+      stage: ticket.stage === 'main' ? Stage.MAIN : Stage.DRAFT,
+      expiresAt: timestampFromDate(ticket.expiresAt),
+      objectName: ticket.objectName,
+    });
+  },
+
+  async confirmUpload(request, context) {
+    const confirmed = await resolve().confirm(callerOf(context), {
+      objectName: request.objectName,
+    });
+    return create(ConfirmUploadResponseSchema, {
+      result: ok(),
+      finalLocation: `${confirmed.bucket}/${confirmed.key}`,
+      size: BigInt(confirmed.size),
+      etag: confirmed.etag,
+      contentType: confirmed.contentType ?? '',
+      objectName: confirmed.objectName,
+    });
+  },
+
+  async health() {
+    const report = await resolve().health();
+    return create(HealthResponseSchema, {
+      result: ok(),
+      healthy: report.healthy,
+      draftBucket: bucketState(report.buckets.draft),
+      mainBucket: bucketState(report.buckets.main),
+    });
+  },
+});
+
+/** Handler options for draftRoutes: which protocols to serve, extra interceptors, limits. */
+export type DraftRoutesOptions = ConnectRouterOptions;
+
+/**
+ * Registers draft.v1.DraftService on a Connect router: the one registration every
+ * server uses (Lambda function URL, local servers, in-memory tests). Options are
+ * passed per service because Connect applies service options instead of, not on top
+ * of, the router's (so a router-level `grpc: false` would be lost).
+ */
+export const draftRoutes =
+  (resolve: DraftsResolver, options: DraftRoutesOptions = {}) =>
+  (router: ConnectRouter): void => {
+    router.service(DraftService, draftServiceImpl(resolve), {
+      readMaxBytes: MAX_RPC_REQUEST_BYTES,
+      ...options,
+      // Innermost, so outer interceptors see the mapped ConnectError.
+      interceptors: [...(options.interceptors ?? []), draftErrorInterceptor],
+    });
+  };

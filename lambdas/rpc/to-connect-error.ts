@@ -1,0 +1,62 @@
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
+import { ZodError } from 'zod';
+import { isDraftError } from '../core/errors.js';
+import { ERROR_TABLE, ErrorTypeNumber } from '../error-table.js';
+import { ErrorType, ResultSchema, type Result } from '../gen/draft/v1/draft_pb.js';
+import { describeZodError } from '../http/error-response.js';
+import { logger } from '../observability/logger.js';
+
+/** The draft.v1 Result a failure carries in its status details. */
+const failure = (message: string, errorType: number): Result =>
+  create(ResultSchema, {
+    success: false,
+    errorMessage: message,
+    errorType: errorType as ErrorType,
+  });
+
+const withResult = (message: string, code: Code, errorType: number, cause: unknown) =>
+  new ConnectError(
+    message,
+    code,
+    undefined,
+    [{ desc: ResultSchema, value: failure(message, errorType) }],
+    cause,
+  );
+
+/**
+ * Any failure as a ConnectError: a DraftError gets the Connect code and draft.v1
+ * ErrorType of the shared error table (lambdas/error-table.ts), plus a draft.v1.Result
+ * in the status details. Only messages written for clients leave; the rest is logged.
+ */
+export const toConnectError = (error: unknown): ConnectError => {
+  if (isDraftError(error)) {
+    const { connectCode, errorType, httpStatus } = ERROR_TABLE[error.code];
+    const log = httpStatus >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
+    log('rpc failed', { code: error.code, connectCode: Code[connectCode], error });
+    return withResult(error.message, connectCode, errorType, error);
+  }
+  if (error instanceof ZodError) {
+    const message = describeZodError(error);
+    logger.info('rpc rejected', { issues: error.issues.length });
+    return withResult(message, Code.InvalidArgument, ErrorTypeNumber.UNSPECIFIED, error);
+  }
+  // Protocol errors the Connect runtime raised itself (bad message, deadline, ...).
+  if (error instanceof ConnectError) return error;
+  logger.error('unexpected rpc failure', { error });
+  return withResult(
+    'An internal error occurred.',
+    Code.Internal,
+    ErrorTypeNumber.INTERNAL_ERROR,
+    error,
+  );
+};
+
+/** A server interceptor that turns every failure of an RPC into toConnectError's answer. */
+export const draftErrorInterceptor: Interceptor = (next) => async (request) => {
+  try {
+    return await next(request);
+  } catch (error) {
+    throw toConnectError(error);
+  }
+};
