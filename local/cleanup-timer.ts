@@ -6,7 +6,14 @@ export interface CleanupTimerOptions {
   /** Time between the end of one sweep and the start of the next; must be positive. */
   readonly intervalMs: number;
   /** @default the shared Powertools logger */
-  readonly logger?: Pick<typeof sharedLogger, 'info' | 'debug' | 'error'>;
+  readonly logger?: TimerLogger;
+}
+
+/** The part of the Powertools Logger the timer uses. */
+export interface TimerLogger {
+  info(message: string, attributes: Record<string, unknown>): void;
+  debug(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
 }
 
 export interface CleanupTimer {
