@@ -1,0 +1,183 @@
+import { Code, ConnectError, cors, type Interceptor } from '@connectrpc/connect';
+import {
+  universalServerRequestFromFetch,
+  universalServerResponseToFetch,
+  type UniversalHandler,
+} from '@connectrpc/connect/protocol';
+import { createConnectRouter } from '@connectrpc/connect';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { environmentServices } from '../compose.js';
+import { logger } from '../observability/logger.js';
+import { draftRoutes, principalKey, type DraftsResolver } from './draft-service.js';
+import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
+
+export interface FunctionUrlOptions {
+  /** Supplies the domain service per call. */
+  readonly resolve: DraftsResolver;
+  /**
+   * Verifies `Authorization: Bearer <jwt>` and answers the principal (its `sub`).
+   * Without it every caller is anonymous, as on an AWS_IAM or open function URL.
+   * @default undefined
+   */
+  readonly verifyToken?: JwtVerifier;
+  /**
+   * Origins a browser may call from; `*` allows any (the API uses bearer tokens,
+   * never cookies). Empty disables CORS headers.
+   * @default ['*']
+   */
+  readonly corsOrigins?: readonly string[];
+}
+
+const GRPC_TRAILERS_MESSAGE =
+  'Plain gRPC needs HTTP/2 trailers, which a Lambda function URL cannot send. Use gRPC-web (application/grpc-web+proto) or Connect (application/proto, application/json) here; plain gRPC is served by the local runtime.';
+
+/** application/grpc and application/grpc+<codec>, but not gRPC-web. */
+const PLAIN_GRPC = /^application\/grpc(\+[a-z0-9.-]+)?\s*(;|$)/i;
+
+const ALLOW_HEADERS = [...cors.allowedHeaders, 'Authorization'].join(', ');
+const EXPOSE_HEADERS = [
+  ...cors.exposedHeaders,
+  'Connect-Protocol-Version',
+  'Grpc-Status',
+  'Grpc-Message',
+  'Grpc-Status-Details-Bin',
+]
+  .filter(
+    (name, index, all) => all.findIndex((x) => x.toLowerCase() === name.toLowerCase()) === index,
+  )
+  .join(', ');
+
+const bearerToken = (authorization: string | null): string | undefined =>
+  /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+
+/** Verifies the bearer token, when configured, and records the principal for the service. */
+const authenticate =
+  (verifyToken: JwtVerifier): Interceptor =>
+  (next) =>
+  async (request) => {
+    const token = bearerToken(request.header.get('authorization'));
+    if (token === undefined) {
+      throw new ConnectError('A bearer token is required.', Code.Unauthenticated);
+    }
+    try {
+      request.contextValues.set(principalKey, await verifyToken(token));
+    } catch (error) {
+      logger.info('token rejected', { error });
+      throw new ConnectError(
+        error instanceof JwtError ? error.message : 'The token could not be verified.',
+        Code.Unauthenticated,
+      );
+    }
+    return next(request);
+  };
+
+const textResult = (
+  statusCode: number,
+  message: string,
+  headers: Record<string, string>,
+): LambdaFunctionURLResult => ({
+  statusCode,
+  headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
+  body: message,
+});
+
+/**
+ * draft.v1.DraftService on a Lambda function URL: each event becomes a fetch Request
+ * for the Connect universal handler of its path, and the Response becomes the result
+ * (body base64). Serves Connect (binary and JSON) and gRPC-web; refuses plain gRPC.
+ */
+export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
+  const router = createConnectRouter();
+  draftRoutes(options.resolve, {
+    grpc: false,
+    ...(options.verifyToken && { interceptors: [authenticate(options.verifyToken)] }),
+  })(router);
+  const handlers = new Map<string, UniversalHandler>(
+    router.handlers.map((handler) => [handler.requestPath, handler]),
+  );
+  const origins = options.corsOrigins ?? ['*'];
+
+  const corsHeaders = (origin: string | undefined): Record<string, string> => {
+    if (origins.length === 0 || origin === undefined) return {};
+    const allowed = origins.includes('*') ? '*' : origins.includes(origin) ? origin : undefined;
+    if (allowed === undefined) return {};
+    return {
+      'access-control-allow-origin': allowed,
+      'access-control-expose-headers': EXPOSE_HEADERS,
+      ...(allowed !== '*' && { vary: 'origin' }),
+    };
+  };
+
+  return async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
+    const headers = event.headers ?? {};
+    const method = event.requestContext.http.method.toUpperCase();
+    const cors_ = corsHeaders(headers.origin);
+
+    if (method === 'OPTIONS') {
+      return {
+        statusCode: 204,
+        headers: {
+          ...cors_,
+          'access-control-allow-methods': cors.allowedMethods.join(', '),
+          'access-control-allow-headers': ALLOW_HEADERS,
+          'access-control-max-age': '7200',
+        },
+      };
+    }
+
+    const handler = handlers.get(event.rawPath);
+    if (!handler) {
+      return textResult(404, `No RPC at ${event.rawPath}.`, cors_);
+    }
+
+    if (PLAIN_GRPC.test(headers['content-type'] ?? '')) {
+      // A trailers-only gRPC answer: status and message in the headers.
+      return textResult(415, GRPC_TRAILERS_MESSAGE, {
+        ...cors_,
+        'grpc-status': String(Code.Unimplemented),
+        'grpc-message': encodeURIComponent(GRPC_TRAILERS_MESSAGE),
+      });
+    }
+
+    const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+    const body =
+      event.body === undefined || method === 'GET' || method === 'HEAD'
+        ? undefined
+        : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+    const request = new Request(
+      `https://${event.requestContext.domainName}${event.rawPath}${query}`,
+      {
+        method,
+        headers: Object.entries(headers).filter(
+          (entry): entry is [string, string] => entry[1] !== undefined,
+        ),
+        ...(body !== undefined && { body }),
+      },
+    );
+    const response = universalServerResponseToFetch(
+      await handler(universalServerRequestFromFetch(request, { httpVersion: '1.1' })),
+    );
+    const bytes = Buffer.from(await response.arrayBuffer());
+    return {
+      statusCode: response.status,
+      headers: { ...Object.fromEntries(response.headers), ...cors_ },
+      body: bytes.toString('base64'),
+      isBase64Encoded: true,
+    };
+  };
+};
+
+let fromEnvironment: ReturnType<typeof createFunctionUrlHandler> | undefined;
+
+/**
+ * The connect Lambda. Auth: with JWT_ISSUER and JWT_AUDIENCE set (function URL auth
+ * NONE), a valid RS256 bearer token is required and its `sub` owns the keys; without
+ * them (auth AWS_IAM, which signs requests but names no end user) callers are anonymous.
+ */
+export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
+  fromEnvironment ??= createFunctionUrlHandler({
+    resolve: () => environmentServices().drafts,
+    verifyToken: jwtVerifierFromEnvironment(),
+  });
+  return fromEnvironment(event);
+};
