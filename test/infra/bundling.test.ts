@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ESM_REQUIRE_BANNER, HandlerFunction } from '../../lib/handler-function.js';
+
+describe('HandlerFunction bundling (real esbuild, no Docker)', () => {
+  let outdir: string;
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'draftstore-bundle-'));
+  });
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('builds a minified ESM bundle with a require shim and a source map that Node can load', () => {
+    const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
+    const stack = new Stack(app, 'Bundle');
+    new HandlerFunction(stack, 'Health', {
+      entry: 'lambdas/http/health.ts',
+      description: 'GET /health',
+      environment: {},
+      logRetention: RetentionDays.ONE_DAY,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+    const assetPath = Object.values(functions)[0]!.Metadata['aws:asset:path'] as string;
+    const bundle = join(outdir, assetPath, 'index.mjs');
+
+    expect(readFileSync(bundle, 'utf8').startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    expect(existsSync(`${bundle}.map`)).toBe(true);
+    const loaded = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(bundle)}); console.log(typeof m.handler);`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } },
+    );
+    expect(loaded.stderr).toBe('');
+    expect(loaded.stdout.trim()).toBe('function');
+  });
+});
