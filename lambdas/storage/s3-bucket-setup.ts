@@ -16,7 +16,7 @@ const IGNORABLE = new Set(['NotImplemented', 'BucketAlreadyOwnedByYou']);
 
 /**
  * Creates the bucket when missing and applies Block Public Access and CORS. Safe to
- * run concurrently and repeatedly. Outside AWS (MinIO, Ceph RGW) nothing else blocks
+ * run concurrently and repeatedly. Outside AWS (MinIO, Ceph RGW) nothing else neutralises
  * an unsigned `x-amz-acl: public-read` on a presigned PUT, so BPA is not optional.
  */
 export const ensureBucket = async (
@@ -51,7 +51,13 @@ export const ensureBucket = async (
         new PutPublicAccessBlockCommand({
           Bucket: bucket,
           PublicAccessBlockConfiguration: {
-            BlockPublicAcls: true,
+            // Ceph RGW 16.2 answers AccessDenied to every PutObject (signed or presigned,
+            // with or without an ACL header) once BlockPublicAcls is set, so uploads would
+            // be impossible. IgnorePublicAcls is what defeats an unsigned
+            // `x-amz-acl: public-read` on a presigned PUT: the ACL is stored but never
+            // grants anonymous access (test/conformance/security.test.ts shows it on RGW).
+            // AWS buckets come from the CDK stack, with all four settings on.
+            BlockPublicAcls: false,
             IgnorePublicAcls: true,
             BlockPublicPolicy: true,
             RestrictPublicBuckets: true,
