@@ -5,11 +5,14 @@ import {
   type UniversalHandler,
 } from '@connectrpc/connect/protocol';
 import { createConnectRouter } from '@connectrpc/connect';
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { environmentServices } from '../compose.js';
 import { logger } from '../observability/logger.js';
 import { draftRoutes, principalKey, type DraftsResolver } from './draft-service.js';
 import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
+
+/** What the handler answers: always the structured form (status, headers, base64 body). */
+export type FunctionUrlResult = APIGatewayProxyStructuredResultV2;
 
 export interface FunctionUrlOptions {
   /** Supplies the domain service per call. */
@@ -75,7 +78,7 @@ const textResult = (
   statusCode: number,
   message: string,
   headers: Record<string, string>,
-): LambdaFunctionURLResult => ({
+): FunctionUrlResult => ({
   statusCode,
   headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
   body: message,
@@ -108,7 +111,7 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
     };
   };
 
-  return async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
+  return async (event: LambdaFunctionURLEvent): Promise<FunctionUrlResult> => {
     const headers = event.headers ?? {};
     const method = event.requestContext.http.method.toUpperCase();
     const cors_ = corsHeaders(headers.origin);
@@ -174,7 +177,7 @@ let fromEnvironment: ReturnType<typeof createFunctionUrlHandler> | undefined;
  * NONE), a valid RS256 bearer token is required and its `sub` owns the keys; without
  * them (auth AWS_IAM, which signs requests but names no end user) callers are anonymous.
  */
-export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
+export const handler = async (event: LambdaFunctionURLEvent): Promise<FunctionUrlResult> => {
   fromEnvironment ??= createFunctionUrlHandler({
     resolve: () => environmentServices().drafts,
     verifyToken: jwtVerifierFromEnvironment(),

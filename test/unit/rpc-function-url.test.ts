@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { fromBinary, toBinary, toJson, create } from '@bufbuild/protobuf';
 import { Code } from '@connectrpc/connect';
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { DraftService as Drafts } from '../../lambdas/core/draft-service.js';
 import {
   ConfirmUploadResponseSchema,
@@ -9,7 +9,10 @@ import {
   GetUploadURLResponseSchema,
 } from '../../lambdas/gen/draft/v1/draft_pb.js';
 import { logger } from '../../lambdas/observability/logger.js';
-import { createFunctionUrlHandler } from '../../lambdas/rpc/function-url.js';
+import {
+  createFunctionUrlHandler,
+  type FunctionUrlResult,
+} from '../../lambdas/rpc/function-url.js';
 import { createJwtVerifier } from '../../lambdas/rpc/jwt.js';
 import { FakeObjectStore } from '../helpers/fake-object-store.js';
 
@@ -69,7 +72,7 @@ const functionUrlEvent = (
   };
 };
 
-const bodyOf = (result: LambdaFunctionURLResult): Buffer =>
+const bodyOf = (result: FunctionUrlResult): Buffer =>
   Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
 
 const envelope = (message: Uint8Array, flags = 0): Uint8Array => {
