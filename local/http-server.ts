@@ -26,6 +26,11 @@ export interface LocalHttpServerOptions {
   readonly resolve: ServicesResolver;
   /** Take the owner from an unverified bearer token, as the deployed JWT authorizer would. */
   readonly emulateJwtAuthorizer: boolean;
+  /**
+   * Serves the requests it recognises (draft.v1 Connect and gRPC-web) before the REST
+   * routes, and answers whether it did.
+   */
+  readonly connectHandler?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 const sendJson = (
@@ -71,6 +76,7 @@ export const startLocalHttpServer = async (
   );
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (options.connectHandler?.(request, response)) return;
     const origin = request.headers.origin;
     const cors: Record<string, string> =
       origin && LOCAL_ORIGIN.test(origin)

@@ -3,6 +3,11 @@ import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
 import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
 import { startCleanupTimer, type CleanupTimer } from './cleanup-timer.js';
+import {
+  createLocalConnectHandler,
+  startLocalConnectServer,
+  type LocalConnectServer,
+} from './connect-server.js';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3.js';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
 
@@ -28,6 +33,10 @@ export interface LocalRuntimeOptions {
 
 export interface LocalRuntime {
   readonly apiUrl: string;
+  /** draft.v1 over cleartext HTTP/2 (gRPC, gRPC-web, Connect) on GRPC_PORT; also on apiUrl over HTTP/1.1. */
+  readonly grpcUrl: string;
+  /** The bound GRPC_PORT (useful when it was 0). */
+  readonly grpcPort: number;
   readonly config: Config;
   readonly services: Services;
   /** host:port of the embedded store, when one was started. */
@@ -57,8 +66,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       minio: { ...config.minio, endpoint: store.endpoint, useSsl: false },
     };
   }
-  const services = composeServices(config, options.clock ? { clock: options.clock } : {});
+  const services = composeServices(config, {
+    ...(options.clock && { clock: options.clock }),
+    bucketSetup: { corsOrigins: LOCAL_CORS_ORIGINS },
+  });
+  const rpcOptions = {
+    resolve: () => services.drafts,
+    emulateJwtAuthorizer: options.emulateJwtAuthorizer ?? true,
+  };
   let http: LocalHttpServer | undefined;
+  let rpc: LocalConnectServer | undefined;
   try {
     if (!store && config.storageType === 'minio') {
       for (const bucket of [config.buckets.draft, config.buckets.main]) {
@@ -70,13 +87,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       port: config.httpPort,
       resolve: () => services,
       emulateJwtAuthorizer: options.emulateJwtAuthorizer ?? true,
+      connectHandler: createLocalConnectHandler(rpcOptions),
     });
+    rpc = await startLocalConnectServer({ ...rpcOptions, host, port: config.grpcPort });
   } catch (error) {
+    await http?.close();
     services.client.destroy();
     await store?.close();
     throw error;
   }
   const server = http;
+  const grpc = rpc;
   const cleanupIntervalMs = options.cleanupIntervalMs ?? config.cleanupIntervalSeconds * 1000;
   const cleanup: CleanupTimer | undefined =
     cleanupIntervalMs > 0
@@ -84,12 +105,15 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       : undefined;
   return {
     apiUrl: server.url,
+    grpcUrl: grpc.url,
+    grpcPort: grpc.port,
     config,
     services,
     ...(store && { embeddedEndpoint: store.endpoint }),
     stop: async () => {
       await cleanup?.stop();
       await server.close();
+      await grpc.close();
       services.client.destroy();
       await store?.close();
     },

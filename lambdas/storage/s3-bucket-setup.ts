@@ -14,6 +14,15 @@ export interface BucketSetup {
 
 const IGNORABLE = new Set(['NotImplemented', 'BucketAlreadyOwnedByYou']);
 
+const bucketAnswers = async (client: S3Client, bucket: string): Promise<boolean> => {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
  * Creates the bucket when missing and applies Block Public Access and CORS. Safe to
  * run concurrently and repeatedly. Outside AWS (MinIO, Ceph RGW) nothing else neutralises
@@ -33,8 +42,11 @@ export const ensureBucket = async (
       await client.send(new CreateBucketCommand({ Bucket: bucket }));
       outcome = 'created';
     } catch (createError) {
-      if (!IGNORABLE.has(errorCode(createError) ?? ''))
-        throw toDraftError(createError, 'creating a bucket');
+      const code = errorCode(createError) ?? '';
+      // s3rver and Ceph RGW answer a concurrent create of our own bucket with
+      // BucketAlreadyExists; that is a lost race, not a failure, once the bucket answers us.
+      const lostRace = code === 'BucketAlreadyExists' && (await bucketAnswers(client, bucket));
+      if (!IGNORABLE.has(code) && !lostRace) throw toDraftError(createError, 'creating a bucket');
     }
   }
   const optional = async (send: () => Promise<unknown>, action: string) => {

@@ -1,0 +1,98 @@
+import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cors, createContextValues } from '@connectrpc/connect';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { DraftService } from '../lambdas/gen/draft/v1/draft_pb.js';
+import { draftRoutes, principalKey, type DraftsResolver } from '../lambdas/rpc/draft-service.js';
+import { unverifiedClaims } from './api-gateway-event.js';
+
+/** Every draft.v1 RPC lives under this path, on both local ports. */
+export const RPC_PATH_PREFIX = `/${DraftService.typeName}/`;
+
+const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+export interface LocalConnectOptions {
+  readonly resolve: DraftsResolver;
+  /** Take the owner from an unverified bearer token's `sub`, as REST does locally. */
+  readonly emulateJwtAuthorizer: boolean;
+}
+
+export interface LocalConnectServer {
+  /** http://host:port; HTTP/2 without TLS, so clients need prior knowledge (h2c). */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const adapter = (options: LocalConnectOptions) =>
+  connectNodeAdapter({
+    routes: draftRoutes(options.resolve),
+    contextValues: (request) => {
+      const header = request.headers.authorization;
+      const sub = options.emulateJwtAuthorizer
+        ? unverifiedClaims(Array.isArray(header) ? header[0] : header)?.sub
+        : undefined;
+      return createContextValues().set(principalKey, typeof sub === 'string' ? sub : undefined);
+    },
+  });
+
+/**
+ * draft.v1 for the local HTTP/1.1 server: Connect and gRPC-web under RPC_PATH_PREFIX,
+ * with CORS for pages on localhost. Answers whether it took the request.
+ */
+export const createLocalConnectHandler = (options: LocalConnectOptions) => {
+  const handle = adapter(options);
+  return (request: IncomingMessage, response: ServerResponse): boolean => {
+    if (!(request.url ?? '').startsWith(RPC_PATH_PREFIX)) return false;
+    const origin = request.headers.origin;
+    if (origin && LOCAL_ORIGIN.test(origin)) {
+      response.setHeader('access-control-allow-origin', origin);
+      response.setHeader('vary', 'origin');
+      response.setHeader('access-control-expose-headers', cors.exposedHeaders.join(', '));
+    }
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, {
+        'access-control-allow-methods': cors.allowedMethods.join(', '),
+        'access-control-allow-headers': [...cors.allowedHeaders, 'Authorization'].join(', '),
+        'access-control-max-age': '7200',
+      });
+      response.end();
+      return true;
+    }
+    handle(request, response);
+    return true;
+  };
+};
+
+/**
+ * draft.v1 over cleartext HTTP/2 (GRPC_PORT): gRPC, gRPC-web and Connect, for clients
+ * that speak HTTP/2 with prior knowledge (grpc-js, grpcurl -plaintext, buf curl
+ * --http2-prior-knowledge). Port 0 picks a free port; `port` tells which.
+ */
+export const startLocalConnectServer = async (
+  options: LocalConnectOptions & { readonly host: string; readonly port: number },
+): Promise<LocalConnectServer> => {
+  const sessions = new Set<ServerHttp2Session>();
+  const server: Http2Server = createServer(adapter(options));
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Clients keep HTTP/2 sessions open; close would wait for them forever.
+        for (const session of sessions) session.destroy();
+      }),
+  };
+};
