@@ -344,6 +344,7 @@ export class DraftStore extends Construct {
         environment: { ...environment, ...extraEnvironment },
         logRetention,
         removalPolicy,
+        logLevel: props.logLevel ?? 'INFO',
         ...extra,
       });
       this.grantStorage(handler.role, access[name], props.encryptionKey);

@@ -29,6 +29,12 @@ export interface HandlerFunctionProps {
   /** What happens to the log group when it leaves the stack. */
   readonly removalPolicy: RemovalPolicy;
   /**
+   * Lambda's application log level. With JSON logging, Lambda drops records below it, so it
+   * must match POWERTOOLS_LOG_LEVEL.
+   * @default 'INFO'
+   */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
    * @default 256
    */
   readonly memorySize?: number;
@@ -83,6 +89,8 @@ export class HandlerFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[props.logLevel ?? 'INFO'],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },

@@ -42,7 +42,12 @@ describe('functions', () => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/Logs/) }, LogFormat: 'JSON' },
+        LoggingConfig: {
+          LogGroup: { Ref: expect.stringMatching(/Logs/) },
+          LogFormat: 'JSON',
+          ApplicationLogLevel: 'INFO',
+          SystemLogLevel: 'INFO',
+        },
       });
       expect(props.Environment.Variables).toMatchObject({
         STORAGE_TYPE: 's3',
@@ -58,6 +63,15 @@ describe('functions', () => {
         NODE_OPTIONS: '--enable-source-maps',
       });
       expect(props.Environment.Variables.JWT_ISSUER).toBeUndefined();
+    }
+  });
+
+  it("keeps Lambda's JSON log level in step with POWERTOOLS_LOG_LEVEL", () => {
+    const { template } = synth({ logLevel: 'DEBUG' });
+    const all = Object.values(template.findResources('AWS::Lambda::Function'));
+    for (const fn of all) {
+      expect(fn.Properties.LoggingConfig.ApplicationLogLevel).toBe('DEBUG');
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('DEBUG');
     }
   });
 
