@@ -150,6 +150,23 @@ describeRgw('presigned uploads are bound by their signature', () => {
     await expectNoDraft('digest.txt');
   });
 
+  it('refuses the upload when a signed header is left out', async () => {
+    const ticket = await uploadUrl('omitted.txt', {
+      content_type: 'text/plain',
+      content_length: 5,
+      content_md5: md5('hello'),
+    });
+    const without = (name: string) =>
+      Object.fromEntries(Object.entries(ticket.headers).filter(([key]) => key !== name));
+
+    const noMd5 = await putWith(ticket.upload_url, without('content-md5'), 'hello');
+    const noType = await putWith(ticket.upload_url, without('content-type'), 'hello');
+
+    expect(refusal(noMd5)).toEqual({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(refusal(noType)).toEqual({ status: 403, code: 'SignatureDoesNotMatch' });
+    await expectNoDraft('omitted.txt');
+  });
+
   it('does not let an unsigned x-amz-acl: public-read make the upload public', async () => {
     const ticket = await textUpload('private.txt', 'hello');
 
