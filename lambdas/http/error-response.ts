@@ -20,6 +20,9 @@ const isHttpLikeError = (error: unknown): error is HttpLikeError =>
 
 export const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
+/** Shapes an error body from its code and client-safe message; the default is `errorBody`. */
+export type ErrorBodyFormat = (code: string, message: string) => unknown;
+
 /** The first zod issue as "field: problem", which is what a client needs to fix its request. */
 export const describeZodError = (error: ZodError): string => {
   const issue = error.issues[0];
@@ -32,10 +35,9 @@ export const describeZodError = (error: ZodError): string => {
  * Turns any failure into `{error: {code, message}}` with the status from the error
  * table. Only messages written for clients leave; everything else is logged.
  */
-export const errorResponse = (): MiddlewareObj<
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2
-> => {
+export const errorResponse = (
+  format: ErrorBodyFormat = errorBody,
+): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => {
   const errorResponseOnError: MiddlewareObj<
     APIGatewayProxyEventV2,
     APIGatewayProxyStructuredResultV2
@@ -45,12 +47,12 @@ export const errorResponse = (): MiddlewareObj<
       const { httpStatus } = ERROR_TABLE[error.code];
       const log = httpStatus >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
       log('request failed', { code: error.code, status: httpStatus, error });
-      request.response = jsonResponse(httpStatus, errorBody(error.code, error.message));
+      request.response = jsonResponse(httpStatus, format(error.code, error.message));
       return;
     }
     if (error instanceof ZodError) {
       logger.info('request rejected', { status: 400, issues: error.issues.length });
-      request.response = jsonResponse(400, errorBody('invalid_request', describeZodError(error)));
+      request.response = jsonResponse(400, format('invalid_request', describeZodError(error)));
       return;
     }
     if (isHttpLikeError(error)) {
@@ -58,12 +60,12 @@ export const errorResponse = (): MiddlewareObj<
       logger.info('request rejected', { status: error.statusCode, code });
       request.response = jsonResponse(
         error.statusCode === 422 ? 400 : error.statusCode,
-        errorBody(code, message),
+        format(code, message),
       );
       return;
     }
     logger.error('unexpected failure', { error });
-    request.response = jsonResponse(500, errorBody('internal', 'An internal error occurred.'));
+    request.response = jsonResponse(500, format('internal', 'An internal error occurred.'));
   };
   return { onError: errorResponseOnError };
 };

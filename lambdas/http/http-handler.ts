@@ -8,7 +8,7 @@ import type { Caller } from '../core/draft-service.js';
 import { logger } from '../observability/logger.js';
 import { bodyLimit } from './body-limit.js';
 import { callerOf } from './caller.js';
-import { errorResponse } from './error-response.js';
+import { errorResponse, type ErrorBodyFormat } from './error-response.js';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -20,19 +20,25 @@ export interface RouteContext {
   readonly services: Services;
 }
 
-const baseHandler = () =>
+export interface RouteOptions {
+  /** How error bodies look. @default errorBody: `{error: {code, message}}` */
+  readonly errorFormat?: ErrorBodyFormat;
+}
+
+const baseHandler = (format?: ErrorBodyFormat) =>
   middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(errorResponse());
+    .use(errorResponse(format));
 
 /** A POST route with a JSON body, checked by `schema` before `run` sees it. */
 export const jsonRoute =
   <S extends z.ZodType>(
     schema: S,
     run: (input: z.output<S>, context: RouteContext) => Promise<HttpResult>,
+    options: RouteOptions = {},
   ) =>
   (resolve: ServicesResolver) =>
-    baseHandler()
+    baseHandler(options.errorFormat)
       .use(bodyLimit())
       .use(httpJsonBodyParser())
       .handler(async (event) => {
@@ -42,5 +48,8 @@ export const jsonRoute =
 
 /** A route without a body. */
 export const plainRoute =
-  (run: (context: RouteContext) => Promise<HttpResult>) => (resolve: ServicesResolver) =>
-    baseHandler().handler(async (event) => run({ caller: callerOf(event), services: resolve() }));
+  (run: (context: RouteContext) => Promise<HttpResult>, options: RouteOptions = {}) =>
+  (resolve: ServicesResolver) =>
+    baseHandler(options.errorFormat).handler(async (event) =>
+      run({ caller: callerOf(event), services: resolve() }),
+    );

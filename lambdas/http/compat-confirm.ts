@@ -1,0 +1,15 @@
+import { environmentServices } from '../compose.js';
+import { COMPAT_ROUTE, compatObjectRequest, compatSuccess } from './compat-response.js';
+import { jsonRoute } from './http-handler.js';
+
+/** POST /api/v1/draft/confirm (original DraftStore): moves the draft to the main bucket. */
+export const createCompatConfirmHandler = jsonRoute(
+  compatObjectRequest,
+  async (input, { caller, services }) => {
+    await services.drafts.confirm(caller, { objectName: input.object_name });
+    return compatSuccess();
+  },
+  COMPAT_ROUTE,
+);
+
+export const handler = createCompatConfirmHandler(environmentServices);

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { logger } from '../../lambdas/observability/logger.js';
+import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+describe('the original DraftStore REST API (/api/v1/draft/*) on the local runtime', () => {
+  let api: TestRuntime;
+
+  beforeAll(async () => {
+    logger.setLogLevel('SILENT');
+    api = await startTestRuntime();
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it('runs the whole flow with the original request and response shapes', async () => {
+    // Prepare
+    const body = new Uint8Array(Buffer.from(`compat bytes ${Math.random()}`));
+
+    // Act
+    const bucket = await api.post('/api/v1/draft/bucket', '');
+    const upload = await api.post('/api/v1/draft/upload-url', { object_name: 'compat/a.bin' });
+    const put = await fetch(upload.json.url, { method: 'PUT', body });
+    const preview = await api.post('/api/v1/draft/download-url', { object_name: 'compat/a.bin' });
+    const previewBytes = new Uint8Array(await (await fetch(preview.json.url)).arrayBuffer());
+    const confirmed = await api.post('/api/v1/draft/confirm', { object_name: 'compat/a.bin' });
+
+    // Assess
+    expect(bucket).toEqual({ status: 200, json: { result: { success: true } } });
+    expect(upload.status).toBe(200);
+    expect(upload.json).toEqual({ result: { success: true }, url: expect.any(String) });
+    expect(put.status).toBe(200);
+    expect(preview.json).toEqual({ result: { success: true }, url: expect.any(String) });
+    expect(sha256(previewBytes)).toBe(sha256(body));
+    expect(confirmed).toEqual({ status: 200, json: { result: { success: true } } });
+    expect(
+      (await api.post('/api/v1/download-url', { object_name: 'compat/a.bin', stage: 'main' }))
+        .status,
+    ).toBe(200);
+  });
+
+  it.each([
+    [
+      'confirming a missing object',
+      '/api/v1/draft/confirm',
+      { object_name: 'never.txt' },
+      404,
+      2, // ERROR_TYPE_OBJECT_NOT_FOUND
+    ],
+    [
+      'a traversal in the name',
+      '/api/v1/draft/upload-url',
+      { object_name: '../x' },
+      400,
+      6, // ERROR_TYPE_INVALID_OBJECT_NAME
+    ],
+    ['an empty name', '/api/v1/draft/download-url', { object_name: '' }, 400, 6],
+    ['malformed JSON', '/api/v1/draft/upload-url', '{"object_name":', 400, 0],
+  ])(
+    'answers %s with the status and draft.v1 error type',
+    async (_label, path, request, status, type) => {
+      const response = await api.post(path, request);
+
+      expect(response.status).toBe(status);
+      expect(response.json).toEqual({
+        result: { error_message: expect.any(String), error_type: type },
+      });
+    },
+  );
+});
