@@ -323,6 +323,17 @@ export class DraftStore extends Construct {
       },
       // HeadBucket on each bucket is authorised by s3:ListBucket.
       health: { list: [draft, main] },
+      // The original DraftStore routes, over the same core: each needs what its modern twin
+      // needs. In the cloud, CreateDraftBucket only verifies that both buckets exist.
+      'compat-bucket': { list: [draft, main] },
+      'compat-upload-url': { write: [draft] },
+      'compat-download-url': { read: [draft, main], list: [draft, main] },
+      'compat-confirm': {
+        read: [draft, main],
+        write: [main],
+        delete: [draft],
+        list: [draft, main],
+      },
       // Lists expired drafts, deletes them in batches, aborts stale multipart uploads.
       cleanup: { list: [draft], delete: [draft], abortMultipart: [draft] },
       // The Connect service serves upload, download, confirm and health over one function.

@@ -6,7 +6,16 @@ export interface RouteSpec {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   /** The Lambda function that serves it: `lambdas/http/<entry>.ts`. */
-  readonly entry: 'upload-url' | 'upload-form' | 'download-url' | 'confirm-upload' | 'health';
+  readonly entry:
+    | 'upload-url'
+    | 'upload-form'
+    | 'download-url'
+    | 'confirm-upload'
+    | 'health'
+    | 'compat-bucket'
+    | 'compat-upload-url'
+    | 'compat-download-url'
+    | 'compat-confirm';
 }
 
 export const ROUTE_TABLE: readonly RouteSpec[] = [
@@ -15,4 +24,10 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/v1/download-url', entry: 'download-url' },
   { method: 'POST', path: '/api/v1/confirm-upload', entry: 'confirm-upload' },
   { method: 'GET', path: '/health', entry: 'health' },
+  // The original DraftStore (Go) REST API, kept so its web clients work unchanged: POST
+  // /api/v1/draft/bucket, with /upload-url, /download-url and /confirm as its siblings.
+  { method: 'POST', path: '/api/v1/draft/bucket', entry: 'compat-bucket' },
+  { method: 'POST', path: '/api/v1/draft/upload-url', entry: 'compat-upload-url' },
+  { method: 'POST', path: '/api/v1/draft/download-url', entry: 'compat-download-url' },
+  { method: 'POST', path: '/api/v1/draft/confirm', entry: 'compat-confirm' },
 ];

@@ -1,7 +1,6 @@
 import { createCompatBucketHandler } from './compat-bucket.js';
 import { createCompatConfirmHandler } from './compat-confirm.js';
 import { createCompatDownloadUrlHandler } from './compat-download-url.js';
-import { COMPAT_ROUTE_TABLE, type CompatRouteSpec } from './compat-route-table.js';
 import { createCompatUploadUrlHandler } from './compat-upload-url.js';
 import { createConfirmUploadHandler } from './confirm-upload.js';
 import { createDownloadUrlHandler } from './download-url.js';
@@ -11,8 +10,7 @@ import { ROUTE_TABLE, type RouteSpec } from './route-table.js';
 import { createUploadFormHandler } from './upload-form.js';
 import { createUploadUrlHandler } from './upload-url.js';
 
-export interface Route extends Omit<RouteSpec, 'entry'> {
-  readonly entry: RouteSpec['entry'] | CompatRouteSpec['entry'];
+export interface Route extends RouteSpec {
   readonly create: (
     resolve: ServicesResolver,
   ) => (event: HttpEvent, context: import('aws-lambda').Context) => Promise<HttpResult>;
@@ -24,27 +22,14 @@ const CREATE: Record<RouteSpec['entry'], Route['create']> = {
   'download-url': createDownloadUrlHandler,
   'confirm-upload': createConfirmUploadHandler,
   health: createHealthHandler,
-};
-
-const CREATE_COMPAT: Record<CompatRouteSpec['entry'], Route['create']> = {
   'compat-bucket': createCompatBucketHandler,
   'compat-upload-url': createCompatUploadUrlHandler,
   'compat-download-url': createCompatDownloadUrlHandler,
   'compat-confirm': createCompatConfirmHandler,
 };
 
-/** The original DraftStore's REST API (compat-route-table.ts), served by the local runtime. */
-export const COMPAT_ROUTES: readonly Route[] = COMPAT_ROUTE_TABLE.map((spec): Route => ({
-  ...spec,
-  create: CREATE_COMPAT[spec.entry],
-}));
-
 /** The REST API: one table (route-table.ts) shared by the local runtime and the CDK stack. */
-export const ROUTES: readonly Route[] = [
-  ...ROUTE_TABLE.map((spec) => ({
-    ...spec,
-    create: CREATE[spec.entry],
-  })),
-  // Local only until the CDK stack deploys compat-route-table.ts too.
-  ...COMPAT_ROUTES,
-];
+export const ROUTES: readonly Route[] = ROUTE_TABLE.map((spec) => ({
+  ...spec,
+  create: CREATE[spec.entry],
+}));

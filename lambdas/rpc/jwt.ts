@@ -3,7 +3,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 export interface JwtVerifierOptions {
   /** The `iss` every token must carry; the keys come from `${issuer}/.well-known/jwks.json`. */
   readonly issuer: string;
-  /** The `aud` every token must carry (or include). */
+  /** The audiences accepted: a token's `aud` must be (or include) one of them. A comma list. */
   readonly audience: string;
   /** @default `${issuer}/.well-known/jwks.json` */
   readonly jwksUrl?: string;
@@ -62,6 +62,12 @@ export const createJwtVerifier = (options: JwtVerifierOptions): JwtVerifier => {
   const jwksUrl = options.jwksUrl ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
   const cacheMs = (options.cacheSeconds ?? 600) * 1000;
   const leeway = options.leewaySeconds ?? 60;
+  const accepted = new Set(
+    options.audience
+      .split(',')
+      .map((audience) => audience.trim())
+      .filter((audience) => audience !== ''),
+  );
   const fetchFn = options.fetch ?? globalThis.fetch;
   const clock = options.clock ?? (() => new Date());
 
@@ -121,7 +127,7 @@ export const createJwtVerifier = (options: JwtVerifierOptions): JwtVerifier => {
     const now = clock().getTime() / 1000;
     if (claims.iss !== issuer) throw new JwtError('The token was issued by someone else.');
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!audiences.includes(options.audience))
+    if (!audiences.some((audience) => accepted.has(audience as string)))
       throw new JwtError('The token is meant for another audience.');
     if (typeof claims.exp !== 'number' || claims.exp + leeway <= now)
       throw new JwtError('The token has expired.');
@@ -141,6 +147,7 @@ export const jwtVerifierFromEnvironment = (
   env: NodeJS.ProcessEnv = process.env,
 ): JwtVerifier | undefined => {
   const issuer = env.JWT_ISSUER?.trim() ?? '';
+  // A comma list, as API Gateway's JWT authorizer takes several audiences.
   const audience = env.JWT_AUDIENCE?.trim() ?? '';
   if (issuer === '' && audience === '') return undefined;
   if (issuer === '' || audience === '') {

@@ -57,18 +57,14 @@ describeWithBrowser('a browser uploads through the demo page', () => {
       buffer: bytes,
     });
     await page.click('#upload');
-    await page.waitForFunction(
-      () => document.getElementById('status')?.textContent !== 'uploading',
-    );
+    await page.waitForSelector('#status:not(:text-is("uploading"))');
     expect(await page.textContent('#status')).toBe('draft uploaded');
 
     const previewUrl = await page.getAttribute('#preview', 'href');
     expect(new URL(previewUrl ?? '').origin).not.toBe(new URL(api.apiUrl).origin);
 
     await page.click('#confirm');
-    await page.waitForFunction(
-      () => document.getElementById('status')?.textContent === 'confirmed',
-    );
+    await page.waitForSelector('#status:text-is("confirmed")');
     expect(await page.textContent('#log')).toContain('confirmed: main/anonymous/holiday photo.png');
 
     const main = await api.post('/api/v1/download-url', {

@@ -342,6 +342,23 @@ describe('bearer tokens on the function URL', () => {
     expect(fetched).toEqual(['https://issuer.example/.well-known/jwks.json']);
   });
 
+  it('accepts a token for any audience of a comma list, as the stack passes several', async () => {
+    const fetchStub = (async () =>
+      new Response(JSON.stringify(jwks), {
+        headers: { 'content-type': 'application/json' },
+      })) as unknown as typeof fetch;
+    const verifyToken = createJwtVerifier({
+      issuer,
+      audience: `web-client, ${audience}`,
+      fetch: fetchStub,
+      clock: () => now,
+    });
+
+    await expect(verifyToken(token({}))).resolves.toBe('alice');
+    await expect(verifyToken(token({ aud: 'web-client' }))).resolves.toBe('alice');
+    await expect(verifyToken(token({ aud: 'someone-else' }))).rejects.toThrow(/audience/);
+  });
+
   it.each([
     ['no token', undefined],
     ['an expired token', `Bearer ${token({ exp: now.getTime() / 1000 - 120 })}`],
