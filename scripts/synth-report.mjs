@@ -1,58 +1,26 @@
 #!/usr/bin/env node
-// `npm run synth`: synthesizes the CDK app with real (local esbuild) bundling of every
-// function, then prints each function's bundle size, so CI logs show size regressions.
-// Offline-safe: no credentials or network needed. Accepts `-c key=value` like `cdk synth`
+// `npm run synth`: `cdk synth` with real (local esbuild) bundling of every function,
+// then each function's bundle size, so CI logs show size regressions. Offline-safe: no
+// credentials or network needed. Extra arguments go to `cdk synth`
 // (e.g. `npm run synth -- -c jwtIssuer=https://issuer.example.com/ -c jwtAudience=api`).
-//
-// It runs the app the way the CDK CLI does (cdk.json's "app" with CDK_OUTDIR and the
-// cdk.json context in CDK_CONTEXT_JSON) instead of calling `cdk synth`, because the
-// installed CLI (aws-cdk 3.0.0) reads cloud assemblies only up to schema 43 while
-// aws-cdk-lib 2.276 writes schema 55 (it needs CLI >= 2.1148.2).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 
-const outdir = resolve(process.env.CDK_OUTDIR ?? 'cdk.out');
-const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8'));
-
-// What the CLI adds by default: construct paths and asset paths in the template metadata.
-const context = {
-  'aws:cdk:enable-path-metadata': true,
-  'aws:cdk:enable-asset-metadata': true,
-  ...cdkJson.context,
-};
-const args = process.argv.slice(2);
-for (let i = 0; i < args.length; i += 1) {
-  const arg = args[i];
-  const pair = arg === '-c' || arg === '--context' ? args[++i] : arg.replace(/^--context=/, '');
-  if (
-    pair === undefined ||
-    !pair.includes('=') ||
-    (pair === arg && !arg.startsWith('--context='))
-  ) {
-    console.error(`Unsupported argument "${arg}"; use -c key=value`);
-    process.exit(2);
-  }
-  const at = pair.indexOf('=');
-  context[pair.slice(0, at)] = pair.slice(at + 1);
-}
-
+const outdir = resolve('cdk.out');
 rmSync(outdir, { recursive: true, force: true });
 const started = Date.now();
-const synth = spawnSync(cdkJson.app, {
-  shell: true,
+const synth = spawnSync('cdk', ['synth', '--quiet', '--output', outdir, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: {
     ...process.env,
-    CDK_OUTDIR: outdir,
-    CDK_CONTEXT_JSON: JSON.stringify(context),
     // Don't probe EC2 instance metadata for credentials (slow off EC2, pointless here).
     AWS_EC2_METADATA_DISABLED: 'true',
   },
 });
 if (synth.status !== 0) {
-  console.error(`Synthesis failed (exit ${synth.status ?? synth.signal})`);
+  console.error(`cdk synth failed (exit ${synth.status ?? synth.signal})`);
   process.exit(synth.status ?? 1);
 }
 console.log(`Synthesized to ${outdir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
