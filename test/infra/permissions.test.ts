@@ -69,6 +69,18 @@ describe('function permissions (default buckets, SSE-S3)', () => {
     });
   });
 
+  it('gives each original-DraftStore route exactly the grants of its modern twin', () => {
+    expect(storageOf(synthesized, 'CompatUploadUrl')).toEqual(storageOf(synthesized, 'UploadUrl'));
+    expect(storageOf(synthesized, 'CompatDownloadUrl')).toEqual(
+      storageOf(synthesized, 'DownloadUrl'),
+    );
+    expect(storageOf(synthesized, 'CompatConfirm')).toEqual(
+      storageOf(synthesized, 'ConfirmUpload'),
+    );
+    // CreateDraftBucket only verifies the CDK-owned buckets in the cloud: HeadBucket.
+    expect(storageOf(synthesized, 'CompatBucket')).toEqual(storageOf(synthesized, 'Health'));
+  });
+
   it('lets health only HeadBucket (s3:ListBucket) both buckets', () => {
     expect(storageOf(synthesized, 'Health')).toEqual({
       ListBuckets: { Action: 's3:ListBucket', Resource: [bucketArn(draft), bucketArn(main)] },
