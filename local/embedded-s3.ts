@@ -63,6 +63,29 @@ const repairCopySource = async (
 };
 
 /**
+ * After deleting an object s3rver removes the directories it left empty. Deleting
+ * several keys of one directory at once (DeleteObjects does) races: two deletes
+ * find the directory empty, one removes it, and the other's scandir/rmdir fails
+ * with ENOENT, turning a successful DeleteObjects into a 500. The object files are
+ * gone by then, so a directory that is already gone is exactly what was wanted.
+ */
+const tolerateRacingDirectoryCleanup = (server: S3rver): void => {
+  const store = (
+    server as unknown as { store: { deleteObject(...args: unknown[]): Promise<void> } }
+  ).store;
+  const deleteObject = store.deleteObject.bind(store);
+  store.deleteObject = async (...args: unknown[]) => {
+    try {
+      await deleteObject(...args);
+    } catch (error) {
+      const { code, syscall } = error as { code?: string; syscall?: string };
+      if (code === 'ENOENT' && (syscall === 'scandir' || syscall === 'rmdir')) return;
+      throw error;
+    }
+  };
+};
+
+/**
  * The embedded S3-compatible store (s3rver). It checks no signatures and no signed
  * headers: fine for development, never evidence of a security property.
  */
@@ -76,6 +99,7 @@ export const startEmbeddedS3 = async (options: EmbeddedS3Options): Promise<Embed
     configureBuckets: options.buckets.map((name) => ({ name, configs: [LOCALHOST_CORS_XML] })),
   });
   server.middleware.unshift(repairCopySource);
+  tolerateRacingDirectoryCleanup(server);
   const address = (await server.run()) as { address: string; port: number };
   return {
     endpoint: `${options.host}:${address.port}`,
