@@ -1,0 +1,28 @@
+import { formatCleanupBench, runCleanupBench } from './cleanup-bench.js';
+
+/**
+ * `npm run bench`. Sizes can be lowered for a quick look:
+ * BENCH_DRAFTS=5000 BENCH_SMALL_DRAFTS=500 npm run bench
+ */
+const size = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    console.error(`${name} must be a positive whole number, got "${raw}"`);
+    process.exit(2);
+  }
+  return value;
+};
+
+const main = async () => {
+  const large = size('BENCH_DRAFTS', 20_000);
+  const small = size('BENCH_SMALL_DRAFTS', Math.max(1, Math.round(large / 10)));
+  console.log(`DraftStore benchmark: cleanup (${large} and ${small} drafts)`);
+  const report = await runCleanupBench({ large, small });
+  console.log(formatCleanupBench(report));
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
