@@ -1,11 +1,11 @@
 import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cors, createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { DraftService } from '../lambdas/gen/draft/v1/draft_pb.js';
 import { draftRoutes, principalKey, type DraftsResolver } from '../lambdas/rpc/draft-service.js';
 import { unverifiedClaims } from './api-gateway-event.js';
+import { listen } from './listen.js';
 
 /** Every draft.v1 RPC lives under this path, on both local ports. */
 export const RPC_PATH_PREFIX = `/${DraftService.typeName}/`;
@@ -79,14 +79,9 @@ export const startLocalConnectServer = async (
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const { url, port } = await listen(server, options.host, options.port);
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     close: () =>
       new Promise<void>((resolve) => {

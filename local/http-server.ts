@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import type { ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
+import { listen } from './listen.js';
 
 /** The browser demo at `/`: a file picker driving the REST flow. Read once, on first use. */
 let demoPageHtml: Promise<Buffer> | undefined;
@@ -164,14 +164,9 @@ export const startLocalHttpServer = async (
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const { url } = await listen(server, options.host, options.port);
   return {
-    url: `http://${host}:${port}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
