@@ -1,10 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../../lambdas/config.js';
-import { startLocalRuntime } from '../../local/runtime.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
 import { RGW_ENV, RGW_SKIPPED_ENV, type RgwInstance } from './global-setup.js';
 
@@ -27,38 +22,19 @@ export const uniqueBucket = (): string =>
 export const startRgwRuntime = async (
   rgw: RgwInstance,
   env: Record<string, string> = {},
-): Promise<TestRuntime> => {
-  const dataDirectory = await mkdtemp(join(tmpdir(), 'draftstore-conformance-'));
-  const config = loadConfig({
-    STORAGE_TYPE: 'minio',
-    MINIO_ENDPOINT: rgw.endpoint,
-    MINIO_ACCESS_KEY: rgw.accessKey,
-    MINIO_SECRET_KEY: rgw.secretKey,
-    MINIO_REGION: rgw.region,
-    BUCKET_NAME: uniqueBucket(),
-    HTTP_PORT: '0',
-    GRPC_PORT: '0',
-    CLEANUP_INTERVAL: '0',
-    ...env,
-  });
-  const runtime = await startLocalRuntime({ config, embeddedStore: false, dataDirectory });
-  return {
-    ...runtime,
-    stop: async () => {
-      await runtime.stop();
-      await rm(dataDirectory, { recursive: true, force: true });
+): Promise<TestRuntime> =>
+  startTestRuntime(
+    {
+      MINIO_ENDPOINT: rgw.endpoint,
+      MINIO_ACCESS_KEY: rgw.accessKey,
+      MINIO_SECRET_KEY: rgw.secretKey,
+      MINIO_REGION: rgw.region,
+      BUCKET_NAME: uniqueBucket(),
+      CLEANUP_INTERVAL: '0',
+      ...env,
     },
-    post: async (path, body, headers = {}) => {
-      const response = await fetch(`${runtime.apiUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, json: text ? JSON.parse(text) : undefined };
-    },
-  };
-};
+    { embeddedStore: false },
+  );
 
 /** The runtime on the named store: the embedded one (s3rver) or the shared RGW. */
 export const startStoreRuntime = async (
