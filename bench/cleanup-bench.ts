@@ -104,7 +104,7 @@ export const runCleanupBench = async (
       concurrency: seedConcurrency,
       ...worker,
     });
-    log(`  seeded ${count} drafts (${seconds(seeded.elapsedMs)}); ${mode} sweep...`);
+    log(`  seeded ${count} drafts (${seconds(seeded.elapsedMs)}), running the ${mode} sweep`);
     const result = await measure({ mode, concurrency, ...worker });
     if (result.deleted !== count) {
       throw new Error(`the ${mode} sweep deleted ${result.deleted} of ${count} drafts`);
