@@ -27,6 +27,7 @@ import {
 } from '../gen/draft/v1/draft_pb.js';
 import { uploadUrlRequest } from '../http/schemas.js';
 import { draftErrorInterceptor } from './to-connect-error.js';
+import { reportParseFailuresAsInvalidArgument } from './parse-errors.js';
 
 /**
  * The authenticated principal of a call, set by the adapter that verified it (for
@@ -158,10 +159,15 @@ export type DraftRoutesOptions = ConnectRouterOptions;
 export const draftRoutes =
   (resolve: DraftsResolver, options: DraftRoutesOptions = {}) =>
   (router: ConnectRouter): void => {
+    const first = router.handlers.length;
     router.service(DraftService, draftServiceImpl(resolve), {
       readMaxBytes: MAX_RPC_REQUEST_BYTES,
       ...options,
       // Innermost, so outer interceptors see the mapped ConnectError.
       interceptors: [...(options.interceptors ?? []), draftErrorInterceptor],
     });
+    // Body parsing happens before any interceptor, so its errors are mapped here.
+    for (let index = first; index < router.handlers.length; index += 1) {
+      router.handlers[index] = reportParseFailuresAsInvalidArgument(router.handlers[index]!);
+    }
   };

@@ -159,6 +159,29 @@ describe('the connect Lambda behind a function URL', () => {
     expect(trailers['grpc-status-details-bin']).toBeDefined();
   });
 
+  it('answers a body that is not protobuf with invalid_argument, not internal, in every protocol', async () => {
+    const { store, handler } = setup();
+    const garbage = new Uint8Array(Buffer.from('garbage'));
+
+    const connect = await handler(
+      functionUrlEvent(`${SERVICE}/GetUploadURL`, { 'content-type': 'application/proto' }, garbage),
+    );
+    const grpcWeb = await handler(
+      functionUrlEvent(
+        `${SERVICE}/GetUploadURL`,
+        { 'content-type': 'application/grpc-web+proto' },
+        envelope(garbage),
+      ),
+    );
+
+    expect(connect.statusCode).toBe(400);
+    expect(JSON.parse(bodyOf(connect).toString())).toMatchObject({ code: 'invalid_argument' });
+    expect(grpcWebFrames(bodyOf(grpcWeb)).trailers['grpc-status']).toBe(
+      String(Code.InvalidArgument),
+    );
+    expect(store.count('presignPut')).toBe(0);
+  });
+
   it('answers a Connect JSON call, accepting the original snake_case field names', async () => {
     const { store, handler } = setup();
     store.put(buckets.draft, 'anonymous/doc.txt', 'hello', { contentType: 'text/plain' });
