@@ -6,11 +6,10 @@ import { DraftService } from '../lambdas/gen/draft/v1/draft_pb.js';
 import { draftRoutes, principalKey, type DraftsResolver } from '../lambdas/rpc/draft-service.js';
 import { unverifiedClaims } from './api-gateway-event.js';
 import { listen } from './listen.js';
+import { LOCAL_ORIGIN } from './local-origins.js';
 
 /** Every draft.v1 RPC lives under this path, on both local ports. */
 export const RPC_PATH_PREFIX = `/${DraftService.typeName}/`;
-
-const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
 export interface LocalConnectOptions {
   readonly resolve: DraftsResolver;

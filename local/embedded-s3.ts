@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import S3rver from 's3rver';
+import { LOCAL_CORS_ORIGINS } from './local-origins.js';
 
 const require = createRequire(import.meta.url);
 // s3rver accepts one hard-coded key pair; registering ours lets clients use the configured MINIO_* keys.
@@ -9,9 +10,8 @@ const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account.js') as {
 
 /** Browsers on any localhost port may PUT, POST (form uploads) and GET, and multipart clients may read the ETag. */
 export const LOCALHOST_CORS_XML = `<CORSConfiguration>
-  ${['http://localhost:*', 'http://127.0.0.1:*']
-    .map(
-      (origin) => `<CORSRule>
+  ${LOCAL_CORS_ORIGINS.map(
+    (origin) => `<CORSRule>
     <AllowedOrigin>${origin}</AllowedOrigin>
     <AllowedMethod>GET</AllowedMethod>
     <AllowedMethod>PUT</AllowedMethod>
@@ -21,8 +21,7 @@ export const LOCALHOST_CORS_XML = `<CORSConfiguration>
     <ExposeHeader>ETag</ExposeHeader>
     <MaxAgeSeconds>3000</MaxAgeSeconds>
   </CORSRule>`,
-    )
-    .join('\n  ')}
+  ).join('\n  ')}
 </CORSConfiguration>`;
 
 export interface EmbeddedS3Options {

@@ -4,6 +4,8 @@ import type { ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
 import { listen } from './listen.js';
+import { LOCAL_ORIGIN } from './local-origins.js';
+import { logger } from '../lambdas/observability/logger.js';
 
 /** The browser demo at `/`: a file picker driving the REST flow. Read once, on first use. */
 let demoPageHtml: Promise<Buffer> | undefined;
@@ -12,8 +14,6 @@ const demoPage = (): Promise<Buffer> =>
 
 /** API Gateway refuses larger payloads too; the handlers' own limit is far lower. */
 const MAX_REQUEST_BYTES = 1024 * 1024;
-
-const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
 export interface LocalHttpServer {
   readonly url: string;
@@ -87,6 +87,15 @@ export const startLocalHttpServer = async (
             vary: 'origin',
           }
         : {};
+    if (!URL.canParse(request.url ?? '/', 'http://localhost')) {
+      sendJson(
+        response,
+        400,
+        { error: { code: 'invalid_request', message: 'The request target is not a valid URL.' } },
+        cors,
+      );
+      return;
+    }
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const entry = handlers.get(path);
     if (path === '/' && request.method === 'GET') {
@@ -154,7 +163,8 @@ export const startLocalHttpServer = async (
   };
 
   const server: Server = createServer((request, response) => {
-    serve(request, response).catch(() => {
+    serve(request, response).catch((error: unknown) => {
+      logger.error('local server failed to answer', { error });
       if (!response.headersSent) {
         sendJson(response, 500, {
           error: { code: 'internal', message: 'An internal error occurred.' },

@@ -10,8 +10,7 @@ import {
 } from './connect-server.js';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3.js';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
-
-export const LOCAL_CORS_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'];
+import { LOCAL_CORS_ORIGINS } from './local-origins.js';
 
 export interface LocalRuntimeOptions {
   readonly config: Config;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { bearerFor, startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -288,6 +289,21 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     expect(((await wrongMethod.json()) as { error: { code: string } }).error.code).toBe(
       'method_not_allowed',
     );
+  });
+
+  it('answers a request target that is not a URL with 400, not 500', async () => {
+    const { port } = new URL(api.apiUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.end('GET //[ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('"code":"invalid_request"');
   });
 
   it('leaves a draft that breaks the policy in place when confirm refuses it', async () => {
