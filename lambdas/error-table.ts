@@ -30,6 +30,11 @@ export const ERROR_TABLE: Readonly<Record<DraftErrorCode, WireError>> = {
     connectCode: Code.InvalidArgument,
     errorType: ErrorTypeNumber.UNSPECIFIED,
   },
+  unauthenticated: {
+    httpStatus: 401,
+    connectCode: Code.Unauthenticated,
+    errorType: ErrorTypeNumber.ACCESS_DENIED,
+  },
   invalid_object_name: {
     httpStatus: 400,
     connectCode: Code.InvalidArgument,

@@ -4,6 +4,7 @@
  */
 export const DRAFT_ERROR_CODES = [
   'invalid_request',
+  'unauthenticated',
   'invalid_object_name',
   'not_found',
   'conflict',

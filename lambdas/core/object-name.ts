@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DraftError } from './errors.js';
 
 /** S3's limit on a key, counted in UTF-8 bytes. */
@@ -29,7 +30,9 @@ const invalid = (message: string): DraftError => new DraftError('invalid_object_
 /**
  * The owner's key segment. Principals come from an identity provider and may hold
  * `/`, `|` or other characters, so they are percent-encoded: two owners can never
- * share a segment and no owner can climb out of theirs.
+ * share a segment and no owner can climb out of theirs. A principal too long to be
+ * one segment is replaced by `sha256:<hex>` of it; `:` never survives encoding, so
+ * that form cannot collide with an encoded principal.
  */
 export const ownerSegment = (principal: string | undefined): string => {
   if (principal === undefined) return ANONYMOUS_OWNER;
@@ -37,11 +40,16 @@ export const ownerSegment = (principal: string | undefined): string => {
     principal.length === 0 ||
     principal === '.' ||
     principal === '..' ||
+    // Reserved for callers without a principal, whose objects no token may reach.
+    principal === ANONYMOUS_OWNER ||
     !principal.isWellFormed()
   ) {
-    throw new DraftError('invalid_request', 'The authenticated principal cannot own objects.');
+    throw new DraftError('unauthenticated', 'The authenticated principal cannot own objects.');
   }
-  return encodeURIComponent(principal);
+  const encoded = encodeURIComponent(principal);
+  return utf8Bytes(encoded) <= MAX_SEGMENT_BYTES
+    ? encoded
+    : `sha256:${createHash('sha256').update(principal, 'utf8').digest('hex')}`;
 };
 
 /** Validates a client's object name and prefixes it with the owner's segment. */

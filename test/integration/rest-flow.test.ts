@@ -113,6 +113,13 @@ describe('the two-stage flow over HTTP on the embedded store', () => {
     ).toBe(404);
   });
 
+  it('refuses a token without a subject instead of filing it under a shared owner', async () => {
+    const noSub = bearerFor('');
+    const response = await api.post('/api/v1/upload-url', { object_name: 'x.txt' }, noSub);
+    expect(response.status).toBe(401);
+    expect(response.json.error.code).toBe('unauthenticated');
+  });
+
   it('reports both buckets healthy', async () => {
     const response = await fetch(`${api.apiUrl}/health`);
     expect(response.status).toBe(200);

@@ -74,7 +74,21 @@ describe('ownerSegment', () => {
     expect(ownerSegment('auth0|abc/def')).toBe('auth0%7Cabc%2Fdef');
   });
 
-  it.each(['', '.', '..'])('refuses the unusable principal "%s"', (principal) => {
-    expect(() => ownerSegment(principal)).toThrow(DraftError);
+  it.each(['', '.', '..', 'anonymous', 'a\ud800'])(
+    'refuses the unusable principal "%s"',
+    (principal) => {
+      expect(() => ownerSegment(principal)).toThrow(
+        expect.objectContaining({ code: 'unauthenticated' }) as DraftError,
+      );
+    },
+  );
+
+  it('replaces a principal too long for one segment by a stable hash that cannot collide', () => {
+    const long = '名'.repeat(29); // 261 bytes once percent-encoded
+    const segment = ownerSegment(long);
+    expect(segment).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(ownerSegment(long)).toBe(segment);
+    expect(ownerSegment('名'.repeat(28))).toBe(encodeURIComponent('名'.repeat(28)));
+    expect(() => ownedKey(segment, 'a.txt')).not.toThrow();
   });
 });
