@@ -227,8 +227,12 @@ export class DraftService {
 
     enforcePolicy(this.#policy, { contentType: draft.contentType, size: draft.size });
 
-    const draftEtag = unquote(draft.etag);
-    const alreadyCopied = confirmed?.metadata[CONFIRMED_FROM_METADATA] === draftEtag;
+    // The marker is the draft's ETag, an MD5 of its bytes: the same bytes re-uploaded
+    // with another type must still be copied, so type and size have to match too.
+    const alreadyCopied =
+      confirmed?.metadata[CONFIRMED_FROM_METADATA] === unquote(draft.etag) &&
+      confirmed.contentType === draft.contentType &&
+      confirmed.size === draft.size;
     const etag = alreadyCopied ? confirmed.etag : await this.#copyToMain(key, draft);
 
     await this.#deleteDraft(key, draft.etag);

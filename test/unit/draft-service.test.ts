@@ -276,6 +276,19 @@ describe('DraftService.confirm', () => {
     expect(store.count('copy')).toBe(2);
   });
 
+  it('copies again when the same bytes are re-uploaded with another content type', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello', { contentType: 'text/plain' });
+    await service.confirm(alice, { objectName: 'a.txt' });
+    store.put(buckets.draft, 'alice/a.txt', 'hello', { contentType: 'application/json' });
+
+    const confirmed = await service.confirm(alice, { objectName: 'a.txt' });
+
+    expect(confirmed.contentType).toBe('application/json');
+    expect(store.get(buckets.main, 'alice/a.txt')?.contentType).toBe('application/json');
+    expect(store.count('copy')).toBe(2);
+  });
+
   it('reports conflict and changes nothing when the draft changes between head and copy', async () => {
     const { store, service } = setup();
     store.put(buckets.draft, 'alice/a.txt', 'hello');
