@@ -84,6 +84,18 @@ const textResult = (
   body: message,
 });
 
+/** A Connect unary error, which gRPC-web clients also read from the HTTP status. */
+const connectErrorResult = (
+  statusCode: number,
+  code: string,
+  message: string,
+  headers: Record<string, string>,
+): FunctionUrlResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify({ code, message }),
+});
+
 /**
  * draft.v1.DraftService on a Lambda function URL: each event becomes a fetch Request
  * for the Connect universal handler of its path, and the Response becomes the result
@@ -147,16 +159,19 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
       event.body === undefined || method === 'GET' || method === 'HEAD'
         ? undefined
         : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-    const request = new Request(
-      `https://${event.requestContext.domainName}${event.rawPath}${query}`,
-      {
+    let request: Request;
+    try {
+      request = new Request(`https://${event.requestContext.domainName}${event.rawPath}${query}`, {
         method,
         headers: Object.entries(headers).filter(
           (entry): entry is [string, string] => entry[1] !== undefined,
         ),
         ...(body !== undefined && { body }),
-      },
-    );
+      });
+    } catch {
+      // fetch refuses what Lambda may pass through, e.g. a header value beyond Latin-1.
+      return connectErrorResult(400, 'invalid_argument', 'The request is malformed.', cors_);
+    }
     const response = universalServerResponseToFetch(
       await handler(universalServerRequestFromFetch(request, { httpVersion: '1.1' })),
     );

@@ -159,6 +159,21 @@ describe('the connect Lambda behind a function URL', () => {
     expect(trailers['grpc-status-details-bin']).toBeDefined();
   });
 
+  it('answers a header fetch cannot carry with 400 invalid_argument instead of failing the invocation', async () => {
+    const { handler } = setup();
+
+    const result = await handler(
+      functionUrlEvent(
+        `${SERVICE}/GetUploadURL`,
+        { 'content-type': 'application/json', 'x-note': 'é€' },
+        JSON.stringify({ objectName: 'a.txt' }),
+      ),
+    );
+
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(bodyOf(result).toString())).toMatchObject({ code: 'invalid_argument' });
+  });
+
   it('answers a body that is not protobuf with invalid_argument, not internal, in every protocol', async () => {
     const { store, handler } = setup();
     const garbage = new Uint8Array(Buffer.from('garbage'));
