@@ -134,11 +134,18 @@ export class DraftStoreStack extends Stack {
     const props: DraftStoreProps = {
       mainBucketName: text('mainBucketName'),
       draftBucketName: text('draftBucketName'),
+      // The key travels with an imported bucket, so its functions get kms grants too.
       existingMainBucket: existingMain
-        ? s3.Bucket.fromBucketName(this, 'ExistingMainBucket', existingMain)
+        ? s3.Bucket.fromBucketAttributes(this, 'ExistingMainBucket', {
+            bucketName: existingMain,
+            encryptionKey,
+          })
         : undefined,
       existingDraftBucket: existingDraft
-        ? s3.Bucket.fromBucketName(this, 'ExistingDraftBucket', existingDraft)
+        ? s3.Bucket.fromBucketAttributes(this, 'ExistingDraftBucket', {
+            bucketName: existingDraft,
+            encryptionKey,
+          })
         : undefined,
       encryptionKey,
       uploadTtl: seconds('uploadTtlSeconds'),

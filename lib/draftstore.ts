@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { ROUTE_TABLE, type RouteSpec } from '../lambdas/http/route-table.js';
 import { HandlerFunction } from './handler-function.js';
 import { nagResourceFinding } from './nag.js';
+import { cors as connectCors } from '@connectrpc/connect';
 
 const GIB = 1024 ** 3;
 const DAY_SECONDS = 86_400;
@@ -299,9 +300,12 @@ export class DraftStore extends Construct {
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       POWERTOOLS_METRICS_NAMESPACE: 'DraftStore',
     };
-    const jwtEnvironment: Record<string, string> = props.jwtIssuer
-      ? { JWT_ISSUER: props.jwtIssuer, JWT_AUDIENCE: (props.jwtAudience ?? []).join(',') }
-      : {};
+    // The connect function checks bearer tokens itself only behind an open (NONE) URL:
+    // behind AWS_IAM the Authorization header carries the SigV4 signature instead.
+    const jwtEnvironment: Record<string, string> =
+      props.jwtIssuer && props.functionUrlAuthType === lambda.FunctionUrlAuthType.NONE
+        ? { JWT_ISSUER: props.jwtIssuer, JWT_AUDIENCE: (props.jwtAudience ?? []).join(',') }
+        : {};
 
     const draft = this.draftBucket;
     const main = this.mainBucket;
@@ -473,16 +477,15 @@ export class DraftStore extends Construct {
       cors: {
         allowedOrigins: origins,
         allowedMethods: [lambda.HttpMethod.POST, lambda.HttpMethod.GET],
+        // connect-es's own lists, plus the bearer token, plus SigV4 for AWS_IAM callers.
         allowedHeaders: [
-          'content-type',
-          'connect-protocol-version',
-          'connect-timeout-ms',
-          'x-grpc-web',
-          'x-user-agent',
-          'grpc-timeout',
+          ...connectCors.allowedHeaders.map((header) => header.toLowerCase()),
           'authorization',
+          ...(authType === lambda.FunctionUrlAuthType.AWS_IAM
+            ? ['x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256']
+            : []),
         ],
-        exposedHeaders: ['grpc-status', 'grpc-message', 'grpc-status-details-bin', 'connect-*'],
+        exposedHeaders: connectCors.exposedHeaders.map((header) => header.toLowerCase()),
         maxAge: Duration.hours(1),
       },
     });

@@ -177,7 +177,7 @@ describe('Connect function URL', () => {
       Cors: {
         AllowOrigins: ['*'],
         AllowMethods: ['POST', 'GET'],
-        AllowHeaders: [
+        AllowHeaders: Match.arrayWith([
           'content-type',
           'connect-protocol-version',
           'connect-timeout-ms',
@@ -185,10 +185,26 @@ describe('Connect function URL', () => {
           'x-user-agent',
           'grpc-timeout',
           'authorization',
-        ],
-        ExposeHeaders: ['grpc-status', 'grpc-message', 'grpc-status-details-bin', 'connect-*'],
+          'x-amz-date',
+          'x-amz-security-token',
+        ]),
+        ExposeHeaders: Match.arrayWith([
+          'grpc-status',
+          'grpc-message',
+          'grpc-status-details-bin',
+          'connect-content-encoding',
+        ]),
       },
     });
+  });
+
+  it('keeps JWT checking out of the handler behind AWS_IAM, whose Authorization is SigV4', () => {
+    const { template } = synth({ ...JWT });
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
+    const withJwt = Object.values(template.findResources('AWS::Lambda::Function')).filter(
+      (fn) => fn.Properties?.Environment?.Variables?.JWT_ISSUER !== undefined,
+    );
+    expect(withJwt).toHaveLength(0);
   });
 
   it('can be public, and then passes the JWT issuer and audience to the handler', () => {

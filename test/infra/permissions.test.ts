@@ -168,6 +168,24 @@ describe('function permissions with a KMS key', () => {
   });
 });
 
+describe('function permissions with existing SSE-KMS buckets', () => {
+  it('still grants the key: an imported bucket carries kmsKeyArn with it', () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000';
+    const synthesized = synth({
+      existingMainBucketName: 'corp-main',
+      existingDraftBucketName: 'corp-draft',
+      kmsKeyArn: keyArn,
+    });
+
+    expect(storageOf(synthesized, 'UploadUrl')).toMatchObject({
+      EncryptObjects: { Action: 'kms:GenerateDataKey', Resource: keyArn },
+    });
+    expect(storageOf(synthesized, 'DownloadUrl')).toMatchObject({
+      DecryptObjects: { Action: 'kms:Decrypt', Resource: keyArn },
+    });
+  });
+});
+
 describe('function permissions with existing buckets', () => {
   it('scopes the grants to the given buckets and creates none', () => {
     const synthesized = synth({
