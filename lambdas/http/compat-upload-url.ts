@@ -1,12 +1,16 @@
 import { environmentServices } from '../compose.js';
-import { COMPAT_ROUTE, compatObjectRequest, compatSuccess } from './compat-response.js';
+import { COMPAT_ROUTE, compatSuccess, compatUploadRequest } from './compat-response.js';
 import { jsonRoute } from './http-handler.js';
 
 /** POST /api/v1/draft/upload-url (original DraftStore): `{"result":{"success":true},"url":"..."}`. */
 export const createCompatUploadUrlHandler = jsonRoute(
-  compatObjectRequest,
+  compatUploadRequest,
   async (input, { caller, services }) => {
-    const ticket = await services.drafts.uploadUrl(caller, { objectName: input.object_name });
+    const ticket = await services.drafts.uploadUrl(caller, {
+      objectName: input.object_name,
+      ...(input.content_type !== undefined && { contentType: input.content_type }),
+      ...(input.content_length !== undefined && { contentLength: input.content_length }),
+    });
     return compatSuccess({ url: ticket.url });
   },
   COMPAT_ROUTE,

@@ -70,3 +70,39 @@ describe('the original DraftStore REST API (/api/v1/draft/*) on the local runtim
     },
   );
 });
+
+describe('the original upload route under an upload policy', () => {
+  let api: TestRuntime;
+
+  beforeAll(async () => {
+    api = await startTestRuntime({ MAX_UPLOAD_BYTES: '1000', ALLOWED_CONTENT_TYPES: 'text/*' });
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it('still refuses an old client that declares nothing, with the original error shape', async () => {
+    const response = await api.post('/api/v1/draft/upload-url', { object_name: 'a.txt' });
+
+    expect(response.status).toBe(415);
+    expect(response.json.result.error_message).toMatch(/content type/i);
+  });
+
+  it('signs the type and length a client declares, so it can upload under the policy', async () => {
+    const response = await api.post('/api/v1/draft/upload-url', {
+      object_name: 'a.txt',
+      content_type: 'text/plain',
+      content_length: 5,
+    });
+
+    expect(response.status).toBe(200);
+    const signed = new URL(response.json.url).searchParams.get('X-Amz-SignedHeaders') ?? '';
+    expect(signed.split(';')).toEqual(expect.arrayContaining(['content-type', 'content-length']));
+    const put = await fetch(response.json.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    expect(put.status).toBe(200);
+  });
+});
