@@ -57,6 +57,9 @@ const decodePart = (part: string, what: string): Record<string, unknown> => {
  * are cached for `cacheSeconds`; a token signed with a key not yet seen refetches them
  * (rate-limited), so key rotation needs no restart.
  */
+/** How long one fetch of the issuer's key set may take. */
+const JWKS_TIMEOUT_MS = 5000;
+
 export const createJwtVerifier = (options: JwtVerifierOptions): JwtVerifier => {
   const issuer = options.issuer;
   const jwksUrl = options.jwksUrl ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
@@ -76,7 +79,11 @@ export const createJwtVerifier = (options: JwtVerifierOptions): JwtVerifier => {
   let inFlight: Promise<Map<string, KeyObject>> | undefined;
 
   const loadKeys = async (): Promise<Map<string, KeyObject>> => {
-    const response = await fetchFn(jwksUrl, { headers: { accept: 'application/json' } });
+    // A hung identity provider must not hold every request until the Lambda times out.
+    const response = await fetchFn(jwksUrl, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(JWKS_TIMEOUT_MS),
+    });
     if (!response.ok) throw new JwtError(`The issuer's key set answered ${response.status}.`);
     const body = (await response.json()) as { keys?: Jwk[] };
     const loaded = new Map<string, KeyObject>();
@@ -100,7 +107,16 @@ export const createJwtVerifier = (options: JwtVerifierOptions): JwtVerifier => {
     if (known) return known;
     if (!fresh || Date.now() - fetchedAt >= MIN_REFETCH_MS) {
       inFlight ??= loadKeys().finally(() => (inFlight = undefined));
-      const key = pick(await inFlight, kid);
+      let loaded: Map<string, KeyObject>;
+      try {
+        loaded = await inFlight;
+      } catch (error) {
+        // The issuer is unreachable: keys it served before are still its keys.
+        const stale = keys && pick(keys, kid);
+        if (stale) return stale;
+        throw error;
+      }
+      const key = pick(loaded, kid);
       if (key) return key;
     }
     throw new JwtError('The token was signed with an unknown key.');
@@ -126,7 +142,14 @@ export const createJwtVerifier = (options: JwtVerifierOptions): JwtVerifier => {
     const claims = decodePart(payloadPart, 'payload');
     const now = clock().getTime() / 1000;
     if (claims.iss !== issuer) throw new JwtError('The token was issued by someone else.');
-    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    // Cognito access tokens name their app client in `client_id` and carry no `aud`;
+    // API Gateway's JWT authorizer accepts either, and so does this check.
+    const audiences =
+      claims.aud === undefined
+        ? [claims.client_id]
+        : Array.isArray(claims.aud)
+          ? claims.aud
+          : [claims.aud];
     if (!audiences.some((audience) => accepted.has(audience as string)))
       throw new JwtError('The token is meant for another audience.');
     if (typeof claims.exp !== 'number' || claims.exp + leeway <= now)

@@ -380,6 +380,43 @@ describe('bearer tokens on the function URL', () => {
     expect(fetched).toEqual(['https://issuer.example/.well-known/jwks.json']);
   });
 
+  it('accepts a Cognito access token, whose audience is its client_id', async () => {
+    const fetchStub = (async () =>
+      new Response(JSON.stringify(jwks), {
+        headers: { 'content-type': 'application/json' },
+      })) as unknown as typeof fetch;
+    const verifyToken = createJwtVerifier({ issuer, audience, fetch: fetchStub, clock: () => now });
+
+    await expect(verifyToken(token({ aud: undefined, client_id: audience }))).resolves.toBe(
+      'alice',
+    );
+    await expect(verifyToken(token({ aud: undefined, client_id: 'other-app' }))).rejects.toThrow(
+      /audience/,
+    );
+  });
+
+  it('keeps using keys it already has while the issuer is unreachable', async () => {
+    let reachable = true;
+    const fetchStub = (async () => {
+      if (!reachable) throw new TypeError('fetch failed');
+      return new Response(JSON.stringify(jwks), {
+        headers: { 'content-type': 'application/json' },
+      });
+    }) as unknown as typeof fetch;
+    const verifyToken = createJwtVerifier({
+      issuer,
+      audience,
+      fetch: fetchStub,
+      clock: () => now,
+      cacheSeconds: 0,
+    });
+    await expect(verifyToken(token({}))).resolves.toBe('alice');
+
+    reachable = false;
+
+    await expect(verifyToken(token({ sub: 'bob' }))).resolves.toBe('bob');
+  });
+
   it('accepts a token for any audience of a comma list, as the stack passes several', async () => {
     const fetchStub = (async () =>
       new Response(JSON.stringify(jwks), {
