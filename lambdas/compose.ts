@@ -5,7 +5,7 @@ import { DraftService } from './core/draft-service.js';
 import { logger } from './observability/logger.js';
 import type { BucketSetup } from './storage/s3-bucket-setup.js';
 import { createS3Client } from './storage/s3-client.js';
-import { S3ObjectStore } from './storage/s3-object-store.js';
+import { S3ObjectStore, type MultipartCopyOptions } from './storage/s3-object-store.js';
 
 /** Everything an entry point needs, built once from the configuration. */
 export interface Services {
@@ -22,12 +22,14 @@ export interface ComposeOptions {
   readonly clock?: () => Date;
   /** Extra options for the S3 adapter (CORS origins of buckets that ensureBuckets sets up). */
   readonly bucketSetup?: BucketSetup;
+  /** When and how the S3 adapter copies large drafts in parts. @default DEFAULT_MULTIPART_COPY */
+  readonly multipartCopy?: MultipartCopyOptions;
 }
 
 /** The composition root: configuration → S3 client → store → domain services. */
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
   const client = options.client ?? createS3Client(config);
-  const store = new S3ObjectStore(client, options.bucketSetup);
+  const store = new S3ObjectStore(client, options.bucketSetup, options.multipartCopy);
   const drafts = new DraftService({
     store,
     buckets: config.buckets,

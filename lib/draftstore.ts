@@ -366,10 +366,23 @@ export class DraftStore extends Construct {
       return handler.function;
     };
 
+    // Confirm copies the draft to main: objects over 64 MiB in parallel UploadPartCopy parts,
+    // which takes seconds for GiBs. An HTTP API integration waits at most 30 s (29 s, CDK's
+    // default, here), so the confirm functions get 29 s; memory buys CPU and network share.
+    const confirmLimits = { memorySize: 512, timeout: Duration.seconds(29) };
+    const routeLimits: Partial<Record<RouteSpec['entry'], typeof confirmLimits>> = {
+      'confirm-upload': confirmLimits,
+      'compat-confirm': confirmLimits,
+    };
     const routeFunctions = Object.fromEntries(
       ROUTE_TABLE.map((route) => [
         route.entry,
-        make(route.entry, `lambdas/http/${route.entry}.ts`, `${route.method} ${route.path}`),
+        make(
+          route.entry,
+          `lambdas/http/${route.entry}.ts`,
+          `${route.method} ${route.path}`,
+          routeLimits[route.entry],
+        ),
       ]),
     ) as Record<RouteSpec['entry'], NodejsFunction>;
     const cleanup = make(
@@ -385,7 +398,8 @@ export class DraftStore extends Construct {
       'connect',
       'lambdas/rpc/function-url.ts',
       'Connect / gRPC-web draft.v1.DraftService',
-      { timeout: Duration.seconds(15) },
+      // A function URL has no 30 s limit: ConfirmUpload gets a minute for a multipart copy.
+      { memorySize: 512, timeout: Duration.seconds(60) },
       jwtEnvironment,
     );
     this.functions = { ...routeFunctions, cleanup, connect };

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
 import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
+import type { MultipartCopyOptions } from '../lambdas/storage/s3-object-store.js';
 import { startCleanupTimer, type CleanupTimer } from './cleanup-timer.js';
 import {
   createLocalConnectHandler,
@@ -28,6 +29,8 @@ export interface LocalRuntimeOptions {
    * @default config.cleanupIntervalSeconds * 1000 (CLEANUP_INTERVAL)
    */
   readonly cleanupIntervalMs?: number;
+  /** When and how confirm copies large drafts in parts. @default DEFAULT_MULTIPART_COPY */
+  readonly multipartCopy?: MultipartCopyOptions;
 }
 
 export interface LocalRuntime {
@@ -68,6 +71,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const services = composeServices(config, {
     ...(options.clock && { clock: options.clock }),
     bucketSetup: { corsOrigins: LOCAL_CORS_ORIGINS },
+    ...(options.multipartCopy && { multipartCopy: options.multipartCopy }),
   });
   const rpcOptions = {
     resolve: () => services.drafts,

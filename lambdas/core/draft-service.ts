@@ -283,6 +283,7 @@ export class DraftService {
         targetKey: key,
         ...(draft.contentType !== undefined && { contentType: draft.contentType }),
         metadata: { ...draft.metadata, [CONFIRMED_FROM_METADATA]: unquote(draft.etag) },
+        size: draft.size,
       });
       return copied.etag;
     } catch (error) {

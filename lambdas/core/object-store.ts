@@ -96,6 +96,11 @@ export interface CopyRequest {
   readonly contentType?: string;
   /** Replaces the target's user metadata. */
   readonly metadata: Readonly<Record<string, string>>;
+  /**
+   * The source's size in bytes, when known: stores may copy large objects in parts
+   * rather than in one request. The target's ETag then differs from the source's.
+   */
+  readonly size?: number;
 }
 
 export interface DeleteManyResult {

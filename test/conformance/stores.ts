@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import type { LocalRuntimeOptions } from '../../local/runtime.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
 import { RGW_ENV, RGW_SKIPPED_ENV, type RgwInstance } from './global-setup.js';
 
@@ -22,6 +23,7 @@ export const uniqueBucket = (): string =>
 export const startRgwRuntime = async (
   rgw: RgwInstance,
   env: Record<string, string> = {},
+  options: Partial<LocalRuntimeOptions> = {},
 ): Promise<TestRuntime> =>
   startTestRuntime(
     {
@@ -33,20 +35,24 @@ export const startRgwRuntime = async (
       CLEANUP_INTERVAL: '0',
       ...env,
     },
-    { embeddedStore: false },
+    { ...options, embeddedStore: false },
   );
 
 /** The runtime on the named store: the embedded one (s3rver) or the shared RGW. */
 export const startStoreRuntime = async (
   store: StoreName,
   env: Record<string, string> = {},
+  options: Partial<LocalRuntimeOptions> = {},
 ): Promise<TestRuntime> => {
   if (store === 'embedded') {
-    return startTestRuntime({ BUCKET_NAME: uniqueBucket(), CLEANUP_INTERVAL: '0', ...env });
+    return startTestRuntime(
+      { BUCKET_NAME: uniqueBucket(), CLEANUP_INTERVAL: '0', ...env },
+      options,
+    );
   }
   const rgw = sharedRgw();
   if (!rgw) throw new Error('no Ceph RGW instance: see global-setup.ts');
-  return startRgwRuntime(rgw, env);
+  return startRgwRuntime(rgw, env, options);
 };
 
 /**

@@ -80,7 +80,16 @@ describe('functions', () => {
       functions().find((fn) => fn.id.startsWith(prefix))!.props.Timeout;
     expect(timeout('DraftStoreCleanup')).toBe(600);
     expect(timeout('DraftStoreUploadUrl')).toBe(10);
-    expect(timeout('DraftStoreConnect')).toBe(15);
+  });
+
+  it('gives the confirm functions time for a multipart copy, within the HTTP API 30 s limit', () => {
+    const props = (prefix: string) => functions().find((fn) => fn.id.startsWith(prefix))!.props;
+    for (const confirm of ['DraftStoreConfirmUpload', 'DraftStoreCompatConfirm']) {
+      expect(props(confirm)).toMatchObject({ Timeout: 29, MemorySize: 512 });
+    }
+    // The function URL has no 30 s limit.
+    expect(props('DraftStoreConnect')).toMatchObject({ Timeout: 60, MemorySize: 512 });
+    expect(props('DraftStoreDownloadUrl')).toMatchObject({ Timeout: 10, MemorySize: 256 });
   });
 
   it('keeps every function log group for the configured retention', () => {
