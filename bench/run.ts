@@ -2,7 +2,7 @@ import { formatCleanupBench, runCleanupBench } from './cleanup-bench.js';
 
 /**
  * `npm run bench`. Sizes can be lowered for a quick look:
- * BENCH_DRAFTS=5000 BENCH_SMALL_DRAFTS=500 npm run bench
+ * BENCH_DRAFTS=5000 BENCH_SMALL_DRAFTS=500 BENCH_SPEED_DRAFTS=1000 BENCH_SPEED_PAIRS=1 npm run bench
  */
 const size = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -17,8 +17,12 @@ const size = (name: string, fallback: number): number => {
 const main = async () => {
   const large = size('BENCH_DRAFTS', 20_000);
   const small = size('BENCH_SMALL_DRAFTS', Math.max(1, Math.round(large / 10)));
-  console.log(`DraftStore benchmark: cleanup (${large} and ${small} drafts)`);
-  const report = await runCleanupBench({ large, small });
+  const speedDrafts = size('BENCH_SPEED_DRAFTS', Math.min(large, 5_000));
+  const speedPairs = size('BENCH_SPEED_PAIRS', 3);
+  console.log(
+    `DraftStore benchmark: cleanup (${large} and ${small} drafts; ${speedPairs} speed pairs of ${speedDrafts})`,
+  );
+  const report = await runCleanupBench({ large, small, speedDrafts, speedPairs });
   console.log(formatCleanupBench(report));
 };
 

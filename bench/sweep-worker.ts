@@ -24,6 +24,11 @@ export interface WorkerRequest {
   /** Seeding only: how many 1 KiB drafts to PUT, spread over how many owners. */
   readonly count?: number;
   readonly owners?: number;
+  /**
+   * Forces a full GC this often during the sweep, so heap used follows what the sweep
+   * holds rather than how much garbage V8 lets pile up before collecting. @default never
+   */
+  readonly gcEveryMs?: number;
 }
 
 export interface WorkerResult {
@@ -40,6 +45,11 @@ export interface WorkerResult {
   /** Resident set after a full GC just before the sweep, and the most sampled during it. */
   readonly rssBeforeBytes: number;
   readonly rssPeakDuringBytes: number;
+  /** V8 heap in use after that GC, and the most sampled during the sweep (garbage included). */
+  readonly heapBeforeBytes: number;
+  readonly heapPeakDuringBytes: number;
+  /** With gcEveryMs: the most heap in use right after one of the forced GCs. */
+  readonly heapLivePeakDuringBytes?: number;
   /** Heap still in use after a full GC once the sweep is done. */
   readonly heapAfterGcBytes: number;
 }
@@ -97,15 +107,35 @@ const naiveSweep = async (
   return { scanned, deleted };
 };
 
-/** Samples the resident set every few milliseconds until stopped. */
-const sampleRss = () => {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 5);
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+/**
+ * Samples the resident set and the heap in use every few milliseconds until stopped;
+ * with `gcEveryMs`, also the heap right after a full GC forced that often.
+ */
+const sampleMemory = (gcEveryMs?: number) => {
+  const peak = { rss: 0, heap: 0, live: 0 };
+  const sample = () => {
+    const usage = process.memoryUsage();
+    peak.rss = Math.max(peak.rss, usage.rss);
+    peak.heap = Math.max(peak.heap, usage.heapUsed);
+    return usage;
+  };
+  // The caller has just collected: the heap now is live.
+  peak.live = sample().heapUsed;
+  const timers = [setInterval(sample, 5)];
+  if (gcEveryMs !== undefined) {
+    timers.push(
+      setInterval(() => {
+        gc();
+        peak.live = Math.max(peak.live, sample().heapUsed);
+      }, gcEveryMs),
+    );
+  }
   return () => {
-    clearInterval(timer);
-    return Math.max(peak, process.memoryUsage.rss());
+    for (const timer of timers) clearInterval(timer);
+    sample();
+    return peak;
   };
 };
 
@@ -124,10 +154,10 @@ const main = async () => {
   const counter = countRequests(client);
   // Every seeded draft is a day past its lifetime.
   const clock = () => new Date(Date.now() + 86_400_000);
-  // Start both measured runs from the same clean heap (the worker runs with --expose-gc).
-  (globalThis as { gc?: () => void }).gc?.();
-  const rssBeforeBytes = process.memoryUsage.rss();
-  const stopSampling = sampleRss();
+  // Start every measured run from the same clean heap (the worker runs with --expose-gc).
+  gc();
+  const { rss: rssBeforeBytes, heapUsed: heapBeforeBytes } = process.memoryUsage();
+  const stopSampling = sampleMemory(request.gcEveryMs);
   const started = performance.now();
   let outcome: { scanned: number; deleted: number };
   if (request.mode === 'seed') {
@@ -157,8 +187,8 @@ const main = async () => {
     );
   }
   const elapsedMs = performance.now() - started;
-  const rssPeakDuringBytes = stopSampling();
-  (globalThis as { gc?: () => void }).gc?.();
+  const peak = stopSampling();
+  gc();
   const heapAfterGcBytes = process.memoryUsage().heapUsed;
   client.destroy();
   const result: WorkerResult = {
@@ -171,7 +201,10 @@ const main = async () => {
     // resourceUsage reports the peak in kilobytes.
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     rssBeforeBytes,
-    rssPeakDuringBytes,
+    rssPeakDuringBytes: peak.rss,
+    heapBeforeBytes,
+    heapPeakDuringBytes: peak.heap,
+    ...(request.gcEveryMs !== undefined && { heapLivePeakDuringBytes: peak.live }),
     heapAfterGcBytes,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

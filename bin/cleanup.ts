@@ -79,7 +79,7 @@ const main = async (): Promise<number> => {
       ...(args.prefix !== undefined && { prefix: args.prefix }),
     });
     console.log(JSON.stringify(summary, null, 2));
-    return summary.failed > 0 ? 1 : 0;
+    return summary.failed > 0 || summary.uploadListingFailures > 0 ? 1 : 0;
   } finally {
     services.client.destroy();
     await store?.close();

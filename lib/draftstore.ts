@@ -3,11 +3,13 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -185,7 +187,15 @@ export class DraftStore extends Construct {
   readonly connectUrl: string;
   readonly functions: Readonly<Record<DraftStoreFunctionName, NodejsFunction>>;
   readonly cleanupRule: events.Rule;
+  /**
+   * Where a cleanup run ends up when it is lost: an event EventBridge could not deliver, or
+   * an invocation that failed all its attempts (the function's on-failure destination).
+   */
   readonly cleanupDeadLetterQueue: sqs.Queue;
+  /** In alarm when a cleanup invocation fails (throws or times out). Add your own actions. */
+  readonly cleanupErrorsAlarm: cloudwatch.Alarm;
+  /** In alarm while the cleanup dead-letter queue holds a lost run. Add your own actions. */
+  readonly cleanupDeadLetterAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: DraftStoreProps = {}) {
     super(scope, id);
@@ -514,7 +524,7 @@ export class DraftStore extends Construct {
     Validations.of(this.cleanupDeadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself the dead-letter queue of the cleanup schedule target (EventBridge); a DLQ of a DLQ adds nothing.',
+        'This queue is itself the dead-letter queue of the cleanup schedule target (EventBridge) and the on-failure destination of the cleanup function; a DLQ of a DLQ adds nothing.',
     });
     this.cleanupRule = new events.Rule(this, 'CleanupSchedule', {
       description: 'DraftStore: delete expired drafts',
@@ -527,6 +537,36 @@ export class DraftStore extends Construct {
           deadLetterQueue: this.cleanupDeadLetterQueue,
         }),
       ],
+    });
+    // The rule's DLQ only receives events EventBridge could not deliver. Once Lambda has
+    // accepted the (asynchronous) invocation, a sweep that throws is retried by Lambda, and
+    // then sent to the same queue instead of being dropped. The destination grants the
+    // function's role sqs:SendMessage on the queue.
+    cleanup.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new SqsDestination(this.cleanupDeadLetterQueue),
+    });
+    this.cleanupErrorsAlarm = new cloudwatch.Alarm(this, 'CleanupErrorsAlarm', {
+      alarmDescription:
+        'DraftStore: a cleanup sweep failed (threw or timed out); Lambda retries it, then sends it to the cleanup dead-letter queue.',
+      metric: cleanup.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.cleanupDeadLetterAlarm = new cloudwatch.Alarm(this, 'CleanupDeadLetterAlarm', {
+      alarmDescription:
+        'DraftStore: a cleanup run was lost (undeliverable, or failed every attempt); see the cleanup dead-letter queue.',
+      metric: this.cleanupDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 

@@ -39,7 +39,11 @@ export const startCleanupTimer = (options: CleanupTimerOptions): CleanupTimer =>
   const sweep = async (): Promise<SweepSummary | undefined> => {
     try {
       const summary = await options.cleaner.sweep();
-      const noteworthy = summary.expired > 0 || summary.failed > 0 || summary.abortedUploads > 0;
+      const noteworthy =
+        summary.expired > 0 ||
+        summary.failed > 0 ||
+        summary.staleUploads > 0 ||
+        summary.uploadListingFailures > 0;
       (noteworthy ? log.info : log.debug).call(log, 'Cleanup sweep finished', { cleanup: summary });
       return summary;
     } catch (error) {

@@ -1,5 +1,11 @@
 import { isDraftError } from './errors.js';
-import type { DeleteError, DeleteManyResult, ListedObject, ObjectStore } from './object-store.js';
+import type {
+  DeleteError,
+  DeleteManyResult,
+  ListedObject,
+  MultipartUploadInfo,
+  ObjectStore,
+} from './object-store.js';
 
 /** The most keys one DeleteObjects request takes, and one ListObjectsV2 page returns. */
 export const SWEEP_BATCH_LIMIT = 1000;
@@ -32,12 +38,21 @@ export interface CleanerOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** @default a log that drops everything */
   readonly log?: CleanerLog;
-  /** Attempts per key (and per request) for retryable failures. @default 4 */
+  /**
+   * Attempts per key (and per request: list pages, deletes, aborts) for retryable
+   * failures. @default 4
+   */
   readonly maxAttempts?: number;
-  /** The first retry waits this long; each later one twice as long. @default 200 */
+  /**
+   * The step of the first retry; each later step is twice as long, up to backoffMaxMs.
+   * A wait is drawn between half and all of its step (jitter), so batches that failed
+   * together do not retry together. @default 200
+   */
   readonly backoffBaseMs?: number;
   /** @default 5000 */
   readonly backoffMaxMs?: number;
+  /** Numbers in [0, 1) for the jitter. @default Math.random */
+  readonly random?: () => number;
   /** Keys per list page and per delete request, at most 1000. @default 1000 */
   readonly batchSize?: number;
 }
@@ -66,7 +81,14 @@ export interface SweepSummary {
   readonly deleted: number;
   /** Expired objects and stale uploads that could not be removed; logged. */
   readonly failed: number;
+  /** Listed multipart uploads started before the cutoff; in a dry run, those it would abort. */
+  readonly staleUploads: number;
   readonly abortedUploads: number;
+  /**
+   * Multipart-upload listings that failed for good (retries spent); logged. Aborting
+   * stale uploads is best-effort: the object sweep runs anyway.
+   */
+  readonly uploadListingFailures: number;
   /** Sizes of the deleted objects. */
   readonly bytesFreed: number;
   readonly durationMs: number;
@@ -82,6 +104,8 @@ const retryableRequest = (error: unknown) =>
   isDraftError(error) && error.code === 'storage_unavailable';
 /** Logged failures name a few keys, never thousands. */
 const SAMPLE_KEYS = 10;
+/** What a retried request returns when the time left cannot cover the next wait. */
+const STOPPED: unique symbol = Symbol('stopped');
 
 const positiveInteger = (name: string, value: number, max = Number.MAX_SAFE_INTEGER): number => {
   if (!Number.isSafeInteger(value) || value < 1 || value > max) {
@@ -93,9 +117,10 @@ const positiveInteger = (name: string, value: number, max = Number.MAX_SAFE_INTE
 /**
  * Removes drafts older than their lifetime, and multipart uploads started before
  * then. It streams the listing a page at a time, deletes in batches of up to 1000
- * keys with a bounded number of requests in flight, retries what S3 says to retry,
- * and stops before the caller's deadline. Every sweep starts from the top, so a
- * sweep that ran out of time is simply continued by the next one.
+ * keys with a bounded number of requests in flight, retries what S3 says to retry
+ * (with jittered backoff), and stops before the caller's deadline. Aborting uploads is
+ * best-effort: it never keeps the objects from being swept. Every sweep starts from the
+ * top, so a sweep that ran out of time is simply continued by the next one.
  */
 export class Cleaner {
   readonly #store: ObjectStore;
@@ -107,6 +132,7 @@ export class Cleaner {
   readonly #maxAttempts: number;
   readonly #backoffBaseMs: number;
   readonly #backoffMaxMs: number;
+  readonly #random: () => number;
   readonly #batchSize: number;
 
   constructor(options: CleanerOptions) {
@@ -119,6 +145,7 @@ export class Cleaner {
     this.#maxAttempts = positiveInteger('maxAttempts', options.maxAttempts ?? 4);
     this.#backoffBaseMs = Math.max(0, options.backoffBaseMs ?? 200);
     this.#backoffMaxMs = Math.max(this.#backoffBaseMs, options.backoffMaxMs ?? 5000);
+    this.#random = options.random ?? Math.random;
     this.#batchSize = positiveInteger('batchSize', options.batchSize ?? 1000, SWEEP_BATCH_LIMIT);
   }
 
@@ -137,7 +164,9 @@ export class Cleaner {
       expired: run.expired,
       deleted: run.deleted,
       failed: run.failed,
+      staleUploads: run.staleUploads,
       abortedUploads: run.abortedUploads,
+      uploadListingFailures: run.uploadListingFailures,
       bytesFreed: run.bytesFreed,
       durationMs: Math.round(performance.now() - started),
       complete: run.complete,
@@ -160,42 +189,66 @@ export class Cleaner {
     };
   }
 
+  /**
+   * Best-effort: a listing that still fails after its retries (or for good, such as
+   * AccessDenied) is logged and counted, and the object sweep runs anyway. Uploads left
+   * behind are met again by the next sweep, and by the draft bucket's lifecycle rule.
+   */
   async #abortStaleUploads(run: SweepRun): Promise<void> {
     const { prefix, cutoffMs, dryRun } = run.settings;
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
-    do {
-      if (run.outOfTime()) return;
-      const page = await this.#store.listMultipartUploads({
-        bucket: this.#bucket,
-        maxUploads: this.#batchSize,
-        ...(prefix !== undefined && { prefix }),
-        ...(keyMarker !== undefined && { keyMarker }),
-        ...(uploadIdMarker !== undefined && { uploadIdMarker }),
-      });
-      const stale = page.uploads.filter((upload) => upload.initiated.getTime() < cutoffMs);
-      if (!dryRun) {
-        for (const upload of stale) {
-          await run.start(async () => {
-            try {
-              await this.#store.abortMultipartUpload(this.#bucket, upload.key, upload.uploadId);
-              run.abortedUploads += 1;
-            } catch (error) {
-              run.failed += 1;
-              this.#log.warn('Could not abort a stale multipart upload', {
-                key: upload.key,
-                uploadId: upload.uploadId,
-                error,
-              });
-            }
-          });
-          if (!run.complete) break;
+    try {
+      do {
+        if (run.outOfTime()) return;
+        const page = await this.#retrying(run, () =>
+          this.#store.listMultipartUploads({
+            bucket: this.#bucket,
+            maxUploads: this.#batchSize,
+            ...(prefix !== undefined && { prefix }),
+            ...(keyMarker !== undefined && { keyMarker }),
+            ...(uploadIdMarker !== undefined && { uploadIdMarker }),
+          }),
+        );
+        if (page === STOPPED) return;
+        const stale = page.uploads.filter((upload) => upload.initiated.getTime() < cutoffMs);
+        run.staleUploads += stale.length;
+        if (!dryRun) {
+          for (const upload of stale) {
+            await run.start(() => this.#abortUpload(run, upload));
+            if (!run.complete) break;
+          }
         }
-      }
-      keyMarker = page.nextKeyMarker;
-      uploadIdMarker = page.nextUploadIdMarker;
-    } while (keyMarker !== undefined && run.complete);
-    await run.drain();
+        keyMarker = page.nextKeyMarker;
+        uploadIdMarker = page.nextUploadIdMarker;
+      } while (keyMarker !== undefined && run.complete);
+    } catch (error) {
+      run.uploadListingFailures += 1;
+      this.#log.warn('Could not list multipart uploads; sweeping objects without them', {
+        ...(prefix !== undefined && { prefix }),
+        error,
+      });
+    } finally {
+      await run.drain();
+    }
+  }
+
+  /** Aborts one upload, retrying what is retryable; never rejects. */
+  async #abortUpload(run: SweepRun, upload: MultipartUploadInfo): Promise<void> {
+    try {
+      const done = await this.#retrying(run, () =>
+        this.#store.abortMultipartUpload(this.#bucket, upload.key, upload.uploadId),
+      );
+      // Out of time: the upload stays for the next sweep and is not counted as failed.
+      if (done !== STOPPED) run.abortedUploads += 1;
+    } catch (error) {
+      run.failed += 1;
+      this.#log.warn('Could not abort a stale multipart upload', {
+        key: upload.key,
+        uploadId: upload.uploadId,
+        error,
+      });
+    }
   }
 
   async #deleteExpiredObjects(run: SweepRun): Promise<void> {
@@ -205,12 +258,15 @@ export class Cleaner {
     try {
       do {
         if (run.outOfTime()) return;
-        const page = await this.#store.listPage({
-          bucket: this.#bucket,
-          maxKeys: this.#batchSize,
-          ...(prefix !== undefined && { prefix }),
-          ...(token !== undefined && { continuationToken: token }),
-        });
+        const page = await this.#retrying(run, () =>
+          this.#store.listPage({
+            bucket: this.#bucket,
+            maxKeys: this.#batchSize,
+            ...(prefix !== undefined && { prefix }),
+            ...(token !== undefined && { continuationToken: token }),
+          }),
+        );
+        if (page === STOPPED) return;
         for (const object of page.objects) {
           run.scanned += 1;
           // Strictly older: a draft exactly at its lifetime survives this sweep.
@@ -238,12 +294,12 @@ export class Cleaner {
     const sizes = new Map(batch.map((object) => [object.key, object.size]));
     let pending = batch.map((object) => object.key);
     for (let attempt = 1; pending.length > 0; attempt += 1) {
-      const delay = Math.min(this.#backoffMaxMs, this.#backoffBaseMs * 2 ** (attempt - 1));
       let result: DeleteManyResult;
       try {
         result = await this.#store.deleteMany(this.#bucket, pending);
       } catch (error) {
         if (retryableRequest(error) && attempt < this.#maxAttempts) {
+          const delay = this.#backoff(attempt);
           // Out of time: the keys stay for the next sweep and are not counted as failed.
           if (run.outOfTime(delay)) return;
           await this.#sleep(delay);
@@ -284,10 +340,41 @@ export class Cleaner {
           sample: reported.slice(0, SAMPLE_KEYS),
         });
       }
-      if (retry.length === 0 || run.outOfTime(delay)) return;
+      if (retry.length === 0) return;
+      const delay = this.#backoff(attempt);
+      if (run.outOfTime(delay)) return;
       await this.#sleep(delay);
       pending = retry;
     }
+  }
+
+  /**
+   * Sends a request, and again after a backoff while it fails with storage_unavailable,
+   * up to maxAttempts in all; rethrows the last failure. STOPPED, and the sweep
+   * incomplete, when the time left cannot cover the next wait.
+   */
+  async #retrying<T>(run: SweepRun, request: () => Promise<T>): Promise<T | typeof STOPPED> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await request();
+      } catch (error) {
+        if (!retryableRequest(error) || attempt >= this.#maxAttempts) throw error;
+        const delay = this.#backoff(attempt);
+        if (run.outOfTime(delay)) return STOPPED;
+        await this.#sleep(delay);
+      }
+    }
+  }
+
+  /**
+   * The wait after failed attempt `attempt`: a step of backoffBaseMs doubling per attempt,
+   * capped at backoffMaxMs, of which a random half is added to the other half ("equal
+   * jitter"): never less than half the step, and concurrent retries spread out.
+   */
+  #backoff(attempt: number): number {
+    const step = Math.min(this.#backoffMaxMs, this.#backoffBaseMs * 2 ** (attempt - 1));
+    const share = Math.min(1, Math.max(0, this.#random()));
+    return Math.round(step / 2 + (step / 2) * share);
   }
 }
 
@@ -306,7 +393,9 @@ class SweepRun {
   expired = 0;
   deleted = 0;
   failed = 0;
+  staleUploads = 0;
   abortedUploads = 0;
+  uploadListingFailures = 0;
   bytesFreed = 0;
   complete = true;
   readonly #inFlight = new Set<Promise<void>>();

@@ -19,11 +19,18 @@ const statementsOf = ({ template }: Synthesized, fn: string): Statement[] => {
   return matches[0]![1].Properties.PolicyDocument.Statement as Statement[];
 };
 
-/** The storage statements (everything but the function's own log writes), as sid → statement. */
+/** Cleanup's sends to its dead-letter queue, checked in cleanup-alerts.test.ts. */
+const isQueueSend = (statement: Statement) =>
+  [statement.Action].flat().every((action) => action.startsWith('sqs:'));
+
+/**
+ * The storage statements (everything but the function's own log writes and the cleanup
+ * job's dead-letter queue), as sid → statement.
+ */
 const storageOf = (synthesized: Synthesized, fn: string) =>
   Object.fromEntries(
     statementsOf(synthesized, fn)
-      .filter((statement) => statement.Sid !== 'WriteOwnLogs')
+      .filter((statement) => statement.Sid !== 'WriteOwnLogs' && !isQueueSend(statement))
       .map((statement) => [
         statement.Sid,
         { Action: statement.Action, Resource: statement.Resource },

@@ -8,7 +8,10 @@ const LIFETIME_SECONDS = 3600;
 const LIFETIME_MS = LIFETIME_SECONDS * 1000;
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 
-/** A fake store, a movable clock, and a cleaner whose retries wait for nothing. */
+/**
+ * A fake store, a movable clock, and a cleaner whose retries wait for nothing and whose
+ * jitter always draws the middle: a wait is then three quarters of its step.
+ */
 const setup = (options: Partial<CleanerOptions> = {}) => {
   let now = T0.getTime();
   const clock = () => new Date(now);
@@ -24,6 +27,7 @@ const setup = (options: Partial<CleanerOptions> = {}) => {
       sleeps.push(ms);
     },
     log: { warn: (message, details) => warnings.push({ message, details }) },
+    random: () => 0.5,
     ...options,
   });
   return {
@@ -152,8 +156,57 @@ describe('Cleaner.sweep', () => {
       ['alice/draft-00001', 'alice/draft-00002', 'alice/draft-00003'],
       ['alice/draft-00001'],
     ]);
-    expect(sleeps).toEqual([100, 200]);
+    // Steps of 100 and 200 ms, each drawn at three quarters (random 0.5).
+    expect(sleeps).toEqual([75, 150]);
     expect(warnings).toEqual([]);
+  });
+
+  it('draws each wait between half and all of its step, from the injected random source', async () => {
+    // prepare
+    const draws = [0, 0.999, 0.5];
+    const { store, cleaner, sleeps, advance } = setup({
+      backoffBaseMs: 100,
+      random: () => draws.shift()!,
+    });
+    seed(store, 1);
+    store.failDeleteOf('alice/draft-00000', 'SlowDown', 3);
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess: steps 100, 200, 400 ms
+    expect(sleeps).toEqual([50, 200, 300]);
+    expect(summary).toMatchObject({ deleted: 1, failed: 0 });
+  });
+
+  it('spreads out the retries of concurrent batches that failed together', async () => {
+    // prepare
+    let draw = 0;
+    const { store, cleaner, sleeps, advance } = setup({
+      backoffBaseMs: 200,
+      random: () => [0.1, 0.4, 0.7, 0.9][draw++ % 4]!,
+    });
+    seed(store, 4000);
+    advance(LIFETIME_MS + 1);
+    // The first attempt of every batch fails.
+    const tried = new Set<string>();
+    const deleteMany = store.deleteMany.bind(store);
+    store.deleteMany = async (bucket, keys) => {
+      const first = keys[0]!;
+      if (tried.has(first)) return deleteMany(bucket, keys);
+      tried.add(first);
+      store.calls.push({ operation: 'deleteMany', args: [bucket, keys] });
+      throw new DraftError('storage_unavailable', 'SlowDown');
+    };
+
+    // act
+    const summary = await cleaner.sweep({ concurrency: 4 });
+
+    // assess
+    expect(store.count('deleteMany')).toBe(8);
+    expect([...sleeps].sort((a, b) => a - b)).toEqual([110, 140, 170, 190]);
+    expect(summary).toMatchObject({ deleted: 4000, failed: 0, complete: true });
   });
 
   it('counts and logs keys that fail for good, without retrying them', async () => {
@@ -211,6 +264,60 @@ describe('Cleaner.sweep', () => {
     expect(summary).toMatchObject({ deleted: 3, failed: 0 });
   });
 
+  it('retries a list page that failed with storage_unavailable, with backoff', async () => {
+    // prepare
+    const { store, cleaner, sleeps, advance } = setup({ backoffBaseMs: 100 });
+    seed(store, 1500);
+    advance(LIFETIME_MS + 1);
+    store.failNext('listPage', new DraftError('storage_unavailable', 'down'));
+    store.failNext('listPage', new DraftError('storage_unavailable', 'down'));
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(store.count('listPage')).toBe(4);
+    expect(sleeps).toEqual([75, 150]);
+    expect(summary).toMatchObject({ scanned: 1500, deleted: 1500, failed: 0, complete: true });
+    expect(draftKeys(store)).toEqual([]);
+  });
+
+  it('retries the multipart-upload listing that failed with storage_unavailable', async () => {
+    // prepare
+    const { store, cleaner, sleeps, warnings, advance } = setup();
+    store.startUpload(DRAFT, 'alice/big');
+    advance(LIFETIME_MS + 1);
+    store.failNext('listMultipartUploads', new DraftError('storage_unavailable', 'down'));
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(store.count('listMultipartUploads')).toBe(2);
+    expect(sleeps).toHaveLength(1);
+    expect(summary).toMatchObject({ staleUploads: 1, abortedUploads: 1, uploadListingFailures: 0 });
+    expect(warnings).toEqual([]);
+  });
+
+  it('stops, incomplete and without failing, when the deadline leaves no time to retry a listing', async () => {
+    // prepare: 100 ms above the margin, and the first wait is 150 ms
+    const { store, cleaner, sleeps, advance } = setup();
+    seed(store, 10);
+    advance(LIFETIME_MS + 1);
+    store.failNext('listPage', new DraftError('storage_unavailable', 'down'));
+
+    // act
+    const summary = await cleaner.sweep({
+      remainingTimeMs: () => 10_100,
+      safetyMarginMs: 10_000,
+    });
+
+    // assess
+    expect(summary).toMatchObject({ scanned: 0, deleted: 0, failed: 0, complete: false });
+    expect(sleeps).toEqual([]);
+    expect(draftKeys(store)).toHaveLength(10);
+  });
+
   it('stops before the deadline, reports incomplete, and the next sweep finishes the job', async () => {
     // prepare: every delete request "takes" 20 s of a 65 s budget with a 10 s margin
     const { store, cleaner, advance } = setup();
@@ -259,6 +366,7 @@ describe('Cleaner.sweep', () => {
       scanned: 1200,
       expired: 1200,
       deleted: 0,
+      staleUploads: 1,
       abortedUploads: 0,
       bytesFreed: 0,
       dryRun: true,
@@ -283,11 +391,49 @@ describe('Cleaner.sweep', () => {
     const summary = await cleaner.sweep();
 
     // assess
-    expect(summary).toMatchObject({ abortedUploads: 3, failed: 0, complete: true });
+    expect(summary).toMatchObject({
+      staleUploads: 3,
+      abortedUploads: 3,
+      failed: 0,
+      complete: true,
+    });
     expect([...store.uploads.get(DRAFT)!.keys()].sort()).toEqual([exactlyAtLifetime, fresh]);
     expect(store.uploads.get(MAIN)!.size).toBe(1);
     expect(stale.every((id) => !store.uploads.get(DRAFT)!.has(id))).toBe(true);
     expect(store.count('listMultipartUploads')).toBe(3);
+  });
+
+  it('counts the stale uploads a dry run would abort, across pages, and aborts none', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup({ batchSize: 2 });
+    for (const key of ['alice/a', 'alice/b', 'bob/c']) store.startUpload(DRAFT, key);
+    advance(LIFETIME_MS + 1);
+    store.startUpload(DRAFT, 'alice/fresh');
+
+    // act
+    const summary = await cleaner.sweep({ dryRun: true });
+
+    // assess
+    expect(summary).toMatchObject({ staleUploads: 3, abortedUploads: 0, failed: 0, dryRun: true });
+    expect(store.count('listMultipartUploads')).toBe(2);
+    expect(store.count('abortMultipartUpload')).toBe(0);
+    expect(store.uploads.get(DRAFT)!.size).toBe(4);
+  });
+
+  it('retries an abort that failed with storage_unavailable', async () => {
+    // prepare
+    const { store, cleaner, sleeps, advance } = setup();
+    store.startUpload(DRAFT, 'alice/a');
+    store.failNext('abortMultipartUpload', new DraftError('storage_unavailable', 'SlowDown'));
+    advance(LIFETIME_MS + 1);
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(store.count('abortMultipartUpload')).toBe(2);
+    expect(sleeps).toHaveLength(1);
+    expect(summary).toMatchObject({ abortedUploads: 1, failed: 0 });
   });
 
   it('counts and logs an upload it could not abort', async () => {
@@ -353,24 +499,82 @@ describe('Cleaner.sweep', () => {
     expect(summary).toMatchObject({ deleted: 6000, complete: true });
   });
 
-  it('fails without deleting anything when the upload listing fails', async () => {
+  it.each([
+    [
+      'persistently unavailable (AccessDenied maps to storage_unavailable)',
+      'storage_unavailable',
+      4,
+    ],
+    ['failing for good', 'internal', 1],
+  ] as const)(
+    'still sweeps the objects, and logs and counts it, when the upload listing is %s',
+    async (_name, code, attempts) => {
+      // prepare
+      const { store, cleaner, sleeps, warnings, advance } = setup();
+      seed(store, 1500);
+      store.startUpload(DRAFT, 'alice/big');
+      advance(LIFETIME_MS + 1);
+      store.listMultipartUploads = async () => {
+        store.calls.push({ operation: 'listMultipartUploads', args: [] });
+        throw new DraftError(code, 'Storage is unavailable (listing multipart uploads)');
+      };
+
+      // act
+      const summary = await cleaner.sweep();
+
+      // assess
+      expect(store.count('listMultipartUploads')).toBe(attempts);
+      expect(sleeps).toHaveLength(attempts - 1);
+      expect(summary).toMatchObject({
+        scanned: 1500,
+        deleted: 1500,
+        failed: 0,
+        staleUploads: 0,
+        abortedUploads: 0,
+        uploadListingFailures: 1,
+        complete: true,
+      });
+      expect(draftKeys(store)).toEqual([]);
+      expect(warnings).toEqual([
+        {
+          message: expect.stringMatching(/multipart uploads/),
+          details: { error: expect.objectContaining({ code }) },
+        },
+      ]);
+    },
+  );
+
+  it('lets the aborts in flight finish when a later upload page fails, then sweeps objects', async () => {
     // prepare
-    const { store, cleaner, advance } = setup();
-    seed(store, 1500);
+    const { store, cleaner, advance } = setup({ batchSize: 2 });
+    for (const key of ['alice/a', 'alice/b', 'alice/c']) store.startUpload(DRAFT, key);
+    seed(store, 3);
     advance(LIFETIME_MS + 1);
-    store.failNext('listMultipartUploads', new DraftError('storage_unavailable', 'down'));
+    const listUploads = store.listMultipartUploads.bind(store);
+    store.listMultipartUploads = async (request) => {
+      if (request.keyMarker !== undefined) throw new DraftError('internal', 'AccessDenied');
+      return listUploads(request);
+    };
 
     // act
-    const sweep = cleaner.sweep();
+    const summary = await cleaner.sweep();
 
     // assess
-    await expect(sweep).rejects.toMatchObject({ code: 'storage_unavailable' });
-    expect(draftKeys(store)).toHaveLength(1500);
+    expect(summary).toMatchObject({
+      staleUploads: 2,
+      abortedUploads: 2,
+      uploadListingFailures: 1,
+      deleted: 3,
+      complete: true,
+    });
+    expect([...store.uploads.get(DRAFT)!.values()].map((upload) => upload.key)).toEqual([
+      'alice/c',
+    ]);
   });
 
-  it('lets the deletes in flight finish before failing on a broken listing page', async () => {
+  it('lets the deletes in flight finish before failing on a listing page that stays broken', async () => {
     // prepare
-    const { store, cleaner, advance } = setup();
+    const { store, cleaner, sleeps, advance } = setup();
     seed(store, 1500);
     advance(LIFETIME_MS + 1);
     const listPage = store.listPage.bind(store);
@@ -386,6 +590,7 @@ describe('Cleaner.sweep', () => {
 
     // assess
     await expect(sweep).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(sleeps).toHaveLength(3); // 4 attempts at the second page
     expect(draftKeys(store)).toHaveLength(500);
   });
 
