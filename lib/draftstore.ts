@@ -163,8 +163,10 @@ interface StorageAccess {
   readonly delete?: readonly s3.IBucket[];
   /** s3:ListBucket on the bucket (ListObjectsV2, HeadBucket, and 404 rather than 403 on HEAD). */
   readonly list?: readonly s3.IBucket[];
-  /** s3:ListBucketMultipartUploads on the bucket and s3:AbortMultipartUpload on its objects. */
-  readonly abortMultipart?: readonly s3.IBucket[];
+  /** s3:ListBucketMultipartUploads on the bucket. */
+  readonly listUploads?: readonly s3.IBucket[];
+  /** s3:AbortMultipartUpload on the objects. */
+  readonly abortUploads?: readonly s3.IBucket[];
 }
 
 /**
@@ -329,11 +331,13 @@ export class DraftStore extends Construct {
       'download-url': { read: [draft, main], list: [draft, main] },
       // HEADs draft and main (main makes a retried confirm idempotent), copies draft → main,
       // then deletes the draft.
+      // Above 64 MiB the copy is a multipart upload into main, aborted if a part fails.
       'confirm-upload': {
         read: [draft, main],
         write: [main],
         delete: [draft],
         list: [draft, main],
+        abortUploads: [main],
       },
       // HeadBucket on each bucket is authorised by s3:ListBucket.
       health: { list: [draft, main] },
@@ -347,11 +351,18 @@ export class DraftStore extends Construct {
         write: [main],
         delete: [draft],
         list: [draft, main],
+        abortUploads: [main],
       },
       // Lists expired drafts, deletes them in batches, aborts stale multipart uploads.
-      cleanup: { list: [draft], delete: [draft], abortMultipart: [draft] },
+      cleanup: { list: [draft], delete: [draft], listUploads: [draft], abortUploads: [draft] },
       // The Connect service serves upload, download, confirm and health over one function.
-      connect: { read: [draft, main], write: [draft, main], delete: [draft], list: [draft, main] },
+      connect: {
+        read: [draft, main],
+        write: [draft, main],
+        delete: [draft],
+        list: [draft, main],
+        abortUploads: [main],
+      },
     };
 
     const make = (
@@ -589,12 +600,8 @@ export class DraftStore extends Construct {
     add('WriteObjects', ['s3:PutObject'], objects(access.write));
     add('DeleteObjects', ['s3:DeleteObject'], objects(access.delete));
     add('ListBuckets', ['s3:ListBucket'], bucketArns(access.list));
-    add(
-      'ListMultipartUploads',
-      ['s3:ListBucketMultipartUploads'],
-      bucketArns(access.abortMultipart),
-    );
-    add('AbortMultipartUploads', ['s3:AbortMultipartUpload'], objects(access.abortMultipart));
+    add('ListMultipartUploads', ['s3:ListBucketMultipartUploads'], bucketArns(access.listUploads));
+    add('AbortMultipartUploads', ['s3:AbortMultipartUpload'], objects(access.abortUploads));
 
     // SSE-KMS: reading needs Decrypt, writing needs a data key (and Decrypt for multipart).
     const keyOf = (bucket: s3.IBucket) =>
@@ -615,7 +622,7 @@ export class DraftStore extends Construct {
 
     // cdk-nag flags every `bucket-arn/*`; acknowledge exactly those, one finding each.
     const wildcards = new Set(
-      [access.read, access.write, access.delete, access.abortMultipart].flatMap((buckets) =>
+      [access.read, access.write, access.delete, access.abortUploads].flatMap((buckets) =>
         objects(buckets).map((arn) => nagResourceFinding(this, arn)),
       ),
     );

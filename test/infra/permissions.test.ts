@@ -67,12 +67,14 @@ describe('function permissions (default buckets, SSE-S3)', () => {
     });
   });
 
-  it('lets confirm-upload read both, write main, delete drafts and list both', () => {
+  it('lets confirm-upload read both, write main, delete drafts, list both and abort its copies', () => {
     expect(storageOf(synthesized, 'ConfirmUpload')).toEqual({
       ReadObjects: { Action: 's3:GetObject', Resource: [objectsArn(draft), objectsArn(main)] },
       WriteObjects: { Action: 's3:PutObject', Resource: objectsArn(main) },
       DeleteObjects: { Action: 's3:DeleteObject', Resource: objectsArn(draft) },
       ListBuckets: { Action: 's3:ListBucket', Resource: [bucketArn(draft), bucketArn(main)] },
+      // A multipart copy (drafts over 64 MiB) is aborted when a part fails.
+      AbortMultipartUploads: { Action: 's3:AbortMultipartUpload', Resource: objectsArn(main) },
     });
   });
 
@@ -109,6 +111,7 @@ describe('function permissions (default buckets, SSE-S3)', () => {
       WriteObjects: { Action: 's3:PutObject', Resource: [objectsArn(draft), objectsArn(main)] },
       DeleteObjects: { Action: 's3:DeleteObject', Resource: objectsArn(draft) },
       ListBuckets: { Action: 's3:ListBucket', Resource: [bucketArn(draft), bucketArn(main)] },
+      AbortMultipartUploads: { Action: 's3:AbortMultipartUpload', Resource: objectsArn(main) },
     });
   });
 
