@@ -198,6 +198,11 @@ export class DraftStore extends Construct {
   readonly cleanupErrorsAlarm: cloudwatch.Alarm;
   /** In alarm while the cleanup dead-letter queue holds a lost run. Add your own actions. */
   readonly cleanupDeadLetterAlarm: cloudwatch.Alarm;
+  /**
+   * In alarm when sweeps keep failing to list stale multipart uploads (the sweep goes on
+   * without them, so only this metric shows it). Add your own actions.
+   */
+  readonly cleanupUploadListingAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: DraftStoreProps = {}) {
     super(scope, id);
@@ -577,6 +582,22 @@ export class DraftStore extends Construct {
       threshold: 0,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // The EMF metric the cleanup handler publishes (Powertools: namespace + service dimension).
+    this.cleanupUploadListingAlarm = new cloudwatch.Alarm(this, 'CleanupUploadListingAlarm', {
+      alarmDescription:
+        'DraftStore: cleanup sweeps could not list stale multipart uploads (permissions?); abandoned uploads are piling up.',
+      metric: new cloudwatch.Metric({
+        namespace: environment.POWERTOOLS_METRICS_NAMESPACE ?? 'DraftStore',
+        metricName: 'uploadListingFailures',
+        dimensionsMap: { service: environment.POWERTOOLS_SERVICE_NAME ?? 'draftstore' },
+        period: Duration.hours(1),
+        statistic: 'Sum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }

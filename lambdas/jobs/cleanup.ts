@@ -61,6 +61,13 @@ export const createCleanupHandler =
       options.metrics.addMetric('deleted', MetricUnit.Count, summary.deleted);
       options.metrics.addMetric('failed', MetricUnit.Count, summary.failed);
       options.metrics.addMetric('bytesFreed', MetricUnit.Bytes, summary.bytesFreed);
+      // A listing of uploads that keeps failing (e.g. a denied permission) must be visible.
+      options.metrics.addMetric(
+        'uploadListingFailures',
+        MetricUnit.Count,
+        summary.uploadListingFailures,
+      );
+      options.metrics.addMetric('incomplete', MetricUnit.Count, summary.complete ? 0 : 1);
       return summary;
     } finally {
       options.metrics.publishStoredMetrics();

@@ -73,6 +73,14 @@ describe('cleanup failures are kept and alarmed', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'notBreaching',
     });
-    synthesized.template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'DraftStore',
+      MetricName: 'uploadListingFailures',
+      Dimensions: [{ Name: 'service', Value: 'draftstore' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      EvaluationPeriods: 3,
+    });
+    synthesized.template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
   });
 });

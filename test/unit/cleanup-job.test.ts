@@ -75,6 +75,8 @@ describe('cleanup job handler', () => {
       { name: 'deleted', unit: 'Count', value: 1 },
       { name: 'failed', unit: 'Count', value: 1 },
       { name: 'bytesFreed', unit: 'Bytes', value: 4 },
+      { name: 'uploadListingFailures', unit: 'Count', value: 0 },
+      { name: 'incomplete', unit: 'Count', value: 0 },
     ]);
     expect(published()).toBe(1);
   });
