@@ -16,6 +16,10 @@ export const createS3Client = (
   const common: S3ClientConfig = {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // Without timeouts one hung connection holds a handler (or a cleanup sweep's time
+    // budget) until Lambda kills it. S3 keeps a long CopyObject's socket busy with
+    // whitespace, so an idle socket for this long really is dead.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
   };
   if (config.storageType === 's3') {
     return new S3Client({ ...common, region: config.awsRegion, ...overrides });
