@@ -276,6 +276,18 @@ export class DraftStore extends Construct {
           },
         ],
       });
+    // Lambda signs with its role's temporary credentials; a URL dies with them, whatever
+    // X-Amz-Expires says. Longer TTLs only look longer.
+    const longestTtl = Math.max(
+      (props.uploadTtl ?? Duration.hours(1)).toSeconds(),
+      (props.downloadTtl ?? Duration.hours(1)).toSeconds(),
+    );
+    if (longestTtl > Duration.hours(6).toSeconds()) {
+      Annotations.of(this).addWarningV2(
+        'draftstore:presignTtlBeyondCredentials',
+        `A presigned URL TTL of ${longestTtl} s outlives the functions' temporary role credentials (a few hours at most); such URLs stop working when the credentials that signed them expire.`,
+      );
+    }
     if (props.existingDraftBucket) {
       Annotations.of(this).addWarningV2(
         'draftstore:existingDraftBucket',

@@ -89,6 +89,19 @@ describe('DraftStore props', () => {
     );
   });
 
+  it('warns when a presigned URL TTL outlives the role credentials that sign it, and not at the default', () => {
+    const long = build(() => ({ downloadTtl: Duration.days(2) }));
+    Annotations.fromStack(long.stack).hasWarning(
+      '/Host/DraftStore',
+      Match.stringLikeRegexp('outlives the functions'),
+    );
+    const usual = build();
+    Annotations.fromStack(usual.stack).hasNoWarning(
+      '/Host/DraftStore',
+      Match.stringLikeRegexp('outlives the functions'),
+    );
+  });
+
   it('exposes its parts as public fields', () => {
     const { draftStore } = build();
     expect(Object.keys(draftStore.functions).sort()).toEqual(
