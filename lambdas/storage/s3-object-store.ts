@@ -355,8 +355,16 @@ export class S3ObjectStore implements ObjectStore {
         new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: options.ifMatch }),
       );
     } catch (error) {
-      // Stores without conditional deletes may refuse the header outright.
+      // Stores without conditional deletes may refuse the header outright. Check the
+      // ETag ourselves first: that leaves only the gap between HEAD and DELETE open.
       if (options.ifMatch !== undefined && errorCode(error) === 'NotImplemented') {
+        const current = await this.head(bucket, key);
+        if (current === undefined) return;
+        if (current.etag !== options.ifMatch) {
+          throw new DraftError('conflict', 'The object changed before it could be deleted.', {
+            cause: error,
+          });
+        }
         return this.delete(bucket, key);
       }
       throw toDraftError(error, 'deleting an object');

@@ -103,9 +103,17 @@ describe('S3ObjectStore error paths', () => {
   it('retries a delete without If-Match on stores that do not implement conditional deletes', async () => {
     s3.on(DeleteObjectCommand, { IfMatch: '"e"' }).rejects(s3Error('NotImplemented', 501));
     s3.on(DeleteObjectCommand).resolves({});
+    s3.on(HeadObjectCommand).resolves({ ETag: '"e"', ContentLength: 1 });
     await store.delete('b', 'k', { ifMatch: '"e"' });
     const sent = s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.IfMatch);
     expect(sent).toEqual(['"e"', undefined]);
+  });
+
+  it('keeps an object replaced since, when it has to check the ETag itself', async () => {
+    s3.on(DeleteObjectCommand, { IfMatch: '"e"' }).rejects(s3Error('NotImplemented', 501));
+    s3.on(HeadObjectCommand).resolves({ ETag: '"newer"', ContentLength: 1 });
+    expect((await codeOf(store.delete('b', 'k', { ifMatch: '"e"' }))).code).toBe('conflict');
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
   });
 
   it('reports per-key DeleteObjects failures and the keys that did go', async () => {
