@@ -5,7 +5,6 @@ import {
   CreateMultipartUploadCommand,
   HeadObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCopyCommand,
   type UploadPartCopyCommandInput,
 } from '@aws-sdk/client-s3';
@@ -23,27 +22,10 @@ import {
   S3ObjectStore,
 } from '../../lambdas/storage/s3-object-store.js';
 import { FakeObjectStore } from '../helpers/fake-object-store.js';
+import { draftFailure, s3Error } from '../helpers/s3-faults.js';
 
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
-
-const s3Error = (name: string, status: number): S3ServiceException =>
-  new S3ServiceException({
-    name,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status },
-    message: `${name} from bucket secret-bucket-name`,
-  });
-
-const failure = async (promise: Promise<unknown>): Promise<DraftError> => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DraftError);
-    return error as DraftError;
-  }
-  throw new Error('the call succeeded');
-};
 
 describe('partRanges', () => {
   it('splits an exact multiple into equal parts numbered from 1', () => {
@@ -257,7 +239,7 @@ describe('S3ObjectStore.copy in parts', () => {
       .rejects(s3Error('SlowDown', 503));
 
     // act
-    const error = await failure(store({ ...small, partConcurrency: 1 }).copy(request));
+    const error = await draftFailure(store({ ...small, partConcurrency: 1 }).copy(request));
 
     // assess
     expect(error.code).toBe('storage_unavailable');
@@ -276,7 +258,7 @@ describe('S3ObjectStore.copy in parts', () => {
     s3.on(UploadPartCopyCommand).rejects(s3Error('PreconditionFailed', 412));
 
     // act
-    const error = await failure(store().copy(request));
+    const error = await draftFailure(store().copy(request));
 
     // assess
     expect(error.code).toBe('conflict');
@@ -291,7 +273,7 @@ describe('S3ObjectStore.copy in parts', () => {
     s3.on(AbortMultipartUploadCommand).rejects(s3Error('AccessDenied', 403));
 
     // act
-    const error = await failure(store().copy(request));
+    const error = await draftFailure(store().copy(request));
 
     // assess
     expect(error.code).toBe('storage_unavailable');
@@ -304,9 +286,9 @@ describe('S3ObjectStore.copy in parts', () => {
     s3.on(UploadPartCopyCommand).rejects(s3Error('NoSuchKey', 404));
 
     // act
-    const missing = await failure(store().copy(request));
+    const missing = await draftFailure(store().copy(request));
     s3.on(CreateMultipartUploadCommand).rejects(s3Error('NoSuchBucket', 404));
-    const noBucket = await failure(store().copy(request));
+    const noBucket = await draftFailure(store().copy(request));
 
     // assess
     expect(missing.code).toBe('not_found');
@@ -380,7 +362,7 @@ describe('DraftService.confirm with a multipart copy (main ETag ≠ draft ETag)'
     const { store, service } = setup();
     store.put(buckets.draft, 'alice/a.bin', 'twelve bytes', { contentType: 'video/mp4' });
     store.failNext('delete', new DraftError('storage_unavailable', 'connection reset'));
-    await failure(service.confirm(alice, { objectName: 'a.bin' }));
+    await draftFailure(service.confirm(alice, { objectName: 'a.bin' }));
 
     // act
     const retried = await service.confirm(alice, { objectName: 'a.bin' });

@@ -2,29 +2,10 @@ import {
   AbortMultipartUploadCommand,
   ListMultipartUploadsCommand,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DraftError } from '../../lambdas/core/errors.js';
 import { S3ObjectStore } from '../../lambdas/storage/s3-object-store.js';
-
-const s3Error = (name: string, status: number): S3ServiceException =>
-  new S3ServiceException({
-    name,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status },
-    message: `${name} from bucket secret-bucket-name`,
-  });
-
-const failure = async (promise: Promise<unknown>): Promise<DraftError> => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DraftError);
-    return error as DraftError;
-  }
-  throw new Error('the call succeeded');
-};
+import { draftFailure, s3Error } from '../helpers/s3-faults.js';
 
 describe('S3ObjectStore multipart cleanup error paths', () => {
   const s3 = mockClient(S3Client);
@@ -48,7 +29,7 @@ describe('S3ObjectStore multipart cleanup error paths', () => {
     s3.on(AbortMultipartUploadCommand).rejects(s3Error('SlowDown', 503));
 
     // act
-    const error = await failure(store.abortMultipartUpload('draft', 'alice/big', 'upload-1'));
+    const error = await draftFailure(store.abortMultipartUpload('draft', 'alice/big', 'upload-1'));
 
     // assess
     expect(error.code).toBe('storage_unavailable');
@@ -60,7 +41,7 @@ describe('S3ObjectStore multipart cleanup error paths', () => {
     s3.on(AbortMultipartUploadCommand).rejects(s3Error('NoSuchBucket', 404));
 
     // act
-    const error = await failure(store.abortMultipartUpload('draft', 'alice/big', 'upload-1'));
+    const error = await draftFailure(store.abortMultipartUpload('draft', 'alice/big', 'upload-1'));
 
     // assess
     expect(error.code).toBe('bucket_not_found');
@@ -82,7 +63,9 @@ describe('S3ObjectStore multipart cleanup error paths', () => {
     s3.on(ListMultipartUploadsCommand).rejects(s3Error('AccessDenied', 403));
 
     // act
-    const error = await failure(store.listMultipartUploads({ bucket: 'draft', prefix: 'alice/' }));
+    const error = await draftFailure(
+      store.listMultipartUploads({ bucket: 'draft', prefix: 'alice/' }),
+    );
 
     // assess
     expect(error.code).toBe('storage_unavailable');
@@ -93,7 +76,7 @@ describe('S3ObjectStore multipart cleanup error paths', () => {
     s3.on(ListMultipartUploadsCommand).rejects(s3Error('InvalidArgument', 400));
 
     // act
-    const error = await failure(store.listMultipartUploads({ bucket: 'draft' }));
+    const error = await draftFailure(store.listMultipartUploads({ bucket: 'draft' }));
 
     // assess
     expect(error.code).toBe('internal');

@@ -5,34 +5,12 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DraftError } from '../../lambdas/core/errors.js';
 import { loadConfig } from '../../lambdas/config.js';
 import { createS3Client } from '../../lambdas/storage/s3-client.js';
 import { copySource, S3ObjectStore } from '../../lambdas/storage/s3-object-store.js';
-
-const s3Error = (name: string, status: number): S3ServiceException =>
-  new S3ServiceException({
-    name,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status },
-    message: `${name} from bucket secret-bucket-name`,
-  });
-
-const networkError = (code: string): Error =>
-  Object.assign(new Error(`read ${code}`), { code, name: 'Error' });
-
-const codeOf = async (promise: Promise<unknown>): Promise<DraftError> => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DraftError);
-    return error as DraftError;
-  }
-  throw new Error('the call succeeded');
-};
+import { draftFailure, networkError, s3Error } from '../helpers/s3-faults.js';
 
 describe('S3ObjectStore error paths', () => {
   const s3 = mockClient(S3Client);
@@ -50,7 +28,7 @@ describe('S3ObjectStore error paths', () => {
 
   it('maps a failed copy precondition (412) to conflict', async () => {
     s3.on(CopyObjectCommand).rejects(s3Error('PreconditionFailed', 412));
-    const error = await codeOf(
+    const error = await draftFailure(
       store.copy({
         sourceBucket: 'd',
         sourceKey: 'k',
@@ -67,13 +45,13 @@ describe('S3ObjectStore error paths', () => {
     s3.on(HeadObjectCommand)
       .rejectsOnce(s3Error('SlowDown', 503))
       .rejectsOnce(s3Error('ServiceUnavailable', 503));
-    expect((await codeOf(store.head('b', 'k'))).code).toBe('storage_unavailable');
-    expect((await codeOf(store.head('b', 'k'))).code).toBe('storage_unavailable');
+    expect((await draftFailure(store.head('b', 'k'))).code).toBe('storage_unavailable');
+    expect((await draftFailure(store.head('b', 'k'))).code).toBe('storage_unavailable');
   });
 
   it('maps a network reset to storage_unavailable', async () => {
     s3.on(HeadObjectCommand).rejects(networkError('ECONNRESET'));
-    expect((await codeOf(store.head('b', 'k'))).code).toBe('storage_unavailable');
+    expect((await draftFailure(store.head('b', 'k'))).code).toBe('storage_unavailable');
   });
 
   it('maps a missing bucket to bucket_not_found', async () => {
@@ -87,14 +65,14 @@ describe('S3ObjectStore error paths', () => {
       targetKey: 'k',
       metadata: {},
     });
-    expect((await codeOf(copy)).code).toBe('bucket_not_found');
-    expect((await codeOf(store.checkBucket('m'))).code).toBe('bucket_not_found');
+    expect((await draftFailure(copy)).code).toBe('bucket_not_found');
+    expect((await draftFailure(store.checkBucket('m'))).code).toBe('bucket_not_found');
   });
 
   it('maps anything unrecognised to internal, keeping the original as the cause only', async () => {
     const original = s3Error('MalformedXML', 400);
     s3.on(HeadObjectCommand).rejects(original);
-    const error = await codeOf(store.head('b', 'k'));
+    const error = await draftFailure(store.head('b', 'k'));
     expect(error.code).toBe('internal');
     expect(error.cause).toBe(original);
     expect(error.message).not.toContain('secret-bucket-name');
@@ -112,7 +90,7 @@ describe('S3ObjectStore error paths', () => {
   it('keeps an object replaced since, when it has to check the ETag itself', async () => {
     s3.on(DeleteObjectCommand, { IfMatch: '"e"' }).rejects(s3Error('NotImplemented', 501));
     s3.on(HeadObjectCommand).resolves({ ETag: '"newer"', ContentLength: 1 });
-    expect((await codeOf(store.delete('b', 'k', { ifMatch: '"e"' }))).code).toBe('conflict');
+    expect((await draftFailure(store.delete('b', 'k', { ifMatch: '"e"' }))).code).toBe('conflict');
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
   });
 
