@@ -266,7 +266,14 @@ export class DraftStore extends Construct {
           serverAccessLogsBucket: this.accessLogsBucket,
           serverAccessLogsPrefix: 'draft/',
         }),
-        cors: [browserCors([s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD])],
+        cors: [
+          browserCors([
+            s3.HttpMethods.PUT,
+            s3.HttpMethods.POST,
+            s3.HttpMethods.GET,
+            s3.HttpMethods.HEAD,
+          ]),
+        ],
         lifecycleRules: [
           {
             id: 'expire-drafts',

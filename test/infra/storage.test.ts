@@ -70,7 +70,7 @@ describe('buckets (defaults)', () => {
       CorsRules: [
         {
           AllowedOrigins: ['https://app.example.com', 'https://admin.example.com'],
-          AllowedMethods: ['PUT', 'GET', 'HEAD'],
+          AllowedMethods: ['PUT', 'POST', 'GET', 'HEAD'],
           AllowedHeaders: ['*'],
           ExposedHeaders: ['ETag'],
           MaxAge: 3000,
