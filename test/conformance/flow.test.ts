@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { jest } from '@jest/globals';
 import type { TestRuntime } from '../helpers/local-runtime.js';
 import { describeEachStore, postForm, putWith, rawRequest, startStoreRuntime } from './stores.js';
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+import { sha256 } from '../helpers/uploads.js';
 
 jest.setTimeout(60_000);
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -9,9 +9,9 @@ import { CONFIRMED_FROM_METADATA } from '../../lambdas/core/draft-service.js';
 import { DraftError } from '../../lambdas/core/errors.js';
 import type { TestRuntime } from '../helpers/local-runtime.js';
 import { describeEachStore, describeRgw, rawRequest, startStoreRuntime } from './stores.js';
+import { sha256 } from '../helpers/uploads.js';
 
 const MIB = 1024 ** 2;
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 jest.setTimeout(120_000);
 

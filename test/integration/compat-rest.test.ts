@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { logger } from '../../lambdas/observability/logger.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+import { sha256 } from '../helpers/uploads.js';
 
 describe('the original DraftStore REST API (/api/v1/draft/*) on the local runtime', () => {
   let api: TestRuntime;

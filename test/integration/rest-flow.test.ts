@@ -1,18 +1,9 @@
-import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { bearerFor, startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+import { putPresigned, sha256 } from '../helpers/uploads.js';
 
 const putTo = (upload: { upload_url: string; headers: Record<string, string> }, body: Uint8Array) =>
-  fetch(upload.upload_url, {
-    method: 'PUT',
-    // fetch sets content-length itself from the body.
-    headers: Object.fromEntries(
-      Object.entries(upload.headers).filter(([name]) => name !== 'content-length'),
-    ),
-    body,
-  });
+  putPresigned(upload.upload_url, body, upload.headers);
 
 describe('the two-stage flow over HTTP on the embedded store', () => {
   let api: TestRuntime;

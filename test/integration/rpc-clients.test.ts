@@ -1,27 +1,18 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DeleteBucketCommand } from '@aws-sdk/client-s3';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { logger } from '../../lambdas/observability/logger.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+import { putPresigned, sha256 } from '../helpers/uploads.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BASELINE_PROTO = join(ROOT, 'proto', 'baseline', 'draft', 'v1', 'draft.proto');
 const BUF = join(ROOT, 'node_modules', '.bin', 'buf');
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
 const putBytes = async (url: string, body: Uint8Array, headers: Record<string, string> = {}) => {
-  const response = await fetch(url, {
-    method: 'PUT',
-    // fetch sets content-length itself from the body.
-    headers: Object.fromEntries(
-      Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-length'),
-    ),
-    body,
-  });
+  const response = await putPresigned(url, body, headers);
   expect(response.status).toBe(200);
 };
 
