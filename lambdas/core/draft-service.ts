@@ -164,9 +164,9 @@ export class DraftService {
    */
   async uploadForm(caller: Caller, request: UploadFormRequest): Promise<UploadForm> {
     const { name, key } = ownedKey(caller.owner, request.objectName);
-    if (request.contentType === undefined) enforcePolicy(this.#policy, {});
+    // Without a type list any type passes, so the default needs no check of its own.
+    enforcePolicy(this.#policy, { contentType: request.contentType });
     const contentType = request.contentType ?? DEFAULT_FORM_CONTENT_TYPE;
-    enforcePolicy(this.#policy, { contentType });
     const issuedAt = this.#clock();
     const minBytes = 1;
     const maxBytes = this.#policy.maxUploadBytes;
