@@ -1,93 +1,79 @@
-import { z } from 'zod';
-
 const GIB = 1024 ** 3;
 /** A SigV4 presigned URL cannot live longer than seven days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
-const integer = (name: string, min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw.trim() === '') return fallback;
-      const value = Number(raw);
-      if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${name} must be a whole number from ${min} to ${max}, got "${raw}"`,
-        });
-        return z.NEVER;
-      }
-      return value;
-    });
+/**
+ * Each reader takes one variable's raw value and either returns the setting or records a
+ * problem naming the variable. Plain functions rather than a schema library: this runs
+ * on every cold start, and the environment is a flat map of strings.
+ */
+type Problems = string[];
 
-const boolean = (name: string, fallback: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw.trim() === '') return fallback;
-      const value = raw.trim().toLowerCase();
-      if (value === 'true' || value === '1') return true;
-      if (value === 'false' || value === '0') return false;
-      ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${raw}"` });
-      return z.NEVER;
-    });
+const blank = (raw: string | undefined): raw is undefined => raw === undefined || raw.trim() === '';
 
-const text = (fallback: string) =>
-  z
-    .string()
-    .optional()
-    .transform((raw) => (raw === undefined || raw.trim() === '' ? fallback : raw.trim()));
+const integer = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+  problems: Problems,
+): number => {
+  const raw = env[name];
+  if (blank(raw)) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+};
+
+const boolean = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: boolean,
+  problems: Problems,
+): boolean => {
+  const raw = env[name];
+  if (blank(raw)) return fallback;
+  const value = raw.trim().toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  problems.push(`${name} must be true or false, got "${raw}"`);
+  return fallback;
+};
+
+const text = (env: NodeJS.ProcessEnv, name: string, fallback: string): string => {
+  const raw = env[name];
+  return blank(raw) ? fallback : raw.trim();
+};
+
+const storageType = (env: NodeJS.ProcessEnv, problems: Problems): 's3' | 'minio' => {
+  const value = text(env, 'STORAGE_TYPE', 's3').toLowerCase();
+  if (value === 's3' || value === 'minio') return value;
+  problems.push(`STORAGE_TYPE must be "s3" or "minio", got "${value}"`);
+  return 's3';
+};
 
 // S3 bucket naming rules, simplified to the ones a typo breaks.
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const CONTENT_TYPE_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/;
 
-const environment = z.object({
-  STORAGE_TYPE: z
-    .string()
-    .optional()
-    .transform((raw) => (raw === undefined || raw.trim() === '' ? 's3' : raw.trim().toLowerCase()))
-    .pipe(
-      z.enum(['s3', 'minio'], {
-        error: (issue) => `STORAGE_TYPE must be "s3" or "minio", got "${String(issue.input)}"`,
-      }),
-    ),
-  BUCKET_NAME: text('main'),
-  DRAFT_BUCKET_NAME: z.string().optional(),
-  AWS_REGION: text('us-east-1'),
-  MINIO_ENDPOINT: text('localhost:9000'),
-  MINIO_ACCESS_KEY: text('minioadmin'),
-  MINIO_SECRET_KEY: text('minioadmin'),
-  MINIO_USE_SSL: boolean('MINIO_USE_SSL', false),
-  MINIO_REGION: text('us-east-1'),
-  HTTP_PORT: integer('HTTP_PORT', 0, 65535, 8080),
-  GRPC_PORT: integer('GRPC_PORT', 0, 65535, 50051),
-  UPLOAD_TTL: integer('UPLOAD_TTL', 1, MAX_PRESIGN_SECONDS, 3600),
-  DOWNLOAD_TTL: integer('DOWNLOAD_TTL', 1, MAX_PRESIGN_SECONDS, 3600),
-  OBJECT_LIFETIME: integer('OBJECT_LIFETIME', 1, 10 * 365 * 24 * 3600, 86400),
-  MAX_UPLOAD_BYTES: integer('MAX_UPLOAD_BYTES', 1, 5 * GIB, 5 * GIB),
-  CLEANUP_INTERVAL: integer('CLEANUP_INTERVAL', 0, 24 * 3600, 60),
-  ALLOWED_CONTENT_TYPES: z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      const types = (raw ?? '')
-        .split(',')
-        .map((entry) => entry.trim().toLowerCase())
-        .filter((entry) => entry !== '');
-      const bad = types.filter((entry) => entry !== '*/*' && !CONTENT_TYPE_PATTERN.test(entry));
-      if (bad.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `ALLOWED_CONTENT_TYPES must be a comma list of types like "image/png" or "image/*", got "${bad.join(', ')}"`,
-        });
-        return z.NEVER;
-      }
-      return types.includes('*/*') ? [] : types;
-    }),
-});
+const contentTypes = (env: NodeJS.ProcessEnv, problems: Problems): string[] => {
+  const types = (env.ALLOWED_CONTENT_TYPES ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== '');
+  const bad = types.filter((entry) => entry !== '*/*' && !CONTENT_TYPE_PATTERN.test(entry));
+  if (bad.length > 0) {
+    problems.push(
+      `ALLOWED_CONTENT_TYPES must be a comma list of types like "image/png" or "image/*", got "${bad.join(', ')}"`,
+    );
+    return [];
+  }
+  return types.includes('*/*') ? [] : types;
+};
 
 export interface Config {
   readonly storageType: 's3' | 'minio';
@@ -122,54 +108,55 @@ export class ConfigError extends Error {
  * A bad value is an error naming the variable; nothing falls back silently.
  */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
-  const parsed = environment.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n');
-    throw new ConfigError(`Invalid configuration:\n${problems}`);
-  }
-  const e = parsed.data;
-  const draft = e.DRAFT_BUCKET_NAME?.trim() || `${e.BUCKET_NAME}-draft`;
-  const problems: string[] = [];
+  const problems: Problems = [];
+  const main = text(env, 'BUCKET_NAME', 'main');
+  const draft = env.DRAFT_BUCKET_NAME?.trim() || `${main}-draft`;
+  const endpoint = text(env, 'MINIO_ENDPOINT', 'localhost:9000');
+  const config: Config = {
+    storageType: storageType(env, problems),
+    buckets: { main, draft },
+    awsRegion: text(env, 'AWS_REGION', 'us-east-1'),
+    minio: {
+      endpoint,
+      accessKey: text(env, 'MINIO_ACCESS_KEY', 'minioadmin'),
+      secretKey: text(env, 'MINIO_SECRET_KEY', 'minioadmin'),
+      useSsl: boolean(env, 'MINIO_USE_SSL', false, problems),
+      region: text(env, 'MINIO_REGION', 'us-east-1'),
+    },
+    httpPort: integer(env, 'HTTP_PORT', 0, 65535, 8080, problems),
+    grpcPort: integer(env, 'GRPC_PORT', 0, 65535, 50051, problems),
+    uploadTtlSeconds: integer(env, 'UPLOAD_TTL', 1, MAX_PRESIGN_SECONDS, 3600, problems),
+    downloadTtlSeconds: integer(env, 'DOWNLOAD_TTL', 1, MAX_PRESIGN_SECONDS, 3600, problems),
+    objectLifetimeSeconds: integer(
+      env,
+      'OBJECT_LIFETIME',
+      1,
+      10 * 365 * 24 * 3600,
+      86400,
+      problems,
+    ),
+    maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 1, 5 * GIB, 5 * GIB, problems),
+    cleanupIntervalSeconds: integer(env, 'CLEANUP_INTERVAL', 0, 24 * 3600, 60, problems),
+    allowedContentTypes: contentTypes(env, problems),
+  };
   for (const [name, value] of [
-    ['BUCKET_NAME', e.BUCKET_NAME],
+    ['BUCKET_NAME', main],
     ['DRAFT_BUCKET_NAME', draft],
   ] as const) {
     if (!BUCKET_NAME.test(value)) {
-      problems.push(
-        `  - ${name} must be 3-63 lower-case letters, digits, "." or "-", got "${value}"`,
-      );
+      problems.push(`${name} must be 3-63 lower-case letters, digits, "." or "-", got "${value}"`);
     }
   }
-  if (draft === e.BUCKET_NAME) {
-    problems.push('  - DRAFT_BUCKET_NAME must differ from BUCKET_NAME');
-  }
-  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(e.MINIO_ENDPOINT)) {
+  if (draft === main) problems.push('DRAFT_BUCKET_NAME must differ from BUCKET_NAME');
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(endpoint)) {
     problems.push(
-      `  - MINIO_ENDPOINT must be host:port without a scheme (see MINIO_USE_SSL), got "${e.MINIO_ENDPOINT}"`,
+      `MINIO_ENDPOINT must be host:port without a scheme (see MINIO_USE_SSL), got "${endpoint}"`,
     );
   }
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
-
-  return {
-    storageType: e.STORAGE_TYPE,
-    buckets: { main: e.BUCKET_NAME, draft },
-    awsRegion: e.AWS_REGION,
-    minio: {
-      endpoint: e.MINIO_ENDPOINT,
-      accessKey: e.MINIO_ACCESS_KEY,
-      secretKey: e.MINIO_SECRET_KEY,
-      useSsl: e.MINIO_USE_SSL,
-      region: e.MINIO_REGION,
-    },
-    httpPort: e.HTTP_PORT,
-    grpcPort: e.GRPC_PORT,
-    uploadTtlSeconds: e.UPLOAD_TTL,
-    downloadTtlSeconds: e.DOWNLOAD_TTL,
-    objectLifetimeSeconds: e.OBJECT_LIFETIME,
-    maxUploadBytes: e.MAX_UPLOAD_BYTES,
-    cleanupIntervalSeconds: e.CLEANUP_INTERVAL,
-    allowedContentTypes: e.ALLOWED_CONTENT_TYPES,
-  };
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  return config;
 };
 
 /** The configuration with secrets masked, for start-up logs. */

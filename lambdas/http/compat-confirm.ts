@@ -1,5 +1,6 @@
 import { environmentServices } from '../compose.js';
-import { COMPAT_ROUTE, compatObjectRequest, compatSuccess } from './compat-response.js';
+import { compatObjectRequest } from '../contract/compat.js';
+import { COMPAT_ROUTE, compatSuccess } from './compat-response.js';
 import { jsonRoute } from './http-handler.js';
 
 /** POST /api/v1/draft/confirm (original DraftStore): moves the draft to the main bucket. */

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-import { uploadUrlRequest } from './schemas.js';
 import { DRAFT_ERROR_CODES, type DraftErrorCode } from '../core/errors.js';
 import { ERROR_TABLE, ErrorTypeNumber } from '../error-table.js';
 import type { RouteOptions } from './http-handler.js';
@@ -25,21 +23,3 @@ export const compatErrorBody = (code: string, message: string) => ({
 });
 
 export const COMPAT_ROUTE: RouteOptions = { errorFormat: compatErrorBody };
-
-/**
- * The original request body: `{"object_name": "..."}`. Like the Go server's decoder it
- * ignores unknown fields; the domain validates the name itself.
- */
-export const compatObjectRequest = z.object({
-  object_name: z.string({ error: 'must be a string' }).max(1024, 'must be at most 1024 characters'),
-});
-
-/**
- * The original upload request, which may also carry the fields the modern route signs:
- * without them a configured type list or size limit would refuse every upload. Old
- * clients, which never send them, are unaffected.
- */
-export const compatUploadRequest = compatObjectRequest.extend({
-  content_type: uploadUrlRequest.shape.content_type,
-  content_length: uploadUrlRequest.shape.content_length,
-});

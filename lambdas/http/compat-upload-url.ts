@@ -1,5 +1,6 @@
 import { environmentServices } from '../compose.js';
-import { COMPAT_ROUTE, compatSuccess, compatUploadRequest } from './compat-response.js';
+import { compatUploadRequest } from '../contract/compat.js';
+import { COMPAT_ROUTE, compatSuccess } from './compat-response.js';
 import { jsonRoute } from './http-handler.js';
 
 /** POST /api/v1/draft/upload-url (original DraftStore): `{"result":{"success":true},"url":"..."}`. */

@@ -1,7 +1,7 @@
 import { environmentServices } from '../compose.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
-import { confirmRequest } from './schemas.js';
+import { confirmRequest } from '../contract/requests.js';
 
 /** POST /api/v1/confirm-upload: moves a draft into the main bucket; safe to retry. */
 export const createConfirmUploadHandler = jsonRoute(

@@ -1,7 +1,7 @@
 import { environmentServices } from '../compose.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
-import { downloadUrlRequest } from './schemas.js';
+import { downloadUrlRequest } from '../contract/requests.js';
 
 /** POST /api/v1/download-url: a presigned GET for a draft or a confirmed object. */
 export const createDownloadUrlHandler = jsonRoute(

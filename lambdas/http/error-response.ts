@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ZodError } from 'zod';
+import { describeValidationError, isValidationError } from '../contract/validation-error.js';
 import { isDraftError } from '../core/errors.js';
 import { ERROR_TABLE } from '../error-table.js';
 import { logger } from '../observability/logger.js';
@@ -23,14 +23,6 @@ export const errorBody = (code: string, message: string) => ({ error: { code, me
 /** Shapes an error body from its code and client-safe message; the default is `errorBody`. */
 export type ErrorBodyFormat = (code: string, message: string) => unknown;
 
-/** The first zod issue as "field: problem", which is what a client needs to fix its request. */
-export const describeZodError = (error: ZodError): string => {
-  const issue = error.issues[0];
-  if (!issue) return 'The request body is invalid.';
-  const path = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  return `${path}${issue.message}`;
-};
-
 /**
  * Turns any failure into `{error: {code, message}}` with the status from the error
  * table. Only messages written for clients leave; everything else is logged.
@@ -50,9 +42,12 @@ export const errorResponse = (
       request.response = jsonResponse(httpStatus, format(error.code, error.message));
       return;
     }
-    if (error instanceof ZodError) {
+    if (isValidationError(error)) {
       logger.info('request rejected', { status: 400, issues: error.issues.length });
-      request.response = jsonResponse(400, format('invalid_request', describeZodError(error)));
+      request.response = jsonResponse(
+        400,
+        format('invalid_request', describeValidationError(error)),
+      );
       return;
     }
     if (isHttpLikeError(error)) {

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Services } from '../compose.js';
 import type { Caller } from '../core/draft-service.js';
 import { logger } from '../observability/logger.js';
@@ -32,7 +32,7 @@ const baseHandler = (format?: ErrorBodyFormat) =>
 
 /** A POST route with a JSON body, checked by `schema` before `run` sees it. */
 export const jsonRoute =
-  <S extends z.ZodType>(
+  <S extends z.ZodMiniType>(
     schema: S,
     run: (input: z.output<S>, context: RouteContext) => Promise<HttpResult>,
     options: RouteOptions = {},

@@ -1,7 +1,7 @@
 import { environmentServices } from '../compose.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
-import { uploadFormRequest } from './schemas.js';
+import { uploadFormRequest } from '../contract/requests.js';
 
 /**
  * POST /api/v1/upload-form: a presigned POST into the draft bucket, for a plain HTML

@@ -1,7 +1,7 @@
 import { environmentServices } from '../compose.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
-import { uploadUrlRequest } from './schemas.js';
+import { uploadUrlRequest } from '../contract/requests.js';
 
 /** POST /api/v1/upload-url: a presigned PUT into the draft bucket. */
 export const createUploadUrlHandler = jsonRoute(

@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { environmentServices } from '../compose.js';
 import type { Cleaner, SweepSummary } from '../core/cleaner.js';
 import { logger as sharedLogger } from '../observability/logger.js';
@@ -10,11 +10,11 @@ import { logger as sharedLogger } from '../observability/logger.js';
  * event carries neither field, so it runs a full sweep; its other fields are ignored.
  */
 export const cleanupEventSchema = z.object({
-  dryRun: z.boolean().optional(),
-  prefix: z.string().trim().min(1).max(1024).optional(),
+  dryRun: z.optional(z.boolean()),
+  prefix: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1024))),
 });
 
-export type CleanupEvent = z.infer<typeof cleanupEventSchema>;
+export type CleanupEvent = z.output<typeof cleanupEventSchema>;
 
 /** The part of the Powertools Logger the job uses. */
 export interface CleanupLogger {

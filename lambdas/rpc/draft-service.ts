@@ -25,7 +25,8 @@ import {
   ResultSchema,
   Stage,
 } from '../gen/draft/v1/draft_pb.js';
-import { uploadUrlRequest } from '../http/schemas.js';
+import * as z from 'zod/mini';
+import { uploadUrlRequest } from '../contract/requests.js';
 import { draftErrorInterceptor } from './to-connect-error.js';
 import { reportParseFailuresAsInvalidArgument } from './parse-errors.js';
 
@@ -69,7 +70,7 @@ const bucketState = (outcome: 'created' | 'existed' | 'ok' | 'unavailable'): Buc
 
 // The REST schema's checks for everything but the name, which the domain validates
 // (so an empty name is ERROR_TYPE_INVALID_OBJECT_NAME, as in the original).
-const uploadOptions = uploadUrlRequest.omit({ object_name: true });
+const uploadOptions = z.omit(uploadUrlRequest, { object_name: true });
 
 /** draft.v1.DraftService over the core DraftService: decode, call the domain, encode. */
 export const draftServiceImpl = (resolve: DraftsResolver): ServiceImpl<typeof DraftService> => ({

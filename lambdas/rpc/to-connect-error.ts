@@ -1,10 +1,9 @@
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
-import { ZodError } from 'zod';
+import { describeValidationError, isValidationError } from '../contract/validation-error.js';
 import { isDraftError } from '../core/errors.js';
 import { ERROR_TABLE, ErrorTypeNumber } from '../error-table.js';
 import { ErrorType, ResultSchema, type Result } from '../gen/draft/v1/draft_pb.js';
-import { describeZodError } from '../http/error-response.js';
 import { logger } from '../observability/logger.js';
 
 /** The draft.v1 Result a failure carries in its status details. */
@@ -36,8 +35,8 @@ export const toConnectError = (error: unknown): ConnectError => {
     log('rpc failed', { code: error.code, connectCode: Code[connectCode], error });
     return withResult(error.message, connectCode, errorType, error);
   }
-  if (error instanceof ZodError) {
-    const message = describeZodError(error);
+  if (isValidationError(error)) {
+    const message = describeValidationError(error);
     logger.info('rpc rejected', { issues: error.issues.length });
     return withResult(message, Code.InvalidArgument, ErrorTypeNumber.UNSPECIFIED, error);
   }

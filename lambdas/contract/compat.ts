@@ -1,0 +1,22 @@
+import * as z from 'zod/mini';
+import { contentLength, contentType } from './fields.js';
+
+/**
+ * The original DraftStore (Go) request body: `{"object_name": "..."}`. Like the Go
+ * server's decoder it ignores unknown fields; the domain validates the name itself.
+ */
+export const compatObjectRequest = z.object({
+  object_name: z
+    .string({ error: 'must be a string' })
+    .check(z.maxLength(1024, 'must be at most 1024 characters')),
+});
+
+/**
+ * The original upload request, which may also carry the fields the modern route signs:
+ * without them a configured type list or size limit would refuse every upload. Old
+ * clients, which never send them, are unaffected.
+ */
+export const compatUploadRequest = z.extend(compatObjectRequest, {
+  content_type: z.optional(contentType),
+  content_length: z.optional(contentLength),
+});

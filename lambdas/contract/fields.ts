@@ -1,0 +1,49 @@
+import * as z from 'zod/mini';
+
+/**
+ * Field schemas shared by every request of the API. They use `zod/mini`, which tree-shakes
+ * to the checks actually used: the full `zod` import would put every locale and the
+ * JSON-schema converters into each Lambda bundle.
+ */
+
+// Generous enough for any valid name; the domain applies the exact byte limits.
+export const objectName = z
+  .string({ error: 'must be a string' })
+  .check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'must be at most 1024 characters'));
+
+const MEDIA_TYPE =
+  /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
+
+export const contentType = z
+  .string({ error: 'must be a string' })
+  .check(
+    z.maxLength(255, 'must be at most 255 characters'),
+    z.regex(MEDIA_TYPE, 'must be a media type such as "image/png"'),
+  );
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Base64 of exactly `bytes` bytes (a digest), described as `what` in the error. */
+export const base64Of = (bytes: number, what: string) =>
+  z.string({ error: 'must be a string' }).check(
+    z.refine((value) => BASE64.test(value) && decodedLength(value) === bytes, {
+      message: `must be the base64 ${what} (${bytes} bytes)`,
+    }),
+  );
+
+// Counted without Buffer, so the contract also runs in browsers.
+const decodedLength = (value: string): number =>
+  (value.length / 4) * 3 - (value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0);
+
+export const contentLength = z
+  .number({ error: 'must be a number' })
+  .check(
+    z.int('must be a whole number'),
+    z.nonnegative('must not be negative'),
+    z.maximum(Number.MAX_SAFE_INTEGER, 'is too large'),
+  );
+
+export const contentMd5 = base64Of(16, 'MD5 of the body');
+export const checksumSha256 = base64Of(32, 'SHA-256 of the body');
+
+export const stage = z.enum(['draft', 'main'], { error: 'must be "draft" or "main"' });

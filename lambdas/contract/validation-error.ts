@@ -1,0 +1,27 @@
+import { $ZodError, type $ZodIssue } from 'zod/v4/core';
+
+/** A request that failed its contract schema (zod's error, from the full or the mini build). */
+export const isValidationError = (error: unknown): error is $ZodError => error instanceof $ZodError;
+
+/**
+ * One issue in words a client can act on. zod/mini ships no locale (that is what keeps it
+ * small), so the issues the schemas don't word themselves are worded here.
+ */
+const describeIssue = (issue: $ZodIssue): string => {
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
+  }
+  if (issue.code === 'invalid_type' && issue.path.length === 0) {
+    return 'The request body must be a JSON object.';
+  }
+  return issue.message;
+};
+
+/** The first issue as "field: problem", which is what a client needs to fix its request. */
+export const describeValidationError = (error: $ZodError): string => {
+  const issue = error.issues[0];
+  if (!issue) return 'The request body is invalid.';
+  const path = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return `${path}${describeIssue(issue)}`;
+};
