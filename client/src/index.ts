@@ -1,0 +1,2 @@
+/** The DraftStore client SDK; see client/README.md. */
+export {};
