@@ -226,10 +226,15 @@ export class DraftService {
     try {
       etag = await this.#copyToMain(key, draft);
     } catch (error) {
-      // A concurrent confirm of the same draft copied and deleted it first: answer as it did.
+      // Main already holds this draft's copy: a concurrent confirm moved it first, or the
+      // copy completed but its answer was lost (a retried CompleteMultipartUpload finds no
+      // upload). Finish the move rather than report the draft gone.
       if (isDraftError(error) && error.code === 'not_found') {
         const confirmed = await this.#confirmedFrom(key, draft);
-        if (confirmed) return this.#confirmation(name, key, confirmed, confirmed.etag);
+        if (confirmed) {
+          await this.#deleteDraft(key, draft.etag);
+          return this.#confirmation(name, key, confirmed, confirmed.etag);
+        }
       }
       throw error;
     }

@@ -363,6 +363,31 @@ describe('DraftService.confirm', () => {
     expect(store.get(buckets.draft, 'alice/a.txt')).toBeUndefined();
     expect(store.get(buckets.main, 'alice/a.txt')?.body.toString()).toBe('hello');
   });
+
+  it('finishes the move when the copy was applied but its answer lost (retry sees no upload)', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello');
+    const copy = store.copy.bind(store);
+    store.copy = async (request) => {
+      await copy(request);
+      throw new DraftError('not_found', 'NoSuchUpload on a retried CompleteMultipartUpload');
+    };
+
+    const confirmed = await service.confirm(alice, { objectName: 'a.txt' });
+
+    expect(confirmed).toMatchObject({ key: 'alice/a.txt', size: 5 });
+    expect(store.get(buckets.draft, 'alice/a.txt')).toBeUndefined();
+    expect(store.get(buckets.main, 'alice/a.txt')?.body.toString()).toBe('hello');
+  });
+
+  it('still answers not_found when the draft vanished and main has no copy of it', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello');
+    store.failNext('copy', new DraftError('not_found', 'NoSuchKey'));
+
+    expect(await codeOf(service.confirm(alice, { objectName: 'a.txt' }))).toBe('not_found');
+    expect(store.get(buckets.main, 'alice/a.txt')).toBeUndefined();
+  });
 });
 
 describe('DraftService.health', () => {
