@@ -13,7 +13,7 @@ export interface Services {
   readonly client: S3Client;
   readonly store: S3ObjectStore;
   readonly drafts: DraftService;
-  /** Sweeps expired drafts out of the draft bucket. */
+  /** Sweeps expired drafts out of the draft bucket, and abandoned copies out of main. */
   readonly cleaner: Cleaner;
 }
 
@@ -29,7 +29,11 @@ export interface ComposeOptions {
 /** The composition root: configuration → S3 client → store → domain services. */
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
   const client = options.client ?? createS3Client(config);
-  const store = new S3ObjectStore(client, options.bucketSetup, options.multipartCopy);
+  const store = new S3ObjectStore(client, options.bucketSetup, options.multipartCopy, {
+    partCopySourceDecodedTwice: config.partCopySourceDecodedTwice,
+    // AWS documents conditional deletes; other stores may ignore them without an error.
+    probeConditionalDeletes: config.storageType === 'minio',
+  });
   const drafts = new DraftService({
     store,
     buckets: config.buckets,
@@ -46,6 +50,8 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
   const cleaner = new Cleaner({
     store,
     bucket: config.buckets.draft,
+    // Only confirm starts multipart uploads there; those it could not abort are swept.
+    mainBucket: config.buckets.main,
     lifetimeSeconds: config.objectLifetimeSeconds,
     log: logger,
     ...(options.clock && { clock: options.clock }),

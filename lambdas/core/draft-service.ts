@@ -207,36 +207,59 @@ export class DraftService {
   }
 
   /**
-   * Moves a draft to the main bucket. Safe to retry: after a success it answers the
-   * same again, and after a crash between copy and delete it finishes the move.
+   * Moves a draft to the main bucket: HEAD, copy, delete. Safe to retry: after a success it
+   * answers the same again, and after a crash between copy and delete it copies the same
+   * bytes again (harmless) and finishes the move. Main is read only when no draft is found.
    */
   async confirm(caller: Caller, request: { objectName: string }): Promise<Confirmation> {
     const { name, key } = ownedKey(caller.owner, request.objectName);
-    const { draft: draftBucket, main: mainBucket } = this.#buckets;
-    const [draft, confirmed] = await Promise.all([
-      this.#store.head(draftBucket, key),
-      this.#store.head(mainBucket, key),
-    ]);
-
+    const draft = await this.#store.head(this.#buckets.draft, key);
     if (!draft) {
-      if (confirmed?.metadata[CONFIRMED_FROM_METADATA] !== undefined) {
-        return this.#confirmation(name, key, confirmed, confirmed.etag);
-      }
+      const confirmed = await this.#confirmedFrom(key);
+      if (confirmed) return this.#confirmation(name, key, confirmed, confirmed.etag);
       throw notFound('draft', name);
     }
 
     enforcePolicy(this.#policy, { contentType: draft.contentType, size: draft.size });
 
-    // The marker is the draft's ETag, an MD5 of its bytes: the same bytes re-uploaded
-    // with another type must still be copied, so type and size have to match too.
-    const alreadyCopied =
-      confirmed?.metadata[CONFIRMED_FROM_METADATA] === unquote(draft.etag) &&
-      confirmed.contentType === draft.contentType &&
-      confirmed.size === draft.size;
-    const etag = alreadyCopied ? confirmed.etag : await this.#copyToMain(key, draft);
-
+    let etag: string;
+    try {
+      etag = await this.#copyToMain(key, draft);
+    } catch (error) {
+      // Main already holds this draft's copy: a concurrent confirm moved it first, or the
+      // copy completed but its answer was lost (a retried CompleteMultipartUpload finds no
+      // upload). Finish the move rather than report the draft gone.
+      if (isDraftError(error) && error.code === 'not_found') {
+        const confirmed = await this.#confirmedFrom(key, draft);
+        if (confirmed) {
+          await this.#deleteDraft(key, draft.etag);
+          return this.#confirmation(name, key, confirmed, confirmed.etag);
+        }
+      }
+      throw error;
+    }
     await this.#deleteDraft(key, draft.etag);
     return this.#confirmation(name, key, draft, etag);
+  }
+
+  /**
+   * The confirmed object in main, when it carries the marker; with `draft`, only when it is
+   * that draft's copy (same ETag marker, type and size). The marker is the draft's ETag, an
+   * MD5 of its bytes: the same bytes re-uploaded with another type are another draft.
+   */
+  async #confirmedFrom(key: string, draft?: ObjectInfo): Promise<ObjectInfo | undefined> {
+    const confirmed = await this.#store.head(this.#buckets.main, key);
+    const marker = confirmed?.metadata[CONFIRMED_FROM_METADATA];
+    if (confirmed === undefined || marker === undefined) return undefined;
+    if (
+      draft !== undefined &&
+      (marker !== unquote(draft.etag) ||
+        confirmed.contentType !== draft.contentType ||
+        confirmed.size !== draft.size)
+    ) {
+      return undefined;
+    }
+    return confirmed;
   }
 
   /**

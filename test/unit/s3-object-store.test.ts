@@ -88,9 +88,10 @@ describe('S3ObjectStore error paths', () => {
   });
 
   it('keeps an object replaced since, when it has to check the ETag itself', async () => {
+    const fresh = new S3ObjectStore(new S3Client({ region: 'us-east-1' }));
     s3.on(DeleteObjectCommand, { IfMatch: '"e"' }).rejects(s3Error('NotImplemented', 501));
     s3.on(HeadObjectCommand).resolves({ ETag: '"newer"', ContentLength: 1 });
-    expect((await draftFailure(store.delete('b', 'k', { ifMatch: '"e"' }))).code).toBe('conflict');
+    expect((await draftFailure(fresh.delete('b', 'k', { ifMatch: '"e"' }))).code).toBe('conflict');
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
   });
 
@@ -98,7 +99,7 @@ describe('S3ObjectStore error paths', () => {
     s3.on(DeleteObjectsCommand).resolves({
       Errors: [{ Key: 'b', Code: 'AccessDenied', Message: 'no' }],
     });
-    const result = await store.deleteMany('bucket', ['a', 'b', 'c']);
+    const result = await store.deleteMany('bucket', [{ key: 'a' }, { key: 'b' }, { key: 'c' }]);
     expect(result).toEqual({
       deleted: ['a', 'c'],
       errors: [{ key: 'b', code: 'AccessDenied', message: 'no' }],
