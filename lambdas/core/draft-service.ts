@@ -172,7 +172,8 @@ export class DraftService {
     enforcePolicy(this.#policy, { contentType: request.contentType });
     const contentType = request.contentType ?? DEFAULT_FORM_CONTENT_TYPE;
     const issuedAt = this.#clock();
-    const minBytes = 1;
+    // One rule for every upload path: a PUT may carry 0 bytes, so a form may too.
+    const minBytes = 0;
     const maxBytes = this.#policy.maxUploadBytes;
     const post = await this.#store.presignPost({
       bucket: this.#buckets.draft,
