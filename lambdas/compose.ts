@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import { Cleaner } from './core/cleaner.js';
 import { DraftService } from './core/draft-service.js';
+import type { NamePolicy } from './core/object-name.js';
 import { logger } from './observability/logger.js';
 import type { BucketSetup } from './storage/s3-bucket-setup.js';
 import { createS3Client } from './storage/s3-client.js';
@@ -24,6 +25,11 @@ export interface ComposeOptions {
   readonly bucketSetup?: BucketSetup;
   /** When and how the S3 adapter copies large drafts in parts. @default DEFAULT_MULTIPART_COPY */
   readonly multipartCopy?: MultipartCopyOptions;
+  /**
+   * What names the store can hold, when it holds less than S3 (the embedded store).
+   * @default DEFAULT_NAME_POLICY (255-byte segments: AWS S3, Ceph RGW, MinIO)
+   */
+  readonly names?: NamePolicy;
 }
 
 /** The composition root: configuration → S3 client → store → domain services. */
@@ -41,6 +47,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
       maxUploadBytes: config.maxUploadBytes,
       allowedContentTypes: config.allowedContentTypes,
     },
+    ...(options.names && { names: options.names }),
     uploadTtlSeconds: config.uploadTtlSeconds,
     downloadTtlSeconds: config.downloadTtlSeconds,
     // On AWS the CDK stack owns the buckets; S3-compatible stores get them on demand.

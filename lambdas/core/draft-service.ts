@@ -1,5 +1,5 @@
 import { DraftError, isDraftError } from './errors.js';
-import { ownedKey } from './object-name.js';
+import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 import { enforceDeclaration, enforcePolicy, type UploadPolicy } from './upload-policy.js';
 
@@ -14,6 +14,8 @@ export interface DraftServiceOptions {
   readonly store: ObjectStore;
   readonly buckets: Buckets;
   readonly policy: UploadPolicy;
+  /** What names the configured store can hold. @default DEFAULT_NAME_POLICY (255-byte segments) */
+  readonly names?: NamePolicy;
   readonly uploadTtlSeconds: number;
   readonly downloadTtlSeconds: number;
   /**
@@ -113,6 +115,7 @@ export class DraftService {
   readonly #store: ObjectStore;
   readonly #buckets: Buckets;
   readonly #policy: UploadPolicy;
+  readonly #names: NamePolicy;
   readonly #uploadTtl: number;
   readonly #downloadTtl: number;
   readonly #clock: () => Date;
@@ -122,6 +125,7 @@ export class DraftService {
     this.#store = options.store;
     this.#buckets = options.buckets;
     this.#policy = options.policy;
+    this.#names = options.names ?? DEFAULT_NAME_POLICY;
     this.#uploadTtl = options.uploadTtlSeconds;
     this.#downloadTtl = options.downloadTtlSeconds;
     this.#clock = options.clock ?? (() => new Date());
@@ -133,7 +137,7 @@ export class DraftService {
   }
 
   async uploadUrl(caller: Caller, request: UploadUrlRequest): Promise<UploadTicket> {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
+    const { name, key } = this.#ownedKey(caller, request.objectName);
     enforceDeclaration(this.#policy, {
       contentType: request.contentType,
       contentLength: request.contentLength,
@@ -163,12 +167,13 @@ export class DraftService {
    * late upload.
    */
   async uploadForm(caller: Caller, request: UploadFormRequest): Promise<UploadForm> {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
+    const { name, key } = this.#ownedKey(caller, request.objectName);
     // Without a type list any type passes, so the default needs no check of its own.
     enforcePolicy(this.#policy, { contentType: request.contentType });
     const contentType = request.contentType ?? DEFAULT_FORM_CONTENT_TYPE;
     const issuedAt = this.#clock();
-    const minBytes = 1;
+    // One rule for every upload path: a PUT may carry 0 bytes, so a form may too.
+    const minBytes = 0;
     const maxBytes = this.#policy.maxUploadBytes;
     const post = await this.#store.presignPost({
       bucket: this.#buckets.draft,
@@ -191,7 +196,7 @@ export class DraftService {
   }
 
   async downloadUrl(caller: Caller, request: DownloadUrlRequest): Promise<DownloadTicket> {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
+    const { name, key } = this.#ownedKey(caller, request.objectName);
     const stage = request.stage ?? 'draft';
     const bucket = this.#buckets[stage];
     const found = await this.#store.head(bucket, key);
@@ -212,7 +217,7 @@ export class DraftService {
    * bytes again (harmless) and finishes the move. Main is read only when no draft is found.
    */
   async confirm(caller: Caller, request: { objectName: string }): Promise<Confirmation> {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
+    const { name, key } = this.#ownedKey(caller, request.objectName);
     const draft = await this.#store.head(this.#buckets.draft, key);
     if (!draft) {
       const confirmed = await this.#confirmedFrom(key);
@@ -336,6 +341,10 @@ export class DraftService {
       if (isDraftError(error) && (error.code === 'not_found' || error.code === 'conflict')) return;
       throw error;
     }
+  }
+
+  #ownedKey(caller: Caller, objectName: string): OwnedKey {
+    return ownedKey(caller.owner, objectName, this.#names);
   }
 
   #confirmation(name: string, key: string, info: ObjectInfo, etag: string): Confirmation {

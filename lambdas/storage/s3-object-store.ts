@@ -231,10 +231,13 @@ export class S3ObjectStore implements ObjectStore {
     try {
       const post = await createPresignedPost(this.client, {
         Bucket: request.bucket,
-        // The key is a form field, so the policy holds it as an exact `key` condition.
         Key: request.key,
         Fields: { 'Content-Type': request.contentType },
         Conditions: [
+          // The library signs `starts-with $key` for a key ending in `${filename}`; an
+          // explicit exact condition pins the key whatever it holds (names refuse the
+          // placeholder too, see object-name.ts).
+          { key: request.key },
           ['content-length-range', request.minBytes, request.maxBytes],
           ['eq', '$Content-Type', request.contentType],
         ],

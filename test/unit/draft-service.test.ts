@@ -127,10 +127,10 @@ describe('DraftService.uploadForm', () => {
     expect(form).toEqual({
       url: 'fake://drafts',
       method: 'POST',
-      fields: { key: 'alice/a.txt', 'Content-Type': 'text/plain', policy: '1-1000&expires=600' },
+      fields: { key: 'alice/a.txt', 'Content-Type': 'text/plain', policy: '0-1000&expires=600' },
       objectName: 'a.txt',
       contentType: 'text/plain',
-      minBytes: 1,
+      minBytes: 0,
       maxBytes: 1000,
       expiresAt: new Date('2026-01-01T00:10:00.000Z'),
     });

@@ -223,4 +223,25 @@ describe('S3ObjectStore.presignPost', () => {
     expect(expires).toBeGreaterThanOrEqual(before + 59_000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 61_000);
   });
+
+  it('pins the exact key even when the key ends in ${filename}, which the library would sign as starts-with', async () => {
+    const key = 'o/uploads/${filename}';
+    const { fields } = await store.presignPost({
+      bucket: 'main-draft',
+      key,
+      expiresInSeconds: 60,
+      contentType: 'text/plain',
+      minBytes: 0,
+      maxBytes: 1000,
+    });
+    const policy = JSON.parse(Buffer.from(fields.Policy!, 'base64').toString('utf8')) as {
+      conditions: unknown[];
+    };
+    const keyConditions = policy.conditions.filter((condition) =>
+      Array.isArray(condition) ? condition[1] === '$key' : 'key' in (condition as object),
+    );
+    // Every condition must hold, so the exact one decides whatever else is there.
+    expect(keyConditions).toContainEqual({ key });
+    expect(fields.key).toBe(key);
+  });
 });
