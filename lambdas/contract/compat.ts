@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { contentLength, contentType } from './fields.js';
+import { contentLength, contentType, stage } from './fields.js';
 
 /**
  * The original DraftStore (Go) request body: `{"object_name": "..."}`. Like the Go
@@ -19,4 +19,9 @@ export const compatObjectRequest = z.object({
 export const compatUploadRequest = z.extend(compatObjectRequest, {
   content_type: z.optional(contentType),
   content_length: z.optional(contentLength),
+});
+
+/** The original download request; `stage` is new and optional (see the handler). */
+export const compatDownloadRequest = z.extend(compatObjectRequest, {
+  stage: z.optional(stage),
 });

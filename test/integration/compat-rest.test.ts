@@ -39,6 +39,73 @@ describe('the original DraftStore REST API (/api/v1/draft/*) on the local runtim
     ).toBe(200);
   });
 
+  describe('download-url after a confirm (the original server signed main there)', () => {
+    const name = 'compat/confirmed.bin';
+    const body = new Uint8Array(Buffer.from(`confirmed compat bytes ${Math.random()}`));
+
+    beforeAll(async () => {
+      const upload = await api.post('/api/v1/draft/upload-url', { object_name: name });
+      expect((await fetch(upload.json.url, { method: 'PUT', body })).status).toBe(200);
+      expect((await api.post('/api/v1/draft/confirm', { object_name: name })).status).toBe(200);
+    });
+
+    it('signs the confirmed object when no stage is given and no draft exists', async () => {
+      const download = await api.post('/api/v1/draft/download-url', { object_name: name });
+
+      expect(download).toEqual({
+        status: 200,
+        json: { result: { success: true }, url: expect.any(String) },
+      });
+      expect(new URL(download.json.url).pathname).toBe(`/main/anonymous/${name}`);
+      expect(sha256(new Uint8Array(await (await fetch(download.json.url)).arrayBuffer()))).toBe(
+        sha256(body),
+      );
+    });
+
+    it('accepts stage: "main" and signs main', async () => {
+      const download = await api.post('/api/v1/draft/download-url', {
+        object_name: name,
+        stage: 'main',
+      });
+
+      expect(download.status).toBe(200);
+      expect(new URL(download.json.url).pathname).toBe(`/main/anonymous/${name}`);
+    });
+
+    it('answers 404 for stage: "draft", without falling back', async () => {
+      const download = await api.post('/api/v1/draft/download-url', {
+        object_name: name,
+        stage: 'draft',
+      });
+
+      expect(download).toEqual({
+        status: 404,
+        json: { result: { error_message: `No draft named "${name}".`, error_type: 2 } },
+      });
+    });
+
+    it('refuses an unknown stage, naming the field', async () => {
+      const download = await api.post('/api/v1/draft/download-url', {
+        object_name: name,
+        stage: 'published',
+      });
+
+      expect(download).toEqual({
+        status: 400,
+        json: { result: { error_message: 'stage: must be "draft" or "main"', error_type: 0 } },
+      });
+    });
+
+    it('leaves the modern route strict: no stage still means the draft only', async () => {
+      const download = await api.post('/api/v1/download-url', { object_name: name });
+
+      expect(download.status).toBe(404);
+      expect(download.json).toEqual({
+        error: { code: 'not_found', message: `No draft named "${name}".` },
+      });
+    });
+  });
+
   it.each([
     [
       'confirming a missing object',
