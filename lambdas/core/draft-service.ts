@@ -75,6 +75,12 @@ export interface DownloadUrlRequest {
   readonly objectName: string;
   /** @default 'draft' */
   readonly stage?: Stage;
+  /**
+   * Without a `stage`, sign the confirmed object when no draft exists. The original
+   * contract had no stage and its server answered with main after a confirm; only its
+   * surfaces set this, so the modern API keeps draft meaning draft.
+   */
+  readonly fallbackToMain?: boolean;
 }
 
 export interface DownloadTicket {
@@ -197,10 +203,9 @@ export class DraftService {
 
   async downloadUrl(caller: Caller, request: DownloadUrlRequest): Promise<DownloadTicket> {
     const { name, key } = this.#ownedKey(caller, request.objectName);
-    const stage = request.stage ?? 'draft';
+    const stage = await this.#stageHolding(key, request);
+    if (stage === undefined) throw notFound(request.stage ?? 'draft', name);
     const bucket = this.#buckets[stage];
-    const found = await this.#store.head(bucket, key);
-    if (!found) throw notFound(stage, name);
     const issuedAt = this.#clock();
     const url = await this.#store.presignGet({ bucket, key, expiresInSeconds: this.#downloadTtl });
     return {
@@ -209,6 +214,15 @@ export class DraftService {
       stage,
       expiresAt: new Date(issuedAt.getTime() + this.#downloadTtl * 1000),
     };
+  }
+
+  /** The stage to sign: the requested one if it holds the key, else main on fallback. */
+  async #stageHolding(key: string, request: DownloadUrlRequest): Promise<Stage | undefined> {
+    const stage = request.stage ?? 'draft';
+    if (await this.#store.head(this.#buckets[stage], key)) return stage;
+    const fallback = request.stage === undefined && request.fallbackToMain === true;
+    if (fallback && (await this.#store.head(this.#buckets.main, key))) return 'main';
+    return undefined;
   }
 
   /**

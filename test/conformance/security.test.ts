@@ -167,6 +167,36 @@ describeRgw('presigned uploads are bound by their signature', () => {
     await expectNoDraft('omitted.txt');
   });
 
+  it('binds the compat route (/api/v1/draft/upload-url) the same way: its headers are signed', async () => {
+    // Prepare
+    const response = await api.post('/api/v1/draft/upload-url', {
+      object_name: 'compat-digest.txt',
+      content_type: 'text/plain',
+      content_length: 5,
+      content_md5: md5('hello'),
+    });
+    expect(response.status).toBe(200);
+    const { url, headers } = response.json as { url: string; headers: Record<string, string> };
+    expect(headers).toEqual({
+      'content-type': 'text/plain',
+      'content-length': '5',
+      'content-md5': md5('hello'),
+    });
+    const withoutMd5 = Object.fromEntries(
+      Object.entries(headers).filter(([name]) => name !== 'content-md5'),
+    );
+
+    // Act
+    const unsigned = await putWith(url, withoutMd5, 'hello');
+    const corrupted = await putWith(url, headers, 'jello');
+
+    // Assess
+    expect(refusal(unsigned)).toEqual({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(refusal(corrupted)).toEqual({ status: 400, code: 'BadDigest' });
+    await expectNoDraft('compat-digest.txt');
+    expect((await putWith(url, headers, 'hello')).status).toBe(200);
+  });
+
   it('does not let an unsigned x-amz-acl: public-read make the upload public', async () => {
     const ticket = await textUpload('private.txt', 'hello');
 
