@@ -174,6 +174,24 @@ describeEachStore('store quirks', (store) => {
     });
   });
 
+  describe('copy preconditions', () => {
+    it('CopyObject ignores a wrong CopySourceIfMatch and copies', async () => {
+      await put('quirks/copy-if-match.txt', 'v1');
+      const answer = await outcome(
+        client.send(
+          new CopyObjectCommand({
+            Bucket: mainBucket,
+            Key: 'quirks/copy-if-match.txt',
+            CopySource: copySource(draftBucket, 'quirks/copy-if-match.txt'),
+            CopySourceIfMatch: '"00000000000000000000000000000000"',
+          }),
+        ),
+      );
+      expect(answer).toBe('ok');
+      expect(await exists(client, mainBucket, 'quirks/copy-if-match.txt')).toBe(true);
+    });
+  });
+
   describe('checksums', () => {
     it('a PutObject with a wrong x-amz-checksum-sha256 is stored anyway', async () => {
       const answer = await outcome(
