@@ -105,6 +105,12 @@ export interface DraftStoreProps {
    */
   readonly allowedContentTypes?: readonly string[];
   /**
+   * Stored types that download URLs let the browser show (INLINE_CONTENT_TYPES); every
+   * other type is served as an attachment. An empty list makes everything an attachment.
+   * @default - PNG, JPEG, GIF, WebP and AVIF images, video/*, audio/*, application/pdf, text/plain
+   */
+  readonly inlineContentTypes?: readonly string[];
+  /**
    * Issuer (`iss`) of the JWTs the API accepts. With it, every route but `/health` requires a
    * valid bearer token; the Connect function checks the token itself when its URL is public.
    * @default - no authorizer: every caller is anonymous
@@ -332,6 +338,10 @@ export class DraftStore extends Construct {
       OBJECT_LIFETIME: String(objectLifetime.toSeconds()),
       MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? 5 * GIB),
       ALLOWED_CONTENT_TYPES: (props.allowedContentTypes ?? []).join(','),
+      ...(props.inlineContentTypes && {
+        INLINE_CONTENT_TYPES:
+          props.inlineContentTypes.length === 0 ? 'none' : props.inlineContentTypes.join(','),
+      }),
       POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'draftstore',
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       POWERTOOLS_METRICS_NAMESPACE: 'DraftStore',
@@ -728,6 +738,11 @@ const checkProps = (props: DraftStoreProps): void => {
       props.maxUploadBytes > 5 * GIB)
   ) {
     problems.push(`maxUploadBytes must be 1 to ${5 * GIB}, got ${props.maxUploadBytes}`);
+  }
+  for (const type of props.inlineContentTypes ?? []) {
+    if (!/^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/.test(type)) {
+      problems.push(`inlineContentTypes entries look like "image/png" or "video/*", got "${type}"`);
+    }
   }
   for (const type of props.allowedContentTypes ?? []) {
     if (
