@@ -146,6 +146,10 @@ export const createFunctions = (
     OBJECT_LIFETIME: String(objectLifetime.toSeconds()),
     MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? 5 * GIB),
     ALLOWED_CONTENT_TYPES: (props.allowedContentTypes ?? []).join(','),
+    ...(props.inlineContentTypes && {
+      INLINE_CONTENT_TYPES:
+        props.inlineContentTypes.length === 0 ? 'none' : props.inlineContentTypes.join(','),
+    }),
     POWERTOOLS_SERVICE_NAME: serviceName(props),
     POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
