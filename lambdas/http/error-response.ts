@@ -1,6 +1,10 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { describeValidationError, isValidationError } from '../contract/validation-error.js';
+import {
+  describeValidationError,
+  isValidationError,
+  validationErrorCode,
+} from '../contract/validation-error.js';
 import { isDraftError } from '../core/errors.js';
 import { ERROR_TABLE } from '../error-table.js';
 import { logger } from '../observability/logger.js';
@@ -9,7 +13,11 @@ import { jsonResponse } from './json-response.js';
 interface HttpLikeError {
   statusCode: number;
   message: string;
+  cause?: { data?: unknown };
 }
+
+/** What @middy/http-json-body-parser throws for a `__proto__` or `constructor.prototype` key. */
+const FORBIDDEN_KEY = 'Forbidden key in JSON body';
 
 const isHttpLikeError = (error: unknown): error is HttpLikeError =>
   typeof error === 'object' &&
@@ -46,7 +54,7 @@ export const errorResponse = (
       logger.info('request rejected', { status: 400, issues: error.issues.length });
       request.response = jsonResponse(
         400,
-        format('invalid_request', describeValidationError(error)),
+        format(validationErrorCode(error), describeValidationError(error)),
       );
       return;
     }
@@ -75,7 +83,12 @@ const describeHttpError = (error: HttpLikeError): { code: string; message: strin
     case 413:
       return { code: 'payload_too_large', message: error.message };
     case 422:
-      return { code: 'invalid_request', message: 'The request body is not valid JSON.' };
+      return error.message === FORBIDDEN_KEY
+        ? {
+            code: 'invalid_request',
+            message: `The request body must not contain the key "${String(error.cause?.data)}".`,
+          }
+        : { code: 'invalid_request', message: 'The request body is not valid JSON.' };
     default:
       return { code: 'invalid_request', message: error.message };
   }

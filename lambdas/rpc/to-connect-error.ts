@@ -1,6 +1,10 @@
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
-import { describeValidationError, isValidationError } from '../contract/validation-error.js';
+import {
+  describeValidationError,
+  isValidationError,
+  validationErrorCode,
+} from '../contract/validation-error.js';
 import { isDraftError } from '../core/errors.js';
 import { ERROR_TABLE, ErrorTypeNumber } from '../error-table.js';
 import { ErrorType, ResultSchema, type Result } from '../gen/draft/v1/draft_pb.js';
@@ -37,8 +41,9 @@ export const toConnectError = (error: unknown): ConnectError => {
   }
   if (isValidationError(error)) {
     const message = describeValidationError(error);
+    const { connectCode, errorType } = ERROR_TABLE[validationErrorCode(error)];
     logger.info('rpc rejected', { issues: error.issues.length });
-    return withResult(message, Code.InvalidArgument, ErrorTypeNumber.UNSPECIFIED, error);
+    return withResult(message, connectCode, errorType, error);
   }
   // Protocol errors the Connect runtime raised itself (bad message, deadline, ...).
   if (error instanceof ConnectError) return error;
