@@ -19,6 +19,7 @@ const common: Config = {
   transform,
   // Sources import siblings as `./x.js` (NodeNext); jest resolves the `.ts` file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  setupFiles: ['<rootDir>/test/helpers/quiet-logs.ts'],
 };
 
 const config: Config = {

@@ -45,22 +45,23 @@ export const errorResponse = (
     const error = request.error;
     if (isDraftError(error)) {
       const { httpStatus } = ERROR_TABLE[error.code];
-      const log = httpStatus >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
-      log('request failed', { code: error.code, status: httpStatus, error });
+      const fields = { code: error.code, status: httpStatus };
+      // A client's mistake is an everyday event: its code and message say it all.
+      if (httpStatus >= 500) logger.error('request failed', { ...fields, error });
+      else logger.info('request failed', { ...fields, detail: error.message });
       request.response = jsonResponse(httpStatus, format(error.code, error.message));
       return;
     }
     if (isValidationError(error)) {
-      logger.info('request rejected', { status: 400, issues: error.issues.length });
-      request.response = jsonResponse(
-        400,
-        format(validationErrorCode(error), describeValidationError(error)),
-      );
+      const code = validationErrorCode(error);
+      const message = describeValidationError(error);
+      logger.info('request rejected', { code, status: 400, detail: message });
+      request.response = jsonResponse(400, format(code, message));
       return;
     }
     if (isHttpLikeError(error)) {
       const { code, message } = describeHttpError(error);
-      logger.info('request rejected', { status: error.statusCode, code });
+      logger.info('request rejected', { code, status: error.statusCode, detail: message });
       request.response = jsonResponse(
         error.statusCode === 422 ? 400 : error.statusCode,
         format(code, message),

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { jest } from '@jest/globals';
 import { connect } from 'node:net';
 import { bearerFor, startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
 
@@ -62,6 +63,26 @@ describe('every answer of the local HTTP server is JSON in the shape of its surf
   });
   afterAll(async () => {
     await api.stop();
+  });
+
+  it('writes no log line during a test run (test/helpers/quiet-logs.ts), even for a failed request', async () => {
+    const written: unknown[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      written.push(chunk);
+      return true;
+    });
+    try {
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        expect(
+          (await api.post('/api/v1/confirm-upload', { object_name: 'nothing.txt' })).status,
+        ).toBe(404);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+
+    expect(process.env.POWERTOOLS_LOG_LEVEL).toBe('SILENT');
+    expect(written).toEqual([]);
   });
 
   describe('the original routes (/api/v1/draft/*) keep {result: ...} for the server’s own errors', () => {
