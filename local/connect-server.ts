@@ -104,7 +104,7 @@ export const startLocalConnectServer = async (
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
-  const { url, port } = await listen(server, options.host, options.port);
+  const { url, port } = await listen(server, options.host, options.port, 'GRPC_PORT');
   return {
     url,
     port,

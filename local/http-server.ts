@@ -184,7 +184,7 @@ export const startLocalHttpServer = async (
     });
   });
   answerParseErrorsWithJson(server);
-  const { url } = await listen(server, options.host, options.port);
+  const { url } = await listen(server, options.host, options.port, 'HTTP_PORT');
   return {
     url,
     close: () =>
