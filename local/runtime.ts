@@ -3,6 +3,7 @@ import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
 import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
 import type { MultipartCopyOptions } from '../lambdas/storage/s3-object-store.js';
+import { requireAwsCredentials } from './aws-credentials.js';
 import { startCleanupTimer, type CleanupTimer } from './cleanup-timer.js';
 import {
   createLocalConnectHandler,
@@ -13,6 +14,7 @@ import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3.js';
 import { EMBEDDED_MAX_SEGMENT_BYTES, EMBEDDED_RESERVED_MARKER } from './embedded-s3-files.js';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
+import { requireFreePort } from './listen.js';
 
 export interface LocalRuntimeOptions {
   readonly config: Config;
@@ -55,6 +57,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   if (options.embeddedStore) {
     await mkdir(options.dataDirectory, { recursive: true });
     const [storeHost = 'localhost', storePort = '9000'] = config.minio.endpoint.split(':');
+    await requireFreePort(storeHost, Number(storePort), 'MINIO_ENDPOINT');
     store = await startEmbeddedS3({
       host: storeHost,
       port: Number(storePort),
@@ -88,6 +91,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   let http: LocalHttpServer | undefined;
   let rpc: LocalConnectServer | undefined;
   try {
+    if (config.storageType === 's3') await requireAwsCredentials(services.client);
     if (!store && config.storageType === 'minio') {
       for (const bucket of [config.buckets.draft, config.buckets.main]) {
         await ensureBucket(services.client, bucket, { corsOrigins: LOCAL_CORS_ORIGINS });
