@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import { Cleaner } from './core/cleaner.js';
 import { DraftService } from './core/draft-service.js';
+import { ObjectCatalog } from './core/object-catalog.js';
 import { logger } from './observability/logger.js';
 import type { BucketSetup } from './storage/s3-bucket-setup.js';
 import { createS3Client } from './storage/s3-client.js';
@@ -13,6 +14,8 @@ export interface Services {
   readonly client: S3Client;
   readonly store: S3ObjectStore;
   readonly drafts: DraftService;
+  /** What an owner has stored: details, listings, deletion. */
+  readonly objects: ObjectCatalog;
   /** Sweeps expired drafts out of the draft bucket. */
   readonly cleaner: Cleaner;
 }
@@ -43,6 +46,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),
   });
+  const objects = new ObjectCatalog({ store, buckets: config.buckets });
   const cleaner = new Cleaner({
     store,
     bucket: config.buckets.draft,
@@ -50,7 +54,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     log: logger,
     ...(options.clock && { clock: options.clock }),
   });
-  return { config, client, store, drafts, cleaner };
+  return { config, client, store, drafts, objects, cleaner };
 };
 
 let fromEnvironment: Services | undefined;

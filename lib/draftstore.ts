@@ -363,6 +363,12 @@ export class DraftStore extends Construct {
         list: [draft, main],
         abortUploads: [main],
       },
+      // HEADs one object (GetObject authorises HEAD); ListBucket turns a missing one into 404.
+      'object-info': { read: [draft, main], list: [draft, main] },
+      // ListObjectsV2 of either bucket; the handler confines it to the caller's prefix.
+      'list-objects': { list: [draft, main] },
+      // Discards a draft or deletes a confirmed object (a delete marker: main is versioned).
+      'delete-object': { delete: [draft, main] },
       // HeadBucket on each bucket is authorised by s3:ListBucket.
       health: { list: [draft, main] },
       // The original DraftStore routes, over the same core: each needs what its modern twin
@@ -379,11 +385,11 @@ export class DraftStore extends Construct {
       },
       // Lists expired drafts, deletes them in batches, aborts stale multipart uploads.
       cleanup: { list: [draft], delete: [draft], listUploads: [draft], abortUploads: [draft] },
-      // The Connect service serves upload, download, confirm and health over one function.
+      // The Connect service serves every RPC over one function, object deletion included.
       connect: {
         read: [draft, main],
         write: [draft, main],
-        delete: [draft],
+        delete: [draft, main],
         list: [draft, main],
         abortUploads: [main],
       },

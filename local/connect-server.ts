@@ -1,9 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cors, createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { DraftService } from '../lambdas/gen/draft/v1/draft_pb.js';
-import { draftRoutes, principalKey, type DraftsResolver } from '../lambdas/rpc/draft-service.js';
+import {
+  draftRoutes,
+  principalKey,
+  requestOriginKey,
+  type DraftsResolver,
+} from '../lambdas/rpc/draft-service.js';
 import { unverifiedClaims } from './api-gateway-event.js';
 import { listen } from './listen.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
@@ -32,7 +38,14 @@ const adapter = (options: LocalConnectOptions) =>
       const sub = options.emulateJwtAuthorizer
         ? unverifiedClaims(Array.isArray(header) ? header[0] : header)?.sub
         : undefined;
-      return createContextValues().set(principalKey, typeof sub === 'string' ? sub : undefined);
+      const userAgent = request.headers['user-agent'];
+      return createContextValues()
+        .set(principalKey, typeof sub === 'string' ? sub : undefined)
+        .set(requestOriginKey, {
+          requestId: randomUUID(),
+          sourceIp: request.socket.remoteAddress ?? '',
+          userAgent: Array.isArray(userAgent) ? userAgent.join(', ') : (userAgent ?? ''),
+        });
     },
   });
 

@@ -74,7 +74,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     ...(options.multipartCopy && { multipartCopy: options.multipartCopy }),
   });
   const rpcOptions = {
-    resolve: () => services.drafts,
+    resolve: () => services,
     emulateJwtAuthorizer: options.emulateJwtAuthorizer ?? true,
   };
   let http: LocalHttpServer | undefined;

@@ -1,6 +1,7 @@
 import { environmentServices } from '../compose.js';
 import { compatUploadRequest } from '../contract/compat.js';
 import { COMPAT_ROUTE, compatSuccess } from './compat-response.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 
 /** POST /api/v1/draft/upload-url (original DraftStore): `{"result":{"success":true},"url":"..."}`. */
@@ -14,7 +15,7 @@ export const createCompatUploadUrlHandler = jsonRoute(
     });
     return compatSuccess({ url: ticket.url });
   },
-  COMPAT_ROUTE,
+  { ...COMPAT_ROUTE, audit: auditOf.draft('upload-url') },
 );
 
 export const handler = createCompatUploadUrlHandler(environmentServices);
