@@ -7,13 +7,15 @@ import {
   encodeCursor,
   type ListPosition,
 } from './list-cursor.js';
-import { MAX_KEY_BYTES, ownedKey } from './object-name.js';
+import { DEFAULT_NAME_POLICY, MAX_KEY_BYTES, ownedKey, type NamePolicy } from './object-name.js';
 import type { ObjectStore } from './object-store.js';
 import { publicMetadata, type UserMetadata } from './user-metadata.js';
 
 export interface ObjectCatalogOptions {
   readonly store: ObjectStore;
   readonly buckets: Buckets;
+  /** The same name rules as the DraftService's. @default DEFAULT_NAME_POLICY */
+  readonly names?: NamePolicy;
 }
 
 export interface ObjectDetails {
@@ -70,17 +72,19 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 export class ObjectCatalog {
   readonly #store: ObjectStore;
   readonly #buckets: Buckets;
+  readonly #names: NamePolicy;
 
   constructor(options: ObjectCatalogOptions) {
     this.#store = options.store;
     this.#buckets = options.buckets;
+    this.#names = options.names ?? DEFAULT_NAME_POLICY;
   }
 
   async info(
     caller: Caller,
     request: { objectName: string; stage?: Stage },
   ): Promise<ObjectDetails> {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
+    const { name, key } = ownedKey(caller.owner, request.objectName, this.#names);
     const stage = request.stage ?? 'main';
     const found = await this.#store.head(this.#buckets[stage], key);
     if (!found) {
@@ -156,7 +160,7 @@ export class ObjectCatalog {
    * not there, including another owner's, answers the same as one just deleted.
    */
   async delete(caller: Caller, request: { objectName: string; stage: Stage }): Promise<void> {
-    const { key } = ownedKey(caller.owner, request.objectName);
+    const { key } = ownedKey(caller.owner, request.objectName, this.#names);
     try {
       await this.#store.delete(this.#buckets[request.stage], key);
     } catch (error) {

@@ -103,8 +103,18 @@ const STAGES: Readonly<Record<number, DomainStage>> = {
   [Stage.DRAFT]: 'draft',
   [Stage.MAIN]: 'main',
 };
-/** The domain stage; STAGE_UNSPECIFIED is `unspecified` (refused when that is undefined). */
-const stageOf = (stage: Stage, unspecified: DomainStage | undefined = 'draft'): DomainStage => {
+/**
+ * An unset stage is how an original draft.v1 client (which had no stage) asks: the
+ * draft, or the confirmed object when there is no draft, as its Go server answered.
+ */
+const stageOf = (stage: Stage): { stage?: DomainStage; fallbackToMain?: true } => {
+  if (stage === Stage.UNSPECIFIED) return { fallbackToMain: true };
+  const known = STAGES[stage];
+  if (known === undefined) throw new DraftError('invalid_request', 'stage: must be DRAFT or MAIN');
+  return { stage: known };
+};
+/** The stage of the newer RPCs: STAGE_UNSPECIFIED is `unspecified`, refused when that is undefined. */
+const bucketStage = (stage: Stage, unspecified: DomainStage | undefined): DomainStage => {
   const known = stage === Stage.UNSPECIFIED ? unspecified : STAGES[stage];
   if (known === undefined) throw new DraftError('invalid_request', 'stage: must be DRAFT or MAIN');
   return known;
@@ -178,7 +188,7 @@ export const draftServiceImpl = (resolve: DraftsResolver): ServiceImpl<typeof Dr
       async () => {
         const ticket = await resolve().drafts.downloadUrl(callerOf(context), {
           objectName: request.objectName,
-          stage: stageOf(request.stage),
+          ...stageOf(request.stage),
         });
         return create(GetDownloadURLResponseSchema, {
           result: ok(),
@@ -223,7 +233,7 @@ export const draftServiceImpl = (resolve: DraftsResolver): ServiceImpl<typeof Dr
       async () => {
         const info = await resolve().objects.info(callerOf(context), {
           objectName: request.objectName,
-          stage: stageOf(request.stage, 'main'),
+          stage: bucketStage(request.stage, 'main'),
         });
         return create(GetObjectInfoResponseSchema, {
           result: ok(),
@@ -251,7 +261,7 @@ export const draftServiceImpl = (resolve: DraftsResolver): ServiceImpl<typeof Dr
           ...(request.limit !== 0 && { limit: request.limit }),
         });
         const page = await resolve().objects.list(callerOf(context), {
-          stage: stageOf(request.stage, 'main'),
+          stage: bucketStage(request.stage, 'main'),
           ...(options.prefix !== undefined && { prefix: options.prefix }),
           ...(options.delimiter !== undefined && { delimiter: options.delimiter }),
           ...(options.cursor !== undefined && { cursor: options.cursor }),
@@ -281,7 +291,7 @@ export const draftServiceImpl = (resolve: DraftsResolver): ServiceImpl<typeof Dr
       async () => {
         await resolve().objects.delete(callerOf(context), {
           objectName: request.objectName,
-          stage: stageOf(request.stage, undefined),
+          stage: bucketStage(request.stage, undefined),
         });
         return create(DeleteObjectResponseSchema, { result: ok(), deleted: true });
       },

@@ -692,8 +692,9 @@ export const ErrorTypeSchema: GenEnum<ErrorType> = /*@__PURE__*/
  */
 export enum Stage {
   /**
-   * Treated as STAGE_DRAFT by GetDownloadURL, as STAGE_MAIN by GetObjectInfo and
-   * ListObjects, and refused by DeleteObject.
+   * GetDownloadURL: the original contract's request (it had no stage): the draft, or
+   * the confirmed object when no draft exists. GetObjectInfo and ListObjects: the main
+   * bucket. DeleteObject: refused.
    *
    * @generated from enum value: STAGE_UNSPECIFIED = 0;
    */
@@ -783,7 +784,8 @@ export const DraftService: GenService<{
     output: typeof GetUploadURLResponseSchema;
   },
   /**
-   * A presigned GET of a draft (the default) or of a confirmed object.
+   * A presigned GET of a draft or of a confirmed object. With stage unset it signs the
+   * draft, or the confirmed object when no draft exists (as the original server did).
    *
    * @generated from rpc draft.v1.DraftService.GetDownloadURL
    */
