@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import { Cleaner } from './core/cleaner.js';
 import { DraftService } from './core/draft-service.js';
+import { ObjectCatalog } from './core/object-catalog.js';
 import type { NamePolicy } from './core/object-name.js';
 import { logger } from './observability/logger.js';
 import type { BucketSetup } from './storage/s3-bucket-setup.js';
@@ -14,6 +15,8 @@ export interface Services {
   readonly client: S3Client;
   readonly store: S3ObjectStore;
   readonly drafts: DraftService;
+  /** What an owner has stored: details, listings, deletion. */
+  readonly objects: ObjectCatalog;
   /** Sweeps expired drafts out of the draft bucket, and abandoned copies out of main. */
   readonly cleaner: Cleaner;
 }
@@ -55,6 +58,11 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),
   });
+  const objects = new ObjectCatalog({
+    store,
+    buckets: config.buckets,
+    ...(options.names && { names: options.names }),
+  });
   const cleaner = new Cleaner({
     store,
     bucket: config.buckets.draft,
@@ -64,7 +72,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     log: logger,
     ...(options.clock && { clock: options.clock }),
   });
-  return { config, client, store, drafts, cleaner };
+  return { config, client, store, drafts, objects, cleaner };
 };
 
 let fromEnvironment: Services | undefined;

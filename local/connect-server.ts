@@ -1,10 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { cors, type Interceptor } from '@connectrpc/connect';
+import { cors, createContextValues, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { DraftError } from '../lambdas/core/errors.js';
 import { DraftService } from '../lambdas/gen/draft/v1/draft_pb.js';
-import { draftRoutes, principalKey, type DraftsResolver } from '../lambdas/rpc/draft-service.js';
+import {
+  draftRoutes,
+  principalKey,
+  requestOriginKey,
+  type DraftsResolver,
+} from '../lambdas/rpc/draft-service.js';
 import { toConnectError } from '../lambdas/rpc/to-connect-error.js';
 import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
@@ -56,6 +62,14 @@ const adapter = (options: LocalConnectOptions) => {
       options.resolve,
       options.emulateJwtAuthorizer ? { interceptors: [emulatedAuthorizer] } : {},
     ),
+    contextValues: (request) => {
+      const userAgent = request.headers['user-agent'];
+      return createContextValues().set(requestOriginKey, {
+        requestId: randomUUID(),
+        sourceIp: request.socket.remoteAddress ?? '',
+        userAgent: Array.isArray(userAgent) ? userAgent.join(', ') : (userAgent ?? ''),
+      });
+    },
   });
   return (...args: Parameters<typeof handle>): void => {
     void inInvocation(CONNECT_FUNCTION_NAME, () => handle(...args));

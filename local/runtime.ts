@@ -85,7 +85,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     }),
   });
   const rpcOptions = {
-    resolve: () => services.drafts,
+    resolve: () => services,
     emulateJwtAuthorizer: options.emulateJwtAuthorizer ?? true,
   };
   let http: LocalHttpServer | undefined;

@@ -8,6 +8,7 @@ import {
   matchesContentType,
   type UploadPolicy,
 } from './upload-policy.js';
+import { checkUserMetadata, type UserMetadata } from './user-metadata.js';
 
 export type Stage = 'draft' | 'main';
 
@@ -51,6 +52,8 @@ export interface UploadUrlRequest {
   readonly contentLength?: number;
   readonly contentMd5?: string;
   readonly checksumSha256?: string;
+  /** The client's metadata, signed into the URL (see user-metadata.ts for the rules). */
+  readonly metadata?: UserMetadata;
 }
 
 export interface UploadTicket {
@@ -65,6 +68,8 @@ export interface UploadFormRequest {
   readonly objectName: string;
   /** @default 'application/octet-stream' (required when ALLOWED_CONTENT_TYPES is set) */
   readonly contentType?: string;
+  /** The client's metadata, bound by the form's policy. */
+  readonly metadata?: UserMetadata;
 }
 
 export interface UploadForm {
@@ -162,6 +167,7 @@ export class DraftService {
       contentType: request.contentType,
       contentLength: request.contentLength,
     });
+    const metadata = checkUserMetadata(request.metadata);
     const issuedAt = this.#clock();
     const presigned = await this.#store.presignPut({
       bucket: this.#buckets.draft,
@@ -171,6 +177,7 @@ export class DraftService {
       ...(request.contentLength !== undefined && { contentLength: request.contentLength }),
       ...(request.contentMd5 !== undefined && { contentMd5: request.contentMd5 }),
       ...(request.checksumSha256 !== undefined && { checksumSha256: request.checksumSha256 }),
+      ...(Object.keys(metadata).length > 0 && { metadata }),
     });
     return {
       url: presigned.url,
@@ -191,6 +198,7 @@ export class DraftService {
     // Without a type list any type passes, so the default needs no check of its own.
     enforcePolicy(this.#policy, { contentType: request.contentType });
     const contentType = request.contentType ?? DEFAULT_FORM_CONTENT_TYPE;
+    const metadata = checkUserMetadata(request.metadata);
     const issuedAt = this.#clock();
     // One rule for every upload path: a PUT may carry 0 bytes, so a form may too.
     const minBytes = 0;
@@ -202,6 +210,7 @@ export class DraftService {
       contentType,
       minBytes,
       maxBytes,
+      ...(Object.keys(metadata).length > 0 && { metadata }),
     });
     return {
       url: post.url,

@@ -11,6 +11,9 @@ export interface RouteSpec {
     | 'upload-form'
     | 'download-url'
     | 'confirm-upload'
+    | 'object-info'
+    | 'list-objects'
+    | 'delete-object'
     | 'health'
     | 'compat-bucket'
     | 'compat-upload-url'
@@ -23,6 +26,9 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/v1/upload-form', entry: 'upload-form' },
   { method: 'POST', path: '/api/v1/download-url', entry: 'download-url' },
   { method: 'POST', path: '/api/v1/confirm-upload', entry: 'confirm-upload' },
+  { method: 'POST', path: '/api/v1/object-info', entry: 'object-info' },
+  { method: 'POST', path: '/api/v1/list-objects', entry: 'list-objects' },
+  { method: 'POST', path: '/api/v1/delete-object', entry: 'delete-object' },
   { method: 'GET', path: '/health', entry: 'health' },
   // The original DraftStore (Go) REST API, kept so its web clients work unchanged: POST
   // /api/v1/draft/bucket, with /upload-url, /download-url and /confirm as its siblings.

@@ -3,7 +3,10 @@ import { createCompatConfirmHandler } from './compat-confirm.js';
 import { createCompatDownloadUrlHandler } from './compat-download-url.js';
 import { createCompatUploadUrlHandler } from './compat-upload-url.js';
 import { createConfirmUploadHandler } from './confirm-upload.js';
+import { createDeleteObjectHandler } from './delete-object.js';
 import { createDownloadUrlHandler } from './download-url.js';
+import { createListObjectsHandler } from './list-objects.js';
+import { createObjectInfoHandler } from './object-info.js';
 import { createHealthHandler } from './health.js';
 import type { HttpEvent, HttpResult, ServicesResolver } from './http-handler.js';
 import { ROUTE_TABLE, type RouteSpec } from './route-table.js';
@@ -21,6 +24,9 @@ const CREATE: Record<RouteSpec['entry'], Route['create']> = {
   'upload-form': createUploadFormHandler,
   'download-url': createDownloadUrlHandler,
   'confirm-upload': createConfirmUploadHandler,
+  'object-info': createObjectInfoHandler,
+  'list-objects': createListObjectsHandler,
+  'delete-object': createDeleteObjectHandler,
   health: createHealthHandler,
   'compat-bucket': createCompatBucketHandler,
   'compat-upload-url': createCompatUploadUrlHandler,

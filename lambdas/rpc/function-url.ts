@@ -4,11 +4,17 @@ import {
   universalServerResponseToFetch,
   type UniversalHandler,
 } from '@connectrpc/connect/protocol';
-import { createConnectRouter } from '@connectrpc/connect';
+import { createConnectRouter, createContextValues } from '@connectrpc/connect';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { environmentServices } from '../compose.js';
 import { logger } from '../observability/logger.js';
-import { draftRoutes, principalKey, type DraftsResolver } from './draft-service.js';
+import type { AuditOrigin } from '../observability/audit.js';
+import {
+  draftRoutes,
+  principalKey,
+  requestOriginKey,
+  type DraftsResolver,
+} from './draft-service.js';
 import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
 
 /** What the handler answers: always the structured form (status, headers, base64 body). */
@@ -175,8 +181,16 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
       // fetch refuses what Lambda may pass through, e.g. a header value beyond Latin-1.
       return connectErrorResult(400, 'invalid_argument', 'The request is malformed.', cors_);
     }
+    const origin: AuditOrigin = {
+      requestId: event.requestContext.requestId,
+      sourceIp: event.requestContext.http.sourceIp,
+      userAgent: event.requestContext.http.userAgent,
+    };
     const response = universalServerResponseToFetch(
-      await handler(universalServerRequestFromFetch(request, { httpVersion: '1.1' })),
+      await handler({
+        ...universalServerRequestFromFetch(request, { httpVersion: '1.1' }),
+        contextValues: createContextValues().set(requestOriginKey, origin),
+      }),
     );
     const bytes = Buffer.from(await response.arrayBuffer());
     return {
@@ -197,7 +211,7 @@ let fromEnvironment: ReturnType<typeof createFunctionUrlHandler> | undefined;
  */
 export const handler = async (event: LambdaFunctionURLEvent): Promise<FunctionUrlResult> => {
   fromEnvironment ??= createFunctionUrlHandler({
-    resolve: () => environmentServices().drafts,
+    resolve: environmentServices,
     verifyToken: jwtVerifierFromEnvironment(),
   });
   return fromEnvironment(event);

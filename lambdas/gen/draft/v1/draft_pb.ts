@@ -25,7 +25,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file draft/v1/draft.proto.
  */
 export const file_draft_v1_draft: GenFile = /*@__PURE__*/
-  fileDesc("ChRkcmFmdC92MS9kcmFmdC5wcm90bxIIZHJhZnQudjEiWQoGUmVzdWx0Eg8KB3N1Y2Nlc3MYASABKAgSFQoNZXJyb3JfbWVzc2FnZRgCIAEoCRInCgplcnJvcl90eXBlGAMgASgOMhMuZHJhZnQudjEuRXJyb3JUeXBlIhoKGENyZWF0ZURyYWZ0QnVja2V0UmVxdWVzdCKWAQoZQ3JlYXRlRHJhZnRCdWNrZXRSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSKwoMZHJhZnRfYnVja2V0GAIgASgOMhUuZHJhZnQudjEuQnVja2V0U3RhdGUSKgoLbWFpbl9idWNrZXQYAyABKA4yFS5kcmFmdC52MS5CdWNrZXRTdGF0ZSKeAQoTR2V0VXBsb2FkVVJMUmVxdWVzdBITCgtvYmplY3RfbmFtZRgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSGwoOY29udGVudF9sZW5ndGgYAyABKANIAIgBARITCgtjb250ZW50X21kNRgEIAEoCRIXCg9jaGVja3N1bV9zaGEyNTYYBSABKAlCEQoPX2NvbnRlbnRfbGVuZ3RoIogCChRHZXRVcGxvYWRVUkxSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSCwoDdXJsGAIgASgJEg4KBm1ldGhvZBgDIAEoCRI8CgdoZWFkZXJzGAQgAygLMisuZHJhZnQudjEuR2V0VXBsb2FkVVJMUmVzcG9uc2UuSGVhZGVyc0VudHJ5Ei4KCmV4cGlyZXNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC29iamVjdF9uYW1lGAYgASgJGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkwKFUdldERvd25sb2FkVVJMUmVxdWVzdBITCgtvYmplY3RfbmFtZRgBIAEoCRIeCgVzdGFnZRgCIAEoDjIPLmRyYWZ0LnYxLlN0YWdlIqwBChZHZXREb3dubG9hZFVSTFJlc3BvbnNlEiAKBnJlc3VsdBgBIAEoCzIQLmRyYWZ0LnYxLlJlc3VsdBILCgN1cmwYAiABKAkSHgoFc3RhZ2UYAyABKA4yDy5kcmFmdC52MS5TdGFnZRIuCgpleHBpcmVzX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtvYmplY3RfbmFtZRgFIAEoCSIrChRDb25maXJtVXBsb2FkUmVxdWVzdBITCgtvYmplY3RfbmFtZRgBIAEoCSKYAQoVQ29uZmlybVVwbG9hZFJlc3BvbnNlEiAKBnJlc3VsdBgBIAEoCzIQLmRyYWZ0LnYxLlJlc3VsdBIWCg5maW5hbF9sb2NhdGlvbhgCIAEoCRIMCgRzaXplGAMgASgDEgwKBGV0YWcYBCABKAkSFAoMY29udGVudF90eXBlGAUgASgJEhMKC29iamVjdF9uYW1lGAYgASgJIg8KDUhlYWx0aFJlcXVlc3QinAEKDkhlYWx0aFJlc3BvbnNlEiAKBnJlc3VsdBgBIAEoCzIQLmRyYWZ0LnYxLlJlc3VsdBIPCgdoZWFsdGh5GAIgASgIEisKDGRyYWZ0X2J1Y2tldBgDIAEoDjIVLmRyYWZ0LnYxLkJ1Y2tldFN0YXRlEioKC21haW5fYnVja2V0GAQgASgOMhUuZHJhZnQudjEuQnVja2V0U3RhdGUqlAMKCUVycm9yVHlwZRIaChZFUlJPUl9UWVBFX1VOU1BFQ0lGSUVEEAASHwobRVJST1JfVFlQRV9CVUNLRVRfTk9UX0ZPVU5EEAESHwobRVJST1JfVFlQRV9PQkpFQ1RfTk9UX0ZPVU5EEAISHAoYRVJST1JfVFlQRV9BQ0NFU1NfREVOSUVEEAMSHAoYRVJST1JfVFlQRV9ORVRXT1JLX0VSUk9SEAQSJQohRVJST1JfVFlQRV9TVE9SQUdFX1FVT1RBX0VYQ0VFREVEEAUSIgoeRVJST1JfVFlQRV9JTlZBTElEX09CSkVDVF9OQU1FEAYSJAogRVJST1JfVFlQRV9CVUNLRVRfQUxSRUFEWV9FWElTVFMQBxIaChZFUlJPUl9UWVBFX0NPUFlfRkFJTEVEEAgSHAoYRVJST1JfVFlQRV9ERUxFVEVfRkFJTEVEEAkSIwofRVJST1JfVFlQRV9QUkVTSUdORURfVVJMX0ZBSUxFRBAKEh0KGUVSUk9SX1RZUEVfSU5URVJOQUxfRVJST1IQCyo/CgVTdGFnZRIVChFTVEFHRV9VTlNQRUNJRklFRBAAEg8KC1NUQUdFX0RSQUZUEAESDgoKU1RBR0VfTUFJThACKngKC0J1Y2tldFN0YXRlEhwKGEJVQ0tFVF9TVEFURV9VTlNQRUNJRklFRBAAEhMKD0JVQ0tFVF9TVEFURV9PSxABEhgKFEJVQ0tFVF9TVEFURV9DUkVBVEVEEAISHAoYQlVDS0VUX1NUQVRFX1VOQVZBSUxBQkxFEAMynwMKDERyYWZ0U2VydmljZRJcChFDcmVhdGVEcmFmdEJ1Y2tldBIiLmRyYWZ0LnYxLkNyZWF0ZURyYWZ0QnVja2V0UmVxdWVzdBojLmRyYWZ0LnYxLkNyZWF0ZURyYWZ0QnVja2V0UmVzcG9uc2USTQoMR2V0VXBsb2FkVVJMEh0uZHJhZnQudjEuR2V0VXBsb2FkVVJMUmVxdWVzdBoeLmRyYWZ0LnYxLkdldFVwbG9hZFVSTFJlc3BvbnNlElMKDkdldERvd25sb2FkVVJMEh8uZHJhZnQudjEuR2V0RG93bmxvYWRVUkxSZXF1ZXN0GiAuZHJhZnQudjEuR2V0RG93bmxvYWRVUkxSZXNwb25zZRJQCg1Db25maXJtVXBsb2FkEh4uZHJhZnQudjEuQ29uZmlybVVwbG9hZFJlcXVlc3QaHy5kcmFmdC52MS5Db25maXJtVXBsb2FkUmVzcG9uc2USOwoGSGVhbHRoEhcuZHJhZnQudjEuSGVhbHRoUmVxdWVzdBoYLmRyYWZ0LnYxLkhlYWx0aFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChRkcmFmdC92MS9kcmFmdC5wcm90bxIIZHJhZnQudjEiWQoGUmVzdWx0Eg8KB3N1Y2Nlc3MYASABKAgSFQoNZXJyb3JfbWVzc2FnZRgCIAEoCRInCgplcnJvcl90eXBlGAMgASgOMhMuZHJhZnQudjEuRXJyb3JUeXBlIhoKGENyZWF0ZURyYWZ0QnVja2V0UmVxdWVzdCKWAQoZQ3JlYXRlRHJhZnRCdWNrZXRSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSKwoMZHJhZnRfYnVja2V0GAIgASgOMhUuZHJhZnQudjEuQnVja2V0U3RhdGUSKgoLbWFpbl9idWNrZXQYAyABKA4yFS5kcmFmdC52MS5CdWNrZXRTdGF0ZSKOAgoTR2V0VXBsb2FkVVJMUmVxdWVzdBITCgtvYmplY3RfbmFtZRgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSGwoOY29udGVudF9sZW5ndGgYAyABKANIAIgBARITCgtjb250ZW50X21kNRgEIAEoCRIXCg9jaGVja3N1bV9zaGEyNTYYBSABKAkSPQoIbWV0YWRhdGEYBiADKAsyKy5kcmFmdC52MS5HZXRVcGxvYWRVUkxSZXF1ZXN0Lk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQhEKD19jb250ZW50X2xlbmd0aCKIAgoUR2V0VXBsb2FkVVJMUmVzcG9uc2USIAoGcmVzdWx0GAEgASgLMhAuZHJhZnQudjEuUmVzdWx0EgsKA3VybBgCIAEoCRIOCgZtZXRob2QYAyABKAkSPAoHaGVhZGVycxgEIAMoCzIrLmRyYWZ0LnYxLkdldFVwbG9hZFVSTFJlc3BvbnNlLkhlYWRlcnNFbnRyeRIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtvYmplY3RfbmFtZRgGIAEoCRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJMChVHZXREb3dubG9hZFVSTFJlcXVlc3QSEwoLb2JqZWN0X25hbWUYASABKAkSHgoFc3RhZ2UYAiABKA4yDy5kcmFmdC52MS5TdGFnZSKsAQoWR2V0RG93bmxvYWRVUkxSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSCwoDdXJsGAIgASgJEh4KBXN0YWdlGAMgASgOMg8uZHJhZnQudjEuU3RhZ2USLgoKZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLb2JqZWN0X25hbWUYBSABKAkiKwoUQ29uZmlybVVwbG9hZFJlcXVlc3QSEwoLb2JqZWN0X25hbWUYASABKAkimAEKFUNvbmZpcm1VcGxvYWRSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSFgoOZmluYWxfbG9jYXRpb24YAiABKAkSDAoEc2l6ZRgDIAEoAxIMCgRldGFnGAQgASgJEhQKDGNvbnRlbnRfdHlwZRgFIAEoCRITCgtvYmplY3RfbmFtZRgGIAEoCSIPCg1IZWFsdGhSZXF1ZXN0IpwBCg5IZWFsdGhSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSDwoHaGVhbHRoeRgCIAEoCBIrCgxkcmFmdF9idWNrZXQYAyABKA4yFS5kcmFmdC52MS5CdWNrZXRTdGF0ZRIqCgttYWluX2J1Y2tldBgEIAEoDjIVLmRyYWZ0LnYxLkJ1Y2tldFN0YXRlIksKFEdldE9iamVjdEluZm9SZXF1ZXN0EhMKC29iamVjdF9uYW1lGAEgASgJEh4KBXN0YWdlGAIgASgOMg8uZHJhZnQudjEuU3RhZ2UixQIKFUdldE9iamVjdEluZm9SZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSEwoLb2JqZWN0X25hbWUYAiABKAkSHgoFc3RhZ2UYAyABKA4yDy5kcmFmdC52MS5TdGFnZRIMCgRzaXplGAQgASgDEhQKDGNvbnRlbnRfdHlwZRgFIAEoCRIMCgRldGFnGAYgASgJEjEKDWxhc3RfbW9kaWZpZWQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEj8KCG1ldGFkYXRhGAggAygLMi0uZHJhZnQudjEuR2V0T2JqZWN0SW5mb1Jlc3BvbnNlLk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBInYKEkxpc3RPYmplY3RzUmVxdWVzdBIeCgVzdGFnZRgBIAEoDjIPLmRyYWZ0LnYxLlN0YWdlEg4KBnByZWZpeBgCIAEoCRIRCglkZWxpbWl0ZXIYAyABKAkSDgoGY3Vyc29yGAQgASgJEg0KBWxpbWl0GAUgASgNIogBCgxMaXN0ZWRPYmplY3QSEwoLb2JqZWN0X25hbWUYASABKAkSDAoEc2l6ZRgCIAEoAxIMCgRldGFnGAMgASgJEjEKDWxhc3RfbW9kaWZpZWQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGNvbnRlbnRfdHlwZRgFIAEoCSKHAQoTTGlzdE9iamVjdHNSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSJwoHb2JqZWN0cxgCIAMoCzIWLmRyYWZ0LnYxLkxpc3RlZE9iamVjdBIQCghwcmVmaXhlcxgDIAMoCRITCgtuZXh0X2N1cnNvchgEIAEoCSJKChNEZWxldGVPYmplY3RSZXF1ZXN0EhMKC29iamVjdF9uYW1lGAEgASgJEh4KBXN0YWdlGAIgASgOMg8uZHJhZnQudjEuU3RhZ2UiSQoURGVsZXRlT2JqZWN0UmVzcG9uc2USIAoGcmVzdWx0GAEgASgLMhAuZHJhZnQudjEuUmVzdWx0Eg8KB2RlbGV0ZWQYAiABKAgqlAMKCUVycm9yVHlwZRIaChZFUlJPUl9UWVBFX1VOU1BFQ0lGSUVEEAASHwobRVJST1JfVFlQRV9CVUNLRVRfTk9UX0ZPVU5EEAESHwobRVJST1JfVFlQRV9PQkpFQ1RfTk9UX0ZPVU5EEAISHAoYRVJST1JfVFlQRV9BQ0NFU1NfREVOSUVEEAMSHAoYRVJST1JfVFlQRV9ORVRXT1JLX0VSUk9SEAQSJQohRVJST1JfVFlQRV9TVE9SQUdFX1FVT1RBX0VYQ0VFREVEEAUSIgoeRVJST1JfVFlQRV9JTlZBTElEX09CSkVDVF9OQU1FEAYSJAogRVJST1JfVFlQRV9CVUNLRVRfQUxSRUFEWV9FWElTVFMQBxIaChZFUlJPUl9UWVBFX0NPUFlfRkFJTEVEEAgSHAoYRVJST1JfVFlQRV9ERUxFVEVfRkFJTEVEEAkSIwofRVJST1JfVFlQRV9QUkVTSUdORURfVVJMX0ZBSUxFRBAKEh0KGUVSUk9SX1RZUEVfSU5URVJOQUxfRVJST1IQCyo/CgVTdGFnZRIVChFTVEFHRV9VTlNQRUNJRklFRBAAEg8KC1NUQUdFX0RSQUZUEAESDgoKU1RBR0VfTUFJThACKngKC0J1Y2tldFN0YXRlEhwKGEJVQ0tFVF9TVEFURV9VTlNQRUNJRklFRBAAEhMKD0JVQ0tFVF9TVEFURV9PSxABEhgKFEJVQ0tFVF9TVEFURV9DUkVBVEVEEAISHAoYQlVDS0VUX1NUQVRFX1VOQVZBSUxBQkxFEAMyjAUKDERyYWZ0U2VydmljZRJcChFDcmVhdGVEcmFmdEJ1Y2tldBIiLmRyYWZ0LnYxLkNyZWF0ZURyYWZ0QnVja2V0UmVxdWVzdBojLmRyYWZ0LnYxLkNyZWF0ZURyYWZ0QnVja2V0UmVzcG9uc2USTQoMR2V0VXBsb2FkVVJMEh0uZHJhZnQudjEuR2V0VXBsb2FkVVJMUmVxdWVzdBoeLmRyYWZ0LnYxLkdldFVwbG9hZFVSTFJlc3BvbnNlElMKDkdldERvd25sb2FkVVJMEh8uZHJhZnQudjEuR2V0RG93bmxvYWRVUkxSZXF1ZXN0GiAuZHJhZnQudjEuR2V0RG93bmxvYWRVUkxSZXNwb25zZRJQCg1Db25maXJtVXBsb2FkEh4uZHJhZnQudjEuQ29uZmlybVVwbG9hZFJlcXVlc3QaHy5kcmFmdC52MS5Db25maXJtVXBsb2FkUmVzcG9uc2USOwoGSGVhbHRoEhcuZHJhZnQudjEuSGVhbHRoUmVxdWVzdBoYLmRyYWZ0LnYxLkhlYWx0aFJlc3BvbnNlElAKDUdldE9iamVjdEluZm8SHi5kcmFmdC52MS5HZXRPYmplY3RJbmZvUmVxdWVzdBofLmRyYWZ0LnYxLkdldE9iamVjdEluZm9SZXNwb25zZRJKCgtMaXN0T2JqZWN0cxIcLmRyYWZ0LnYxLkxpc3RPYmplY3RzUmVxdWVzdBodLmRyYWZ0LnYxLkxpc3RPYmplY3RzUmVzcG9uc2USTQoMRGVsZXRlT2JqZWN0Eh0uZHJhZnQudjEuRGVsZXRlT2JqZWN0UmVxdWVzdBoeLmRyYWZ0LnYxLkRlbGV0ZU9iamVjdFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * The outcome of a call. On success only `success` is set; a failure is also an
@@ -135,6 +135,15 @@ export type GetUploadURLRequest = Message<"draft.v1.GetUploadURLRequest"> & {
    * @generated from field: string checksum_sha256 = 5;
    */
   checksumSha256: string;
+
+  /**
+   * Custom metadata, signed as x-amz-meta-<key> headers (listed in the response's
+   * headers): keys lowercase [a-z0-9-] of at most 64 bytes, values printable ASCII,
+   * at most 1984 bytes in total. Confirm carries it to the main bucket unchanged.
+   *
+   * @generated from field: map<string, string> metadata = 6;
+   */
+  metadata: { [key: string]: string };
 };
 
 /**
@@ -358,6 +367,254 @@ export const HealthResponseSchema: GenMessage<HealthResponse> = /*@__PURE__*/
   messageDesc(file_draft_v1_draft, 10);
 
 /**
+ * @generated from message draft.v1.GetObjectInfoRequest
+ */
+export type GetObjectInfoRequest = Message<"draft.v1.GetObjectInfoRequest"> & {
+  /**
+   * @generated from field: string object_name = 1;
+   */
+  objectName: string;
+
+  /**
+   * STAGE_UNSPECIFIED is STAGE_MAIN.
+   *
+   * @generated from field: draft.v1.Stage stage = 2;
+   */
+  stage: Stage;
+};
+
+/**
+ * Describes the message draft.v1.GetObjectInfoRequest.
+ * Use `create(GetObjectInfoRequestSchema)` to create a new message.
+ */
+export const GetObjectInfoRequestSchema: GenMessage<GetObjectInfoRequest> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 11);
+
+/**
+ * @generated from message draft.v1.GetObjectInfoResponse
+ */
+export type GetObjectInfoResponse = Message<"draft.v1.GetObjectInfoResponse"> & {
+  /**
+   * @generated from field: draft.v1.Result result = 1;
+   */
+  result?: Result | undefined;
+
+  /**
+   * @generated from field: string object_name = 2;
+   */
+  objectName: string;
+
+  /**
+   * @generated from field: draft.v1.Stage stage = 3;
+   */
+  stage: Stage;
+
+  /**
+   * @generated from field: int64 size = 4;
+   */
+  size: bigint;
+
+  /**
+   * @generated from field: string content_type = 5;
+   */
+  contentType: string;
+
+  /**
+   * @generated from field: string etag = 6;
+   */
+  etag: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_modified = 7;
+   */
+  lastModified?: Timestamp | undefined;
+
+  /**
+   * The client's own metadata, as uploaded; DraftStore's internal keys are never shown.
+   *
+   * @generated from field: map<string, string> metadata = 8;
+   */
+  metadata: { [key: string]: string };
+};
+
+/**
+ * Describes the message draft.v1.GetObjectInfoResponse.
+ * Use `create(GetObjectInfoResponseSchema)` to create a new message.
+ */
+export const GetObjectInfoResponseSchema: GenMessage<GetObjectInfoResponse> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 12);
+
+/**
+ * @generated from message draft.v1.ListObjectsRequest
+ */
+export type ListObjectsRequest = Message<"draft.v1.ListObjectsRequest"> & {
+  /**
+   * STAGE_UNSPECIFIED is STAGE_MAIN.
+   *
+   * @generated from field: draft.v1.Stage stage = 1;
+   */
+  stage: Stage;
+
+  /**
+   * Only names starting with this.
+   *
+   * @generated from field: string prefix = 2;
+   */
+  prefix: string;
+
+  /**
+   * "" lists every name; "/" rolls names up into folders (the only other value).
+   *
+   * @generated from field: string delimiter = 3;
+   */
+  delimiter: string;
+
+  /**
+   * next_cursor of the previous page of the same listing (same stage and prefix).
+   *
+   * @generated from field: string cursor = 4;
+   */
+  cursor: string;
+
+  /**
+   * 1 to 1000; 0 is the default, 100.
+   *
+   * @generated from field: uint32 limit = 5;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message draft.v1.ListObjectsRequest.
+ * Use `create(ListObjectsRequestSchema)` to create a new message.
+ */
+export const ListObjectsRequestSchema: GenMessage<ListObjectsRequest> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 13);
+
+/**
+ * @generated from message draft.v1.ListedObject
+ */
+export type ListedObject = Message<"draft.v1.ListedObject"> & {
+  /**
+   * @generated from field: string object_name = 1;
+   */
+  objectName: string;
+
+  /**
+   * @generated from field: int64 size = 2;
+   */
+  size: bigint;
+
+  /**
+   * @generated from field: string etag = 3;
+   */
+  etag: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_modified = 4;
+   */
+  lastModified?: Timestamp | undefined;
+
+  /**
+   * Empty unless the store lists it without a request per object.
+   *
+   * @generated from field: string content_type = 5;
+   */
+  contentType: string;
+};
+
+/**
+ * Describes the message draft.v1.ListedObject.
+ * Use `create(ListedObjectSchema)` to create a new message.
+ */
+export const ListedObjectSchema: GenMessage<ListedObject> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 14);
+
+/**
+ * @generated from message draft.v1.ListObjectsResponse
+ */
+export type ListObjectsResponse = Message<"draft.v1.ListObjectsResponse"> & {
+  /**
+   * @generated from field: draft.v1.Result result = 1;
+   */
+  result?: Result | undefined;
+
+  /**
+   * @generated from field: repeated draft.v1.ListedObject objects = 2;
+   */
+  objects: ListedObject[];
+
+  /**
+   * Folders (with delimiter "/"), each ending with "/".
+   *
+   * @generated from field: repeated string prefixes = 3;
+   */
+  prefixes: string[];
+
+  /**
+   * Empty on the last page.
+   *
+   * @generated from field: string next_cursor = 4;
+   */
+  nextCursor: string;
+};
+
+/**
+ * Describes the message draft.v1.ListObjectsResponse.
+ * Use `create(ListObjectsResponseSchema)` to create a new message.
+ */
+export const ListObjectsResponseSchema: GenMessage<ListObjectsResponse> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 15);
+
+/**
+ * @generated from message draft.v1.DeleteObjectRequest
+ */
+export type DeleteObjectRequest = Message<"draft.v1.DeleteObjectRequest"> & {
+  /**
+   * @generated from field: string object_name = 1;
+   */
+  objectName: string;
+
+  /**
+   * STAGE_DRAFT or STAGE_MAIN; required.
+   *
+   * @generated from field: draft.v1.Stage stage = 2;
+   */
+  stage: Stage;
+};
+
+/**
+ * Describes the message draft.v1.DeleteObjectRequest.
+ * Use `create(DeleteObjectRequestSchema)` to create a new message.
+ */
+export const DeleteObjectRequestSchema: GenMessage<DeleteObjectRequest> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 16);
+
+/**
+ * @generated from message draft.v1.DeleteObjectResponse
+ */
+export type DeleteObjectResponse = Message<"draft.v1.DeleteObjectResponse"> & {
+  /**
+   * @generated from field: draft.v1.Result result = 1;
+   */
+  result?: Result | undefined;
+
+  /**
+   * Always true: the object is gone (or never was).
+   *
+   * @generated from field: bool deleted = 2;
+   */
+  deleted: boolean;
+};
+
+/**
+ * Describes the message draft.v1.DeleteObjectResponse.
+ * Use `create(DeleteObjectResponseSchema)` to create a new message.
+ */
+export const DeleteObjectResponseSchema: GenMessage<DeleteObjectResponse> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 17);
+
+/**
  * @generated from enum draft.v1.ErrorType
  */
 export enum ErrorType {
@@ -435,8 +692,9 @@ export const ErrorTypeSchema: GenEnum<ErrorType> = /*@__PURE__*/
  */
 export enum Stage {
   /**
-   * The original contract's request (it had no stage): the draft, or the confirmed
-   * object when no draft exists.
+   * GetDownloadURL: the original contract's request (it had no stage): the draft, or
+   * the confirmed object when no draft exists. GetObjectInfo and ListObjects: the main
+   * bucket. DeleteObject: refused.
    *
    * @generated from enum value: STAGE_UNSPECIFIED = 0;
    */
@@ -555,6 +813,36 @@ export const DraftService: GenService<{
     methodKind: "unary";
     input: typeof HealthRequestSchema;
     output: typeof HealthResponseSchema;
+  },
+  /**
+   * Size, type, ETag, time and custom metadata of one of the caller's objects.
+   *
+   * @generated from rpc draft.v1.DraftService.GetObjectInfo
+   */
+  getObjectInfo: {
+    methodKind: "unary";
+    input: typeof GetObjectInfoRequestSchema;
+    output: typeof GetObjectInfoResponseSchema;
+  },
+  /**
+   * One page of the caller's object names, optionally folder by folder.
+   *
+   * @generated from rpc draft.v1.DraftService.ListObjects
+   */
+  listObjects: {
+    methodKind: "unary";
+    input: typeof ListObjectsRequestSchema;
+    output: typeof ListObjectsResponseSchema;
+  },
+  /**
+   * Discards a draft or deletes a confirmed object. Idempotent.
+   *
+   * @generated from rpc draft.v1.DraftService.DeleteObject
+   */
+  deleteObject: {
+    methodKind: "unary";
+    input: typeof DeleteObjectRequestSchema;
+    output: typeof DeleteObjectResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_draft_v1_draft, 0);
