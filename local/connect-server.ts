@@ -3,7 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cors, createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { DraftService } from '../lambdas/gen/draft/v1/draft_pb.js';
-import { draftRoutes, principalKey, type DraftsResolver } from '../lambdas/rpc/draft-service.js';
+import {
+  draftRoutes,
+  principalKey,
+  type DraftsResolver,
+  type MultipartResolver,
+} from '../lambdas/rpc/draft-service.js';
 import { unverifiedClaims } from './api-gateway-event.js';
 import { listen } from './listen.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
@@ -13,6 +18,7 @@ export const RPC_PATH_PREFIX = `/${DraftService.typeName}/`;
 
 export interface LocalConnectOptions {
   readonly resolve: DraftsResolver;
+  readonly multipart?: MultipartResolver;
   /** Take the owner from an unverified bearer token's `sub`, as REST does locally. */
   readonly emulateJwtAuthorizer: boolean;
 }
@@ -26,7 +32,9 @@ export interface LocalConnectServer {
 
 const adapter = (options: LocalConnectOptions) =>
   connectNodeAdapter({
-    routes: draftRoutes(options.resolve),
+    routes: draftRoutes(options.resolve, {
+      ...(options.multipart && { multipart: options.multipart }),
+    }),
     contextValues: (request) => {
       const header = request.headers.authorization;
       const sub = options.emulateJwtAuthorizer

@@ -89,6 +89,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   });
   const rpcOptions = {
     resolve: () => services.drafts,
+    multipart: () => services.multipart,
     emulateJwtAuthorizer: options.emulateJwtAuthorizer ?? true,
   };
   let http: LocalHttpServer | undefined;
