@@ -6,6 +6,7 @@ import { DraftError } from './core/errors.js';
 import { MultipartService } from './core/multipart-service.js';
 import type { SigningKeySource } from './core/signing-key.js';
 import { UploadTokens } from './core/upload-token.js';
+import type { NamePolicy } from './core/object-name.js';
 import { logger } from './observability/logger.js';
 import type { BucketSetup } from './storage/s3-bucket-setup.js';
 import { createS3Client } from './storage/s3-client.js';
@@ -20,7 +21,7 @@ export interface Services {
   readonly drafts: DraftService;
   /** Client-driven multipart uploads into the draft bucket. */
   readonly multipart: MultipartService;
-  /** Sweeps expired drafts out of the draft bucket. */
+  /** Sweeps expired drafts out of the draft bucket, and abandoned copies out of main. */
   readonly cleaner: Cleaner;
 }
 
@@ -36,6 +37,11 @@ export interface ComposeOptions {
    * logged): only the multipart functions are given a key.
    */
   readonly signingKey?: SigningKeySource;
+  /**
+   * What names the store can hold, when it holds less than S3 (the embedded store).
+   * @default DEFAULT_NAME_POLICY (255-byte segments: AWS S3, Ceph RGW, MinIO)
+   */
+  readonly names?: NamePolicy;
 }
 
 const NO_SIGNING_KEY: SigningKeySource = {
@@ -48,7 +54,11 @@ const NO_SIGNING_KEY: SigningKeySource = {
 /** The composition root: configuration → S3 client → store → domain services. */
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
   const client = options.client ?? createS3Client(config);
-  const store = new S3ObjectStore(client, options.bucketSetup, options.multipartCopy);
+  const store = new S3ObjectStore(client, options.bucketSetup, options.multipartCopy, {
+    partCopySourceDecodedTwice: config.partCopySourceDecodedTwice,
+    // AWS documents conditional deletes; other stores may ignore them without an error.
+    probeConditionalDeletes: config.storageType === 'minio',
+  });
   const drafts = new DraftService({
     store,
     buckets: config.buckets,
@@ -56,6 +66,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
       maxUploadBytes: config.maxUploadBytes,
       allowedContentTypes: config.allowedContentTypes,
     },
+    ...(options.names && { names: options.names }),
     uploadTtlSeconds: config.uploadTtlSeconds,
     downloadTtlSeconds: config.downloadTtlSeconds,
     // On AWS the CDK stack owns the buckets; S3-compatible stores get them on demand.
@@ -70,6 +81,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
       maxUploadBytes: config.maxUploadBytes,
       allowedContentTypes: config.allowedContentTypes,
     },
+    ...(options.names && { names: options.names }),
     tokens: new UploadTokens(options.signingKey ?? NO_SIGNING_KEY, options.clock),
     uploadTtlSeconds: config.uploadTtlSeconds,
     uploadLifetimeSeconds: config.objectLifetimeSeconds,
@@ -78,6 +90,8 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
   const cleaner = new Cleaner({
     store,
     bucket: config.buckets.draft,
+    // Only confirm starts multipart uploads there; those it could not abort are swept.
+    mainBucket: config.buckets.main,
     lifetimeSeconds: config.objectLifetimeSeconds,
     log: logger,
     ...(options.clock && { clock: options.clock }),

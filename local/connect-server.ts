@@ -1,7 +1,8 @@
 import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { cors, createContextValues } from '@connectrpc/connect';
+import { cors, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { DraftError } from '../lambdas/core/errors.js';
 import { DraftService } from '../lambdas/gen/draft/v1/draft_pb.js';
 import {
   draftRoutes,
@@ -9,8 +10,9 @@ import {
   type DraftsResolver,
   type MultipartResolver,
 } from '../lambdas/rpc/draft-service.js';
-import { unverifiedClaims } from './api-gateway-event.js';
+import { toConnectError } from '../lambdas/rpc/to-connect-error.js';
 import { listen } from './listen.js';
+import { authorizeLocally } from './local-authorizer.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
 
 /** Every draft.v1 RPC lives under this path, on both local ports. */
@@ -30,18 +32,31 @@ export interface LocalConnectServer {
   close(): Promise<void>;
 }
 
+/**
+ * The owner from an unverified bearer token, refused exactly where REST refuses it
+ * locally: a header that is not a JWT, or a token without a string `sub`.
+ */
+const emulatedAuthorizer: Interceptor = (next) => async (request) => {
+  const authorization = authorizeLocally(request.header.get('authorization') ?? undefined);
+  if (authorization.kind === 'rejected') {
+    throw toConnectError(new DraftError('unauthenticated', authorization.message));
+  }
+  if (authorization.kind === 'claims') {
+    const sub = authorization.claims.sub;
+    if (typeof sub !== 'string' || sub === '') {
+      throw toConnectError(new DraftError('unauthenticated', 'The token names no subject (sub).'));
+    }
+    request.contextValues.set(principalKey, sub);
+  }
+  return next(request);
+};
+
 const adapter = (options: LocalConnectOptions) =>
   connectNodeAdapter({
     routes: draftRoutes(options.resolve, {
       ...(options.multipart && { multipart: options.multipart }),
+      ...(options.emulateJwtAuthorizer && { interceptors: [emulatedAuthorizer] }),
     }),
-    contextValues: (request) => {
-      const header = request.headers.authorization;
-      const sub = options.emulateJwtAuthorizer
-        ? unverifiedClaims(Array.isArray(header) ? header[0] : header)?.sub
-        : undefined;
-      return createContextValues().set(principalKey, typeof sub === 'string' ? sub : undefined);
-    },
   });
 
 /**

@@ -1,9 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import { MAX_BODY_BYTES } from '../lambdas/http/body-limit.js';
+import { errorFormatFor } from '../lambdas/http/compat-response.js';
 import type { ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
+import { answerParseErrorsWithJson } from './client-errors.js';
 import { listen } from './listen.js';
+import { authorizeLocally } from './local-authorizer.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
 import { logger } from '../lambdas/observability/logger.js';
 
@@ -11,9 +15,6 @@ import { logger } from '../lambdas/observability/logger.js';
 let demoPageHtml: Promise<Buffer> | undefined;
 const demoPage = (): Promise<Buffer> =>
   (demoPageHtml ??= readFile(new URL('./demo-page.html', import.meta.url)));
-
-/** API Gateway refuses larger payloads too; the handlers' own limit is far lower. */
-const MAX_REQUEST_BYTES = 1024 * 1024;
 
 export interface LocalHttpServer {
   readonly url: string;
@@ -47,20 +48,37 @@ const sendJson = (
   response.end(JSON.stringify(body));
 };
 
-const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
+/** The path as sent, also when it is not a valid URL. */
+const rawPath = (request: IncomingMessage): string => (request.url ?? '/').split('?')[0] ?? '/';
+
+type BodyRead = { readonly body: Buffer } | { readonly tooLarge: string };
+
+/**
+ * Reads a request body of at most `limit` bytes. Past the limit it stops at once (the
+ * declared Content-Length alone may tell), rather than reading what could be gigabytes
+ * only to refuse them; the caller answers 413 and closes the connection.
+ */
+const readBody = (request: IncomingMessage, limit: number): Promise<BodyRead> =>
   new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      resolve({ tooLarge: `The request body is ${declared} bytes; the limit is ${limit} bytes.` });
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
-        resolve(undefined);
-        request.resume();
+      if (size > limit) {
+        request.off('data', onData);
+        request.pause();
+        resolve({ tooLarge: `The request body is over the limit of ${limit} bytes.` });
         return;
       }
       chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
+    };
+    request.on('data', onData);
+    request.on('end', () => resolve({ body: Buffer.concat(chunks) }));
     request.on('error', reject);
   });
 
@@ -77,6 +95,8 @@ export const startLocalHttpServer = async (
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (options.connectHandler?.(request, response)) return;
+    const fail = (status: number, code: string, message: string, headers: Record<string, string>) =>
+      sendJson(response, status, errorFormatFor(rawPath(request))(code, message), headers);
     const origin = request.headers.origin;
     const cors: Record<string, string> =
       origin && LOCAL_ORIGIN.test(origin)
@@ -88,12 +108,7 @@ export const startLocalHttpServer = async (
           }
         : {};
     if (!URL.canParse(request.url ?? '/', 'http://localhost')) {
-      sendJson(
-        response,
-        400,
-        { error: { code: 'invalid_request', message: 'The request target is not a valid URL.' } },
-        cors,
-      );
+      fail(400, 'invalid_request', 'The request target is not a valid URL.', cors);
       return;
     }
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -111,38 +126,28 @@ export const startLocalHttpServer = async (
       return;
     }
     if (!entry) {
-      sendJson(
-        response,
-        404,
-        { error: { code: 'not_found', message: `No route for ${path}.` } },
-        cors,
-      );
+      fail(404, 'not_found', `No route for ${path}.`, cors);
       return;
     }
     if (request.method !== entry.route.method) {
-      sendJson(
-        response,
-        405,
-        {
-          error: {
-            code: 'method_not_allowed',
-            message: `${path} accepts ${entry.route.method} only.`,
-          },
-        },
-        { ...cors, allow: entry.route.method },
-      );
+      fail(405, 'method_not_allowed', `${path} accepts ${entry.route.method} only.`, {
+        ...cors,
+        allow: entry.route.method,
+      });
       return;
     }
-    const body = await readBody(request);
-    if (body === undefined) {
-      sendJson(
-        response,
-        413,
-        { error: { code: 'payload_too_large', message: 'The request body is too large.' } },
-        cors,
-      );
+    const read = await readBody(request, entry.route.maxBodyBytes ?? MAX_BODY_BYTES);
+    if ('tooLarge' in read) {
+      // Closing, rather than reading the rest to keep the connection, is what stops the read.
+      fail(413, 'payload_too_large', read.tooLarge, { ...cors, connection: 'close' });
       return;
     }
+    const authorization = authorizeLocally(request.headers.authorization);
+    if (options.emulateJwtAuthorizer && path !== '/health' && authorization.kind === 'rejected') {
+      fail(401, 'unauthenticated', authorization.message, cors);
+      return;
+    }
+    const body = read.body;
     const routeKey = `${entry.route.method} ${entry.route.path}`;
     const event = toApiGatewayEvent(request, body, routeKey, {
       emulateJwtAuthorizer: options.emulateJwtAuthorizer,
@@ -166,14 +171,17 @@ export const startLocalHttpServer = async (
     serve(request, response).catch((error: unknown) => {
       logger.error('local server failed to answer', { error });
       if (!response.headersSent) {
-        sendJson(response, 500, {
-          error: { code: 'internal', message: 'An internal error occurred.' },
-        });
+        sendJson(
+          response,
+          500,
+          errorFormatFor(rawPath(request))('internal', 'An internal error occurred.'),
+        );
       } else {
         response.destroy();
       }
     });
   });
+  answerParseErrorsWithJson(server);
   const { url } = await listen(server, options.host, options.port);
   return {
     url,

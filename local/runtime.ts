@@ -12,6 +12,7 @@ import {
 } from './connect-server.js';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3.js';
 import { fileSigningKey } from './file-signing-key.js';
+import { EMBEDDED_MAX_SEGMENT_BYTES, EMBEDDED_RESERVED_MARKER } from './embedded-s3-files.js';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
 
@@ -86,6 +87,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       options.signingKeyFile ?? join(options.dataDirectory, UPLOAD_TOKEN_KEY_FILE),
     ),
     ...(options.multipartCopy && { multipartCopy: options.multipartCopy }),
+    // The API refuses up front what the embedded store could not keep on disk.
+    ...(store && {
+      names: {
+        maxSegmentBytes: EMBEDDED_MAX_SEGMENT_BYTES,
+        reservedSubstrings: [EMBEDDED_RESERVED_MARKER],
+      },
+    }),
   });
   const rpcOptions = {
     resolve: () => services.drafts,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { contentLength, contentType } from './fields.js';
+import { checksumSha256, contentLength, contentMd5, contentType, stage } from './fields.js';
 
 /**
  * The original DraftStore (Go) request body: `{"object_name": "..."}`. Like the Go
@@ -12,11 +12,18 @@ export const compatObjectRequest = z.object({
 });
 
 /**
- * The original upload request, which may also carry the fields the modern route signs:
- * without them a configured type list or size limit would refuse every upload. Old
- * clients, which never send them, are unaffected.
+ * The original upload request, which may also carry every field the modern route signs,
+ * checked the same way: without them a configured type list or size limit would refuse
+ * every upload. Old clients, which never send them, are unaffected.
  */
 export const compatUploadRequest = z.extend(compatObjectRequest, {
   content_type: z.optional(contentType),
   content_length: z.optional(contentLength),
+  content_md5: z.optional(contentMd5),
+  checksum_sha256: z.optional(checksumSha256),
+});
+
+/** The original download request; `stage` is new and optional (see the handler). */
+export const compatDownloadRequest = z.extend(compatObjectRequest, {
+  stage: z.optional(stage),
 });

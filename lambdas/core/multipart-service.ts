@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Caller } from './draft-service.js';
 import { DraftError, isDraftError } from './errors.js';
 import type { MultipartStore, UploadedPart } from './multipart-store.js';
-import { ownedKey } from './object-name.js';
+import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy } from './object-name.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 import { partLength, planParts, type PartPlan } from './part-plan.js';
 import { enforcePolicy, MAX_OBJECT_BYTES, type UploadPolicy } from './upload-policy.js';
@@ -27,6 +27,8 @@ export interface MultipartServiceOptions {
   /** The draft bucket: multipart uploads land there and are confirmed as usual. */
   readonly bucket: string;
   readonly policy: UploadPolicy;
+  /** What names the configured store can hold. @default DEFAULT_NAME_POLICY */
+  readonly names?: NamePolicy;
   readonly tokens: UploadTokens;
   /** How long a part URL lives (UPLOAD_TTL). */
   readonly uploadTtlSeconds: number;
@@ -98,6 +100,7 @@ export class MultipartService {
   readonly #objects: Pick<ObjectStore, 'head' | 'delete'>;
   readonly #bucket: string;
   readonly #policy: UploadPolicy;
+  readonly #names: NamePolicy;
   readonly #tokens: UploadTokens;
   readonly #uploadTtl: number;
   readonly #lifetime: number;
@@ -108,6 +111,7 @@ export class MultipartService {
     this.#objects = options.objects;
     this.#bucket = options.bucket;
     this.#policy = options.policy;
+    this.#names = options.names ?? DEFAULT_NAME_POLICY;
     this.#tokens = options.tokens;
     this.#uploadTtl = options.uploadTtlSeconds;
     this.#lifetime = options.uploadLifetimeSeconds;
@@ -115,7 +119,7 @@ export class MultipartService {
   }
 
   async create(caller: Caller, request: CreateMultipartRequest): Promise<MultipartUpload> {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
+    const { name, key } = ownedKey(caller.owner, request.objectName, this.#names);
     enforcePolicy(this.#policy, { contentType: request.contentType, size: request.contentLength });
     if (request.contentLength > MAX_OBJECT_BYTES) {
       throw new DraftError(
@@ -303,7 +307,7 @@ export class MultipartService {
 
   /** Verifies the token and that it names this caller's key and this upload id. */
   async #open(caller: Caller, request: UploadReference) {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
+    const { name, key } = ownedKey(caller.owner, request.objectName, this.#names);
     const claims = await this.#tokens.verify(request.uploadToken);
     if (
       claims.owner !== caller.owner ||

@@ -1,7 +1,9 @@
 import { DRAFT_ERROR_CODES, type DraftErrorCode } from '../core/errors.js';
 import { ERROR_TABLE, ErrorTypeNumber } from '../error-table.js';
+import { errorBody, type ErrorBodyFormat } from './error-response.js';
 import type { RouteOptions } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
+import { isCompatPath } from './route-table.js';
 
 /**
  * The original DraftStore REST shape (its Go server's JSON for draft.v1 messages):
@@ -23,3 +25,7 @@ export const compatErrorBody = (code: string, message: string) => ({
 });
 
 export const COMPAT_ROUTE: RouteOptions = { errorFormat: compatErrorBody };
+
+/** The error shape a path documents: the original one under /api/v1/draft/, else `{error}`. */
+export const errorFormatFor = (path: string): ErrorBodyFormat =>
+  isCompatPath(path) ? compatErrorBody : errorBody;

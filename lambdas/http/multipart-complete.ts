@@ -2,12 +2,7 @@ import { multipartCompleteRequest } from '../contract/multipart.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
-
-/**
- * 10,000 parts of `{"part_number":10000,"etag":"\"<32 hex>\""}` are about 650 KB: the
- * one request body allowed to be larger than the usual 64 KiB.
- */
-export const MAX_COMPLETE_BODY_BYTES = 1024 * 1024;
+import { MAX_COMPLETE_BODY_BYTES } from './route-table.js';
 
 /** POST /api/v1/multipart/complete: assembles the parts; the draft then exists, to be confirmed. */
 export const createMultipartCompleteHandler = jsonRoute(

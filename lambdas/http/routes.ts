@@ -24,6 +24,8 @@ export interface Route {
   readonly method: RouteSpec['method'];
   readonly path: string;
   readonly entry: RouteSpec['entry'] | MultipartRouteSpec['entry'];
+  /** The largest request body. @default MAX_BODY_BYTES (64 KiB) */
+  readonly maxBodyBytes?: number;
   readonly create: (
     resolve: ServicesResolver,
   ) => (event: HttpEvent, context: import('aws-lambda').Context) => Promise<HttpResult>;

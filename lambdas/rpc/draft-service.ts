@@ -59,14 +59,18 @@ const callerOf = (context: HandlerContext): Caller => ({
 const ok = () => create(ResultSchema, { success: true });
 
 const STAGES: Readonly<Record<number, DomainStage>> = {
-  [Stage.UNSPECIFIED]: 'draft',
   [Stage.DRAFT]: 'draft',
   [Stage.MAIN]: 'main',
 };
-const stageOf = (stage: Stage): DomainStage => {
+/**
+ * An unset stage is how an original draft.v1 client (which had no stage) asks: the
+ * draft, or the confirmed object when there is no draft, as its Go server answered.
+ */
+const stageOf = (stage: Stage): { stage?: DomainStage; fallbackToMain?: true } => {
+  if (stage === Stage.UNSPECIFIED) return { fallbackToMain: true };
   const known = STAGES[stage];
   if (known === undefined) throw new DraftError('invalid_request', 'stage: must be DRAFT or MAIN');
-  return known;
+  return { stage: known };
 };
 
 const bucketState = (outcome: 'created' | 'existed' | 'ok' | 'unavailable'): BucketState =>
@@ -125,7 +129,7 @@ export const draftServiceImpl = (
   async getDownloadURL(request, context) {
     const ticket = await resolve().downloadUrl(callerOf(context), {
       objectName: request.objectName,
-      stage: stageOf(request.stage),
+      ...stageOf(request.stage),
     });
     return create(GetDownloadURLResponseSchema, {
       result: ok(),

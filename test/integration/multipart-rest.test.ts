@@ -281,6 +281,33 @@ describe('multipart uploads over REST on the embedded store', () => {
     expect(draft.status).toBe(404);
   });
 
+  it('takes a complete body over 64 KiB (up to 10,000 parts), and checks each part', async () => {
+    const created = (await create('long-list.bin', { part_size: 5 * MIB })).json;
+    const parts = Array.from({ length: 2000 }, (_, index) => ({
+      part_number: index + 1,
+      etag: `"${'0'.repeat(32)}"`,
+    }));
+
+    const body = JSON.stringify({
+      object_name: 'long-list.bin',
+      upload_id: created.upload_id,
+      upload_token: created.upload_token,
+      parts,
+    });
+    const completed = await api.post('/api/v1/multipart/complete', body);
+
+    expect(Buffer.byteLength(body)).toBeGreaterThan(64 * 1024);
+    expect(completed).toEqual({
+      status: 400,
+      json: {
+        error: {
+          code: 'invalid_request',
+          message: "parts: 4 is outside this upload's parts 1..3.",
+        },
+      },
+    });
+  });
+
   it('answers 400 naming the field for malformed bodies', async () => {
     const noLength = await api.post('/api/v1/multipart/create', { object_name: 'x.bin' });
     const unknown = await api.post('/api/v1/multipart/create', {

@@ -89,9 +89,29 @@ describe('draft.v1 on the local runtime, with clients nobody here wrote', () => 
       expect(sha256(previewBytes)).toBe(sha256(body));
       expect(confirmed.result.success).toBe(true);
       expect(again.result.success).toBe(true);
-      expect((await failure('GetDownloadURL', { object_name: name })).code).toBe(
-        grpc.status.NOT_FOUND,
-      );
+    });
+
+    it('downloads what it confirmed with the original request (no stage): the main object', async () => {
+      // Prepare
+      const body = new Uint8Array(Buffer.from(`confirmed bytes ${Math.random()}`));
+      const name = 'grpc-js/confirmed.bin';
+      await putBytes((await call('GetUploadURL', { object_name: name })).url, body);
+      await call('ConfirmUpload', { object_name: name });
+
+      // Act
+      const signed = await call('GetDownloadURL', { object_name: name });
+
+      // Assess: the original server signed the main bucket here.
+      expect(signed.result.success).toBe(true);
+      expect(new URL(signed.url).pathname).toBe('/main/anonymous/grpc-js/confirmed.bin');
+      expect(sha256(await download(signed.url))).toBe(sha256(body));
+    });
+
+    it('still answers NOT_FOUND with no stage when neither a draft nor a confirmed object exists', async () => {
+      const error = await failure('GetDownloadURL', { object_name: 'nowhere.bin' });
+
+      expect(error.code).toBe(grpc.status.NOT_FOUND);
+      expect(error.details).toBe('No draft named "nowhere.bin".');
     });
 
     it('answers NOT_FOUND for a missing object, with the message and draft.v1.Result details', async () => {
@@ -164,6 +184,11 @@ describe('draft.v1 on the local runtime, with clients nobody here wrote', () => 
       const confirmed = await curl('ConfirmUpload', { object_name: name });
       const main = await curl('GetDownloadURL', { object_name: name, stage: 'STAGE_MAIN' });
       const mainBytes = await download(main.url);
+      const unset = await curl('GetDownloadURL', { object_name: name });
+      const draftOnly = await failure('GetDownloadURL', {
+        object_name: name,
+        stage: 'STAGE_DRAFT',
+      });
 
       expect(ensured).toEqual({
         result: { success: true },
@@ -189,7 +214,11 @@ describe('draft.v1 on the local runtime, with clients nobody here wrote', () => 
       });
       expect(main.stage).toBe('STAGE_MAIN');
       expect(sha256(mainBytes)).toBe(sha256(body));
-    });
+      // Stage unset falls back to main once the draft is gone; an explicit draft does not.
+      expect(unset.stage).toBe('STAGE_MAIN');
+      expect(sha256(await download(unset.url))).toBe(sha256(body));
+      expect(draftOnly).toMatchObject({ code: 'not_found', message: `No draft named "${name}".` });
+    }, 60_000);
 
     it('reports not_found for a missing object and invalid_argument for a bad name', async () => {
       const missing = await failure('GetDownloadURL', { object_name: 'nothing-here.txt' });
@@ -204,7 +233,7 @@ describe('draft.v1 on the local runtime, with clients nobody here wrote', () => 
         code: 'invalid_argument',
         details: [{ type: 'draft.v1.Result' }],
       });
-    });
+    }, 30_000);
   });
 });
 

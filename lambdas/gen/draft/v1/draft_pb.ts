@@ -848,7 +848,8 @@ export const ErrorTypeSchema: GenEnum<ErrorType> = /*@__PURE__*/
  */
 export enum Stage {
   /**
-   * Treated as STAGE_DRAFT.
+   * The original contract's request (it had no stage): the draft, or the confirmed
+   * object when no draft exists.
    *
    * @generated from enum value: STAGE_UNSPECIFIED = 0;
    */
@@ -938,7 +939,8 @@ export const DraftService: GenService<{
     output: typeof GetUploadURLResponseSchema;
   },
   /**
-   * A presigned GET of a draft (the default) or of a confirmed object.
+   * A presigned GET of a draft or of a confirmed object. With stage unset it signs the
+   * draft, or the confirmed object when no draft exists (as the original server did).
    *
    * @generated from rpc draft.v1.DraftService.GetDownloadURL
    */

@@ -1,0 +1,261 @@
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { bearerFor, startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+
+/** Sends raw bytes over TCP and resolves the whole answer once the server closes. */
+const rawExchange = (url: string, bytes: string): Promise<{ status: number; json: any }> =>
+  new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname, () => socket.write(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      expect(head).toMatch(/\r\ncontent-type: application\/json\r\n/i);
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), json: JSON.parse(body) });
+    });
+  });
+
+/**
+ * POSTs `sent` bytes of a body that claims to be larger (Content-Length `declared`, or
+ * chunked when undefined) and never finishes it: the answer must come anyway.
+ */
+const unfinishedPost = (
+  url: string,
+  sent: number,
+  declared?: number,
+): Promise<{ status: number; json: any; connection: string | undefined }> =>
+  new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(declared !== undefined && { 'content-length': String(declared) }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          request.destroy();
+          resolve({
+            status: response.statusCode ?? 0,
+            json: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            connection: response.headers.connection,
+          });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.write(Buffer.alloc(sent, 0x20));
+  });
+
+describe('every answer of the local HTTP server is JSON in the shape of its surface', () => {
+  let api: TestRuntime;
+
+  beforeAll(async () => {
+    api = await startTestRuntime();
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  describe('the original routes (/api/v1/draft/*) keep {result: ...} for the server’s own errors', () => {
+    it('answers an unknown route under the prefix with 404', async () => {
+      const response = await api.post('/api/v1/draft/nothing-here', { object_name: 'a' });
+
+      expect(response).toEqual({
+        status: 404,
+        json: {
+          result: { error_message: 'No route for /api/v1/draft/nothing-here.', error_type: 2 },
+        },
+      });
+    });
+
+    it('answers a wrong method with 405 and Allow', async () => {
+      const response = await fetch(`${api.apiUrl}/api/v1/draft/confirm`);
+
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+      expect(await response.json()).toEqual({
+        result: { error_message: '/api/v1/draft/confirm accepts POST only.', error_type: 0 },
+      });
+    });
+
+    it('answers a body over 64 KiB with 413', async () => {
+      const response = await api.post('/api/v1/draft/upload-url', ' '.repeat(70 * 1024));
+
+      expect(response).toEqual({
+        status: 413,
+        json: {
+          result: {
+            error_message: 'The request body is 71680 bytes; the limit is 65536 bytes.',
+            error_type: 5, // ERROR_TYPE_STORAGE_QUOTA_EXCEEDED, as payload_too_large maps
+          },
+        },
+      });
+    });
+
+    it('answers a request Node cannot parse (unknown method) in the original shape', async () => {
+      const response = await rawExchange(
+        api.apiUrl,
+        'BREW /api/v1/draft/confirm HTTP/1.1\r\nhost: localhost\r\n\r\n',
+      );
+
+      expect(response).toEqual({
+        status: 400,
+        json: {
+          result: {
+            error_message: 'The request method is not a known HTTP method.',
+            error_type: 0,
+          },
+        },
+      });
+    });
+  });
+
+  describe('the modern routes keep {error: {code, message}}', () => {
+    it('answers an unknown method with a JSON 400 instead of an empty one', async () => {
+      const response = await rawExchange(
+        api.apiUrl,
+        'BREW /api/v1/upload-url HTTP/1.1\r\nhost: localhost\r\n\r\n',
+      );
+
+      expect(response).toEqual({
+        status: 400,
+        json: {
+          error: {
+            code: 'invalid_request',
+            message: 'The request method is not a known HTTP method.',
+          },
+        },
+      });
+    });
+
+    it('answers headers over Node’s limit with a JSON 431', async () => {
+      const response = await rawExchange(
+        api.apiUrl,
+        `POST /api/v1/upload-url HTTP/1.1\r\nhost: localhost\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      );
+
+      expect(response).toEqual({
+        status: 431,
+        json: {
+          error: {
+            code: 'request_headers_too_large',
+            message: 'The request headers are larger than 16384 bytes.',
+          },
+        },
+      });
+    });
+  });
+
+  describe('a body over the limit is refused as soon as the limit is crossed', () => {
+    it('answers 413 from the declared Content-Length, before reading the body', async () => {
+      const response = await unfinishedPost(`${api.apiUrl}/api/v1/upload-url`, 1, 100 * 1024 ** 2);
+
+      expect(response.status).toBe(413);
+      expect(response.json).toEqual({
+        error: {
+          code: 'payload_too_large',
+          message: 'The request body is 104857600 bytes; the limit is 65536 bytes.',
+        },
+      });
+      expect(response.connection).toBe('close');
+    });
+
+    it('answers 413 after 64 KiB + 1 byte of a chunked body that never ends', async () => {
+      const response = await unfinishedPost(`${api.apiUrl}/api/v1/draft/confirm`, 64 * 1024 + 1);
+
+      expect(response.status).toBe(413);
+      expect(response.json).toEqual({
+        result: {
+          error_message: 'The request body is over the limit of 65536 bytes.',
+          error_type: 5,
+        },
+      });
+    });
+
+    it('still reads a body of exactly 64 KiB', async () => {
+      const body = JSON.stringify({ object_name: 'a.txt' }).padEnd(64 * 1024, ' ');
+
+      const response = await api.post('/api/v1/upload-url', body);
+
+      expect(Buffer.byteLength(body)).toBe(65536);
+      expect(response.status).toBe(200);
+    });
+  });
+
+  describe('a malformed bearer token is 401 on every surface, never anonymous', () => {
+    const garbage = { authorization: 'Bearer garbage' };
+    const numericSub = bearerFor(42 as unknown as string);
+
+    it('on REST and on the original routes', async () => {
+      const rest = await api.post('/api/v1/upload-url', { object_name: 'a.txt' }, garbage);
+      const compat = await api.post('/api/v1/draft/upload-url', { object_name: 'a.txt' }, garbage);
+
+      expect(rest).toEqual({
+        status: 401,
+        json: {
+          error: {
+            code: 'unauthenticated',
+            message: 'The Authorization header must be "Bearer <JWT>" with a JSON payload.',
+          },
+        },
+      });
+      expect(compat).toEqual({
+        status: 401,
+        json: {
+          result: {
+            error_message: 'The Authorization header must be "Bearer <JWT>" with a JSON payload.',
+            error_type: 3, // ERROR_TYPE_ACCESS_DENIED
+          },
+        },
+      });
+    });
+
+    it('on REST for a token whose sub is not a string', async () => {
+      const response = await api.post('/api/v1/upload-url', { object_name: 'a.txt' }, numericSub);
+
+      expect(response).toEqual({
+        status: 401,
+        json: { error: { code: 'unauthenticated', message: 'The token names no subject (sub).' } },
+      });
+    });
+
+    it.each([
+      [
+        'a malformed token',
+        garbage,
+        'The Authorization header must be "Bearer <JWT>" with a JSON payload.',
+      ],
+      ['a token whose sub is not a string', numericSub, 'The token names no subject (sub).'],
+    ])('on Connect, for %s', async (_label, headers, message) => {
+      const response = await fetch(`${api.apiUrl}/draft.v1.DraftService/GetUploadURL`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ object_name: 'a.txt' }),
+      });
+
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ code: 'unauthenticated', message });
+    });
+
+    it('leaves /health public, as the deployed API does', async () => {
+      const response = await fetch(`${api.apiUrl}/health`, { headers: garbage });
+
+      expect(response.status).toBe(200);
+    });
+
+    it('keeps a request without Authorization anonymous (auth off)', async () => {
+      const response = await api.post('/api/v1/upload-url', { object_name: 'a.txt' });
+
+      expect(response.status).toBe(200);
+      expect(new URL(response.json.upload_url).pathname).toBe('/main-draft/anonymous/a.txt');
+    });
+  });
+});
