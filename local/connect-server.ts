@@ -10,6 +10,7 @@ import {
   principalKey,
   requestOriginKey,
   type DraftsResolver,
+  type MultipartResolver,
 } from '../lambdas/rpc/draft-service.js';
 import { toConnectError } from '../lambdas/rpc/to-connect-error.js';
 import { inInvocation } from './invocation-scope.js';
@@ -25,6 +26,7 @@ export const RPC_PATH_PREFIX = `/${DraftService.typeName}/`;
 
 export interface LocalConnectOptions {
   readonly resolve: DraftsResolver;
+  readonly multipart?: MultipartResolver;
   /** Take the owner from an unverified bearer token's `sub`, as REST does locally. */
   readonly emulateJwtAuthorizer: boolean;
 }
@@ -58,10 +60,10 @@ const emulatedAuthorizer: Interceptor = (next) => async (request) => {
 /** Each call runs as one invocation of the connect function, as it does on Lambda. */
 const adapter = (options: LocalConnectOptions) => {
   const handle = connectNodeAdapter({
-    routes: draftRoutes(
-      options.resolve,
-      options.emulateJwtAuthorizer ? { interceptors: [emulatedAuthorizer] } : {},
-    ),
+    routes: draftRoutes(options.resolve, {
+      ...(options.multipart && { multipart: options.multipart }),
+      ...(options.emulateJwtAuthorizer && { interceptors: [emulatedAuthorizer] }),
+    }),
     contextValues: (request) => {
       const userAgent = request.headers['user-agent'];
       return createContextValues().set(requestOriginKey, {

@@ -6,6 +6,7 @@ import {
   enforceDeclaration,
   enforcePolicy,
   matchesContentType,
+  SINGLE_PUT_MAX_BYTES,
   type UploadPolicy,
 } from './upload-policy.js';
 import { checkUserMetadata, type UserMetadata } from './user-metadata.js';
@@ -202,7 +203,8 @@ export class DraftService {
     const issuedAt = this.#clock();
     // One rule for every upload path: a PUT may carry 0 bytes, so a form may too.
     const minBytes = 0;
-    const maxBytes = this.#policy.maxUploadBytes;
+    // A form is one POST: S3 takes at most 5 GiB that way, whatever the policy allows.
+    const maxBytes = Math.min(this.#policy.maxUploadBytes, SINGLE_PUT_MAX_BYTES);
     const post = await this.#store.presignPost({
       bucket: this.#buckets.draft,
       key,

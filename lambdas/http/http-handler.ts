@@ -37,6 +37,8 @@ export interface RouteOptions {
   readonly errorFormat?: ErrorBodyFormat;
   /** Writes one audit line per request (lambdas/observability/audit.ts). */
   readonly audit?: RouteAudit;
+  /** The largest request body accepted. @default MAX_BODY_BYTES (64 KiB) */
+  readonly maxBodyBytes?: number;
 }
 
 /** The request as API Gateway saw it. */
@@ -73,7 +75,7 @@ export const jsonRoute =
   ) =>
   (resolve: ServicesResolver) =>
     baseHandler(options.errorFormat)
-      .use(bodyLimit())
+      .use(bodyLimit(options.maxBodyBytes))
       .use(utf8Body())
       .use(httpJsonBodyParser())
       .handler(async (event) => {
