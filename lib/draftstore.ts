@@ -377,8 +377,14 @@ export class DraftStore extends Construct {
         list: [draft, main],
         abortUploads: [main],
       },
-      // Lists expired drafts, deletes them in batches, aborts stale multipart uploads.
-      cleanup: { list: [draft], delete: [draft], listUploads: [draft], abortUploads: [draft] },
+      // Lists expired drafts, deletes them in batches, aborts stale multipart uploads in the
+      // draft bucket and confirm's abandoned copies in main (never touching main's objects).
+      cleanup: {
+        list: [draft],
+        delete: [draft],
+        listUploads: [draft, main],
+        abortUploads: [draft, main],
+      },
       // The Connect service serves upload, download, confirm and health over one function.
       connect: {
         read: [draft, main],
