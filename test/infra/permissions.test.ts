@@ -96,12 +96,18 @@ describe('function permissions (default buckets, SSE-S3)', () => {
     });
   });
 
-  it('lets cleanup list and delete drafts and abort stale multipart uploads, nothing on main', () => {
+  it("lets cleanup list and delete drafts and abort stale multipart uploads, none of main's objects", () => {
     expect(storageOf(synthesized, 'Cleanup')).toEqual({
       DeleteObjects: { Action: 's3:DeleteObject', Resource: objectsArn(draft) },
       ListBuckets: { Action: 's3:ListBucket', Resource: bucketArn(draft) },
-      ListMultipartUploads: { Action: 's3:ListBucketMultipartUploads', Resource: bucketArn(draft) },
-      AbortMultipartUploads: { Action: 's3:AbortMultipartUpload', Resource: objectsArn(draft) },
+      ListMultipartUploads: {
+        Action: 's3:ListBucketMultipartUploads',
+        Resource: [bucketArn(draft), bucketArn(main)],
+      },
+      AbortMultipartUploads: {
+        Action: 's3:AbortMultipartUpload',
+        Resource: [objectsArn(draft), objectsArn(main)],
+      },
     });
   });
 
