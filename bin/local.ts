@@ -27,6 +27,7 @@ const main = async (): Promise<void> => {
     [
       'DraftStore is running.',
       `  API:     ${runtime.apiUrl}  (try: curl ${runtime.apiUrl}/health)`,
+      `  Docs:    ${runtime.apiUrl}/docs (OpenAPI 3.1 at ${runtime.apiUrl}/openapi.json)`,
       `  draft.v1: ${runtime.grpcUrl} (gRPC, gRPC-web and Connect over h2c); Connect and gRPC-web also at ${runtime.apiUrl}/draft.v1.DraftService/`,
       `  Storage: ${store}`,
       `  Buckets: draft "${buckets.draft}", main "${buckets.main}"`,

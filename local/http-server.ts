@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
+import { serveApiDocs } from './api-docs.js';
 import { listen } from './listen.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
 import { logger } from '../lambdas/observability/logger.js';
@@ -106,6 +107,7 @@ export const startLocalHttpServer = async (
       response.end(await demoPage());
       return;
     }
+    if (request.method === 'GET' && (await serveApiDocs(path, response))) return;
     if (request.method === 'OPTIONS' && entry) {
       response.writeHead(204, cors).end();
       return;
