@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import { Cleaner } from './core/cleaner.js';
+import type { ConfirmationEvents } from './core/confirmation-events.js';
 import { DraftService } from './core/draft-service.js';
 import { logger } from './observability/logger.js';
 import type { BucketSetup } from './storage/s3-bucket-setup.js';
@@ -24,6 +25,8 @@ export interface ComposeOptions {
   readonly bucketSetup?: BucketSetup;
   /** When and how the S3 adapter copies large drafts in parts. @default DEFAULT_MULTIPART_COPY */
   readonly multipartCopy?: MultipartCopyOptions;
+  /** Where confirmations are published. @default none: in AWS, S3's EventBridge events are them */
+  readonly events?: ConfirmationEvents;
 }
 
 /** The composition root: configuration → S3 client → store → domain services. */
@@ -42,6 +45,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     // On AWS the CDK stack owns the buckets; S3-compatible stores get them on demand.
     bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),
+    ...(options.events && { events: options.events }),
   });
   const cleaner = new Cleaner({
     store,

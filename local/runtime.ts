@@ -1,6 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
+import { allPublishers, logPublisher } from '../lambdas/events/log-publisher.js';
+import { webhookPublisher } from '../lambdas/events/webhook-publisher.js';
+import { logger } from '../lambdas/observability/logger.js';
 import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
 import type { MultipartCopyOptions } from '../lambdas/storage/s3-object-store.js';
 import { startCleanupTimer, type CleanupTimer } from './cleanup-timer.js';
@@ -31,6 +34,10 @@ export interface LocalRuntimeOptions {
   readonly cleanupIntervalMs?: number;
   /** When and how confirm copies large drafts in parts. @default DEFAULT_MULTIPART_COPY */
   readonly multipartCopy?: MultipartCopyOptions;
+  /** EVENT_WEBHOOK_URL: also POST each `draftstore.object.confirmed` event here. */
+  readonly eventWebhookUrl?: string;
+  /** Retries of the webhook (attempts, first delay). @default webhookPublisher's */
+  readonly eventWebhookRetry?: { readonly attempts: number; readonly firstDelayMs: number };
 }
 
 export interface LocalRuntime {
@@ -72,6 +79,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     ...(options.clock && { clock: options.clock }),
     bucketSetup: { corsOrigins: LOCAL_CORS_ORIGINS },
     ...(options.multipartCopy && { multipartCopy: options.multipartCopy }),
+    // As S3 does for the deployed stack, every confirm emits draftstore.object.confirmed.
+    events: options.eventWebhookUrl
+      ? allPublishers(
+          logPublisher(logger),
+          webhookPublisher({ url: options.eventWebhookUrl, ...options.eventWebhookRetry }),
+        )
+      : logPublisher(logger),
   });
   const rpcOptions = {
     resolve: () => services.drafts,

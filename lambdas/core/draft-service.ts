@@ -1,3 +1,4 @@
+import type { ConfirmationEvents } from './confirmation-events.js';
 import { DraftError, isDraftError } from './errors.js';
 import { ownedKey } from './object-name.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
@@ -24,6 +25,8 @@ export interface DraftServiceOptions {
   readonly bucketProvisioning?: 'create' | 'verify';
   /** @default () => new Date() */
   readonly clock?: () => Date;
+  /** Where confirmations are published. @default none (in AWS, S3's own events are the events) */
+  readonly events?: ConfirmationEvents;
 }
 
 /** Who is calling: the owner segment that namespaces every key (see ownerSegment). */
@@ -117,6 +120,7 @@ export class DraftService {
   readonly #downloadTtl: number;
   readonly #clock: () => Date;
   readonly #provisioning: 'create' | 'verify';
+  readonly #events: ConfirmationEvents | undefined;
 
   constructor(options: DraftServiceOptions) {
     this.#store = options.store;
@@ -126,6 +130,7 @@ export class DraftService {
     this.#downloadTtl = options.downloadTtlSeconds;
     this.#clock = options.clock ?? (() => new Date());
     this.#provisioning = options.bucketProvisioning ?? 'verify';
+    this.#events = options.events;
   }
 
   get buckets(): Buckets {
@@ -234,9 +239,21 @@ export class DraftService {
       confirmed.contentType === draft.contentType &&
       confirmed.size === draft.size;
     const etag = alreadyCopied ? confirmed.etag : await this.#copyToMain(key, draft);
+    const confirmation = this.#confirmation(name, key, draft, etag);
 
+    // Before the delete: while the draft exists a retry publishes again (at least once);
+    // once it is gone, a retry answers from main without publishing (no duplicate).
+    await this.#events?.objectConfirmed({
+      owner: caller.owner,
+      object_name: confirmation.objectName,
+      key: confirmation.key,
+      bucket: confirmation.bucket,
+      size: confirmation.size,
+      content_type: confirmation.contentType ?? null,
+      etag: confirmation.etag,
+    });
     await this.#deleteDraft(key, draft.etag);
-    return this.#confirmation(name, key, draft, etag);
+    return confirmation;
   }
 
   /**
