@@ -13,10 +13,15 @@ const main = async (): Promise<void> => {
   const config = loadConfig(
     embeddedStore ? { ...process.env, STORAGE_TYPE: 'minio' } : process.env,
   );
+  const webhook = (process.env.EVENT_WEBHOOK_URL ?? '').trim();
+  if (webhook !== '' && !URL.canParse(webhook)) {
+    throw new ConfigError('EVENT_WEBHOOK_URL must be an absolute URL.');
+  }
   const runtime = await startLocalRuntime({
     config,
     embeddedStore,
     dataDirectory: resolve(process.env.DRAFTSTORE_DATA_DIR ?? '.data/s3'),
+    ...(webhook && { eventWebhookUrl: webhook }),
   });
   const { minio, buckets } = runtime.config;
   const store = runtime.embeddedEndpoint
@@ -28,9 +33,11 @@ const main = async (): Promise<void> => {
     [
       'DraftStore is running.',
       `  API:     ${runtime.apiUrl}  (try: curl ${runtime.apiUrl}/health)`,
+      `  Docs:    ${runtime.apiUrl}/docs (OpenAPI 3.1 at ${runtime.apiUrl}/openapi.json)`,
       `  draft.v1: ${runtime.grpcUrl} (gRPC, gRPC-web and Connect over h2c); Connect and gRPC-web also at ${runtime.apiUrl}/draft.v1.DraftService/`,
       `  Storage: ${store}`,
       `  Buckets: draft "${buckets.draft}", main "${buckets.main}"`,
+      `  Events:  draftstore.object.confirmed as a log line${webhook ? ` and POST ${redactedUrl(webhook)}` : ' (set EVENT_WEBHOOK_URL to also POST it)'}`,
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );
@@ -51,6 +58,12 @@ const main = async (): Promise<void> => {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+};
+
+/** Origin and path only: a webhook's query string or user info may hold its secret. */
+const redactedUrl = (url: string): string => {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
 };
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import { Cleaner } from './core/cleaner.js';
+import type { ConfirmationEvents } from './core/confirmation-events.js';
 import { DraftService } from './core/draft-service.js';
 import { ObjectCatalog } from './core/object-catalog.js';
 import { DraftError } from './core/errors.js';
@@ -45,6 +46,8 @@ export interface ComposeOptions {
    * @default DEFAULT_NAME_POLICY (255-byte segments: AWS S3, Ceph RGW, MinIO)
    */
   readonly names?: NamePolicy;
+  /** Where confirmations are published. @default none: in AWS, S3's EventBridge events are them */
+  readonly events?: ConfirmationEvents;
 }
 
 const NO_SIGNING_KEY: SigningKeySource = {
@@ -76,6 +79,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     // On AWS the CDK stack owns the buckets; S3-compatible stores get them on demand.
     bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),
+    ...(options.events && { events: options.events }),
   });
   const objects = new ObjectCatalog({
     store,

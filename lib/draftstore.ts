@@ -8,6 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkProps } from './draftstore/check-props.js';
 import { createCleanupSchedule } from './draftstore/cleanup-schedule.js';
+import { addObjectConfirmedRule } from './draftstore/confirmation-events.js';
 import { addConnectUrl } from './draftstore/connect-url.js';
 import { createFunctions, type DraftStoreFunctionName } from './draftstore/functions.js';
 import { createHttpApi } from './draftstore/http-api.js';
@@ -17,6 +18,7 @@ import { createBuckets } from './draftstore/storage.js';
 export type { DraftStoreFunctionName } from './draftstore/functions.js';
 export type { DraftStoreProps } from './draftstore/props.js';
 export { draftExpirationDays } from './draftstore/storage.js';
+export { objectConfirmedPattern } from './draftstore/confirmation-events.js';
 
 /**
  * DraftStore: a two-stage upload service. Clients upload into a short-lived draft bucket via
@@ -84,5 +86,14 @@ export class DraftStore extends Construct {
     this.cleanupErrorsAlarm = cleanup.errorsAlarm;
     this.cleanupDeadLetterAlarm = cleanup.deadLetterAlarm;
     this.cleanupUploadListingAlarm = cleanup.uploadListingAlarm;
+  }
+
+  /**
+   * Sends every `draftstore.object.confirmed` (S3's "Object Created" in the main bucket) to
+   * `target`, at least once, through a new EventBridge rule named `id`. See
+   * `objectConfirmedPattern` for how S3's event fields map to the confirmation's.
+   */
+  onObjectConfirmed(id: string, target: events.IRuleTarget): events.Rule {
+    return addObjectConfirmedRule(this, id, this.mainBucket, target);
   }
 }

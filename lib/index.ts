@@ -1,6 +1,7 @@
 export {
   DraftStore,
   draftExpirationDays,
+  objectConfirmedPattern,
   type DraftStoreFunctionName,
   type DraftStoreProps,
 } from './draftstore.js';

@@ -4,7 +4,8 @@ import { MAX_BODY_BYTES } from '../lambdas/http/body-limit.js';
 import { errorFormatFor } from '../lambdas/http/compat-response.js';
 import type { ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
-import { toApiGatewayEvent } from './api-gateway-event.js';
+import { serveApiDocs } from './api-docs.js';
+import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
 import { answerParseErrorsWithJson } from './client-errors.js';
 import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
@@ -122,6 +123,7 @@ export const startLocalHttpServer = async (
       response.end(await demoPage());
       return;
     }
+    if (request.method === 'GET' && (await serveApiDocs(path, response))) return;
     if (request.method === 'OPTIONS' && entry) {
       response.writeHead(204, cors).end();
       return;

@@ -2,6 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
+import { allPublishers, logPublisher } from '../lambdas/events/log-publisher.js';
+import { webhookPublisher } from '../lambdas/events/webhook-publisher.js';
+import { logger } from '../lambdas/observability/logger.js';
 import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
 import type { MultipartCopyOptions } from '../lambdas/storage/s3-object-store.js';
 import { requireAwsCredentials } from './aws-credentials.js';
@@ -45,6 +48,10 @@ export interface LocalRuntimeOptions {
   readonly cleanupIntervalMs?: number;
   /** When and how confirm copies large drafts in parts. @default DEFAULT_MULTIPART_COPY */
   readonly multipartCopy?: MultipartCopyOptions;
+  /** EVENT_WEBHOOK_URL: also POST each `draftstore.object.confirmed` event here. */
+  readonly eventWebhookUrl?: string;
+  /** Retries of the webhook (attempts, first delay). @default webhookPublisher's */
+  readonly eventWebhookRetry?: { readonly attempts: number; readonly firstDelayMs: number };
 }
 
 export interface LocalRuntime {
@@ -97,6 +104,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         reservedSubstrings: [EMBEDDED_RESERVED_MARKER],
       },
     }),
+    // As S3 does for the deployed stack, every confirm emits draftstore.object.confirmed.
+    events: options.eventWebhookUrl
+      ? allPublishers(
+          logPublisher(logger),
+          webhookPublisher({ url: options.eventWebhookUrl, ...options.eventWebhookRetry }),
+        )
+      : logPublisher(logger),
   });
   const rpcOptions = {
     resolve: () => services,

@@ -27,3 +27,16 @@ export const compatUploadRequest = z.extend(compatObjectRequest, {
 export const compatDownloadRequest = z.extend(compatObjectRequest, {
   stage: z.optional(stage),
 });
+
+/** The original success answer: `{"result":{"success":true}}`. */
+export const compatResultResponse = z.object({
+  result: z.object({ success: z.literal(true) }),
+});
+
+/** The original upload-url / download-url answer: the result plus the presigned URL. */
+export const compatUrlResponse = z.extend(compatResultResponse, { url: z.string() });
+
+/** The original failure answer; `error_type` is the draft.v1.ErrorType number. */
+export const compatErrorResponse = z.object({
+  result: z.object({ error_message: z.string(), error_type: z.number().check(z.int()) }),
+});

@@ -1,4 +1,5 @@
 import { contentDisposition, fileNameOf } from './content-disposition.js';
+import type { ConfirmationEvents } from './confirmation-events.js';
 import { DraftError, isDraftError } from './errors.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
@@ -40,6 +41,8 @@ export interface DraftServiceOptions {
   readonly bucketProvisioning?: 'create' | 'verify';
   /** @default () => new Date() */
   readonly clock?: () => Date;
+  /** Where confirmations are published. @default none (in AWS, S3's own events are the events) */
+  readonly events?: ConfirmationEvents;
 }
 
 /** Who is calling: the owner segment that namespaces every key (see ownerSegment). */
@@ -145,6 +148,7 @@ export class DraftService {
   readonly #inlineTypes: readonly string[];
   readonly #clock: () => Date;
   readonly #provisioning: 'create' | 'verify';
+  readonly #events: ConfirmationEvents | undefined;
 
   constructor(options: DraftServiceOptions) {
     this.#store = options.store;
@@ -156,6 +160,7 @@ export class DraftService {
     this.#inlineTypes = options.inlineContentTypes ?? [];
     this.#clock = options.clock ?? (() => new Date());
     this.#provisioning = options.bucketProvisioning ?? 'verify';
+    this.#events = options.events;
   }
 
   get buckets(): Buckets {
@@ -289,17 +294,26 @@ export class DraftService {
       // Main already holds this draft's copy: a concurrent confirm moved it first, or the
       // copy completed but its answer was lost (a retried CompleteMultipartUpload finds no
       // upload). Finish the move rather than report the draft gone.
-      if (isDraftError(error) && error.code === 'not_found') {
-        const confirmed = await this.#confirmedFrom(key, draft);
-        if (confirmed) {
-          await this.#deleteDraft(key, draft.etag);
-          return this.#confirmation(name, key, confirmed, confirmed.etag);
-        }
-      }
-      throw error;
+      if (!isDraftError(error) || error.code !== 'not_found') throw error;
+      const confirmed = await this.#confirmedFrom(key, draft);
+      if (!confirmed) throw error;
+      etag = confirmed.etag;
     }
+    const confirmation = this.#confirmation(name, key, draft, etag);
+
+    // Before the delete: while the draft exists a retry publishes again (at least once);
+    // once it is gone, a retry answers from main without publishing (no duplicate).
+    await this.#events?.objectConfirmed({
+      owner: caller.owner,
+      object_name: confirmation.objectName,
+      key: confirmation.key,
+      bucket: confirmation.bucket,
+      size: confirmation.size,
+      content_type: confirmation.contentType ?? null,
+      etag: confirmation.etag,
+    });
     await this.#deleteDraft(key, draft.etag);
-    return this.#confirmation(name, key, draft, etag);
+    return confirmation;
   }
 
   /**

@@ -1,0 +1,24 @@
+/** The name of the event every confirmed object produces, in AWS and locally. */
+export const OBJECT_CONFIRMED = 'draftstore.object.confirmed';
+
+/** What a consumer (thumbnailer, indexer, scanner) learns about a confirmed object. */
+export interface ObjectConfirmed {
+  readonly owner: string;
+  readonly object_name: string;
+  readonly key: string;
+  readonly bucket: string;
+  readonly size: number;
+  readonly content_type: string | null;
+  readonly etag: string;
+}
+
+/**
+ * The events port. Confirm publishes after the copy and before it deletes the draft, so a
+ * confirm that fails anywhere before the end leaves the draft, and its retry publishes
+ * again: delivery is at least once. A publisher that cannot deliver throws, failing the
+ * confirm (which the client retries). In AWS no publisher is wired: S3's own EventBridge
+ * notification of the copy into main is the event (see lib/draftstore/confirmation-events.ts).
+ */
+export interface ConfirmationEvents {
+  objectConfirmed(event: ObjectConfirmed): Promise<void>;
+}
