@@ -39,6 +39,8 @@ const config: Config = {
       globalSetup: '<rootDir>/test/conformance/global-setup.ts',
       globalTeardown: '<rootDir>/test/conformance/global-teardown.ts',
     },
+    // Property-based HTTP fuzz of `npm start` (FUZZ_SEED / FUZZ_RUNS override the fixed seed and 10,000 cases).
+    { ...common, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -146,8 +146,8 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     ['a JSON array', '[]', 400, 'invalid_request'],
     ['a JSON string', '"x"', 400, 'invalid_request'],
     [
-      'an unknown field',
-      { object_name: 'a.png', content_type: 'image/png', admin: true },
+      'an unknown field (in a body valid without it: see error-contract.test.ts for the message)',
+      { object_name: 'a.png', content_type: 'image/png', content_length: 5, admin: true },
       400,
       'invalid_request',
     ],
