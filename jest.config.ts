@@ -20,6 +20,9 @@ const common: Config = {
   // Sources import siblings as `./x.js` (NodeNext); jest resolves the `.ts` file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: ['<rootDir>/test/helpers/quiet-logs.ts'],
+  // Tests talk to real servers over HTTP; on a busy two-core CI machine a flow can take
+  // seconds. Performance is measured in `npm run bench`, never by a test's clock.
+  testTimeout: 30_000,
 };
 
 const config: Config = {

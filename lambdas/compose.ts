@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import { Cleaner } from './core/cleaner.js';
 import { DraftService } from './core/draft-service.js';
+import type { NamePolicy } from './core/object-name.js';
 import { logger } from './observability/logger.js';
 import type { BucketSetup } from './storage/s3-bucket-setup.js';
 import { createS3Client } from './storage/s3-client.js';
@@ -13,7 +14,7 @@ export interface Services {
   readonly client: S3Client;
   readonly store: S3ObjectStore;
   readonly drafts: DraftService;
-  /** Sweeps expired drafts out of the draft bucket. */
+  /** Sweeps expired drafts out of the draft bucket, and abandoned copies out of main. */
   readonly cleaner: Cleaner;
 }
 
@@ -24,12 +25,21 @@ export interface ComposeOptions {
   readonly bucketSetup?: BucketSetup;
   /** When and how the S3 adapter copies large drafts in parts. @default DEFAULT_MULTIPART_COPY */
   readonly multipartCopy?: MultipartCopyOptions;
+  /**
+   * What names the store can hold, when it holds less than S3 (the embedded store).
+   * @default DEFAULT_NAME_POLICY (255-byte segments: AWS S3, Ceph RGW, MinIO)
+   */
+  readonly names?: NamePolicy;
 }
 
 /** The composition root: configuration → S3 client → store → domain services. */
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
   const client = options.client ?? createS3Client(config);
-  const store = new S3ObjectStore(client, options.bucketSetup, options.multipartCopy);
+  const store = new S3ObjectStore(client, options.bucketSetup, options.multipartCopy, {
+    partCopySourceDecodedTwice: config.partCopySourceDecodedTwice,
+    // AWS documents conditional deletes; other stores may ignore them without an error.
+    probeConditionalDeletes: config.storageType === 'minio',
+  });
   const drafts = new DraftService({
     store,
     buckets: config.buckets,
@@ -37,6 +47,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
       maxUploadBytes: config.maxUploadBytes,
       allowedContentTypes: config.allowedContentTypes,
     },
+    ...(options.names && { names: options.names }),
     uploadTtlSeconds: config.uploadTtlSeconds,
     downloadTtlSeconds: config.downloadTtlSeconds,
     // On AWS the CDK stack owns the buckets; S3-compatible stores get them on demand.
@@ -46,6 +57,8 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
   const cleaner = new Cleaner({
     store,
     bucket: config.buckets.draft,
+    // Only confirm starts multipart uploads there; those it could not abort are swept.
+    mainBucket: config.buckets.main,
     lifetimeSeconds: config.objectLifetimeSeconds,
     log: logger,
     ...(options.clock && { clock: options.clock }),

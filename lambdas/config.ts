@@ -96,6 +96,8 @@ export interface Config {
   readonly cleanupIntervalSeconds: number;
   /** Empty means any type. */
   readonly allowedContentTypes: readonly string[];
+  /** The store URL-decodes UploadPartCopy's copy source twice (Ceph RGW 16.2). */
+  readonly partCopySourceDecodedTwice: boolean;
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -138,6 +140,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 1, 5 * GIB, 5 * GIB, problems),
     cleanupIntervalSeconds: integer(env, 'CLEANUP_INTERVAL', 0, 24 * 3600, 60, problems),
     allowedContentTypes: contentTypes(env, problems),
+    partCopySourceDecodedTwice: boolean(env, 'S3_PART_COPY_SOURCE_DECODED_TWICE', false, problems),
   };
   for (const [name, value] of [
     ['BUCKET_NAME', main],

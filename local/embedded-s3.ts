@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import S3rver from 's3rver';
+import { guardFileNames } from './embedded-s3-files.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
 
 const require = createRequire(import.meta.url);
@@ -99,6 +100,7 @@ export const startEmbeddedS3 = async (options: EmbeddedS3Options): Promise<Embed
   });
   server.middleware.unshift(repairCopySource);
   tolerateRacingDirectoryCleanup(server);
+  guardFileNames((server as unknown as { store: Parameters<typeof guardFileNames>[0] }).store);
   const address = (await server.run()) as { address: string; port: number };
   return {
     endpoint: `${options.host}:${address.port}`,

@@ -11,6 +11,7 @@ import {
   type LocalConnectServer,
 } from './connect-server.js';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3.js';
+import { EMBEDDED_MAX_SEGMENT_BYTES, EMBEDDED_RESERVED_MARKER } from './embedded-s3-files.js';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
 import { requireFreePort } from './listen.js';
@@ -75,6 +76,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     ...(options.clock && { clock: options.clock }),
     bucketSetup: { corsOrigins: LOCAL_CORS_ORIGINS },
     ...(options.multipartCopy && { multipartCopy: options.multipartCopy }),
+    // The API refuses up front what the embedded store could not keep on disk.
+    ...(store && {
+      names: {
+        maxSegmentBytes: EMBEDDED_MAX_SEGMENT_BYTES,
+        reservedSubstrings: [EMBEDDED_RESERVED_MARKER],
+      },
+    }),
   });
   const rpcOptions = {
     resolve: () => services.drafts,

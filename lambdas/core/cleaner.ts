@@ -7,6 +7,12 @@ import type {
   ObjectStore,
 } from './object-store.js';
 
+/**
+ * Multipart uploads in the main bucket older than this are abandoned copies: only
+ * confirm starts them, and a confirm lasts 29 s behind API Gateway, 15 min at most.
+ */
+export const ABANDONED_COPY_SECONDS = 3600;
+
 /** The most keys one DeleteObjects request takes, and one ListObjectsV2 page returns. */
 export const SWEEP_BATCH_LIMIT = 1000;
 
@@ -30,6 +36,13 @@ export interface CleanerOptions {
   readonly store: ObjectStore;
   /** The draft bucket. */
   readonly bucket: string;
+  /**
+   * The main bucket, whose multipart uploads (confirm's copies in parts) are aborted once
+   * older than abandonedCopySeconds. Its objects are never touched. @default none
+   */
+  readonly mainBucket?: string;
+  /** @default ABANDONED_COPY_SECONDS */
+  readonly abandonedCopySeconds?: number;
   /** A draft older than this is expired (OBJECT_LIFETIME). */
   readonly lifetimeSeconds: number;
   /** @default () => new Date() */
@@ -76,12 +89,20 @@ export interface SweepOptions {
 export interface SweepSummary {
   /** Objects listed. */
   readonly scanned: number;
-  /** Listed objects past their lifetime; at least deleted + failed, equal when complete. */
+  /** Listed objects past their lifetime; at least deleted + replaced + failed, equal when complete. */
   readonly expired: number;
   readonly deleted: number;
+  /**
+   * Expired drafts re-uploaded between listing and delete, which the store kept because
+   * their ETag no longer matched (AWS); not counted as failed.
+   */
+  readonly replaced: number;
   /** Expired objects and stale uploads that could not be removed; logged. */
   readonly failed: number;
-  /** Listed multipart uploads started before the cutoff; in a dry run, those it would abort. */
+  /**
+   * Listed multipart uploads started before the cutoff (in main: abandoned copies); in a
+   * dry run, those it would abort.
+   */
   readonly staleUploads: number;
   readonly abortedUploads: number;
   /**
@@ -116,7 +137,7 @@ const positiveInteger = (name: string, value: number, max = Number.MAX_SAFE_INTE
 
 /**
  * Removes drafts older than their lifetime, and multipart uploads started before
- * then. It streams the listing a page at a time, deletes in batches of up to 1000
+ * then (in the main bucket: confirm's copies abandoned for abandonedCopySeconds). It streams the listing a page at a time, deletes in batches of up to 1000
  * keys with a bounded number of requests in flight, retries what S3 says to retry
  * (with jittered backoff), and stops before the caller's deadline. Aborting uploads is
  * best-effort: it never keeps the objects from being swept. Every sweep starts from the
@@ -125,6 +146,8 @@ const positiveInteger = (name: string, value: number, max = Number.MAX_SAFE_INTE
 export class Cleaner {
   readonly #store: ObjectStore;
   readonly #bucket: string;
+  readonly #mainBucket: string | undefined;
+  readonly #abandonedCopyMs: number;
   readonly #lifetimeMs: number;
   readonly #clock: () => Date;
   readonly #sleep: (ms: number) => Promise<void>;
@@ -138,6 +161,12 @@ export class Cleaner {
   constructor(options: CleanerOptions) {
     this.#store = options.store;
     this.#bucket = options.bucket;
+    this.#mainBucket = options.mainBucket;
+    this.#abandonedCopyMs =
+      positiveInteger(
+        'abandonedCopySeconds',
+        options.abandonedCopySeconds ?? ABANDONED_COPY_SECONDS,
+      ) * 1000;
     this.#lifetimeMs = positiveInteger('lifetimeSeconds', options.lifetimeSeconds) * 1000;
     this.#clock = options.clock ?? (() => new Date());
     this.#sleep = options.sleep ?? wait;
@@ -157,12 +186,20 @@ export class Cleaner {
   async sweep(options: SweepOptions = {}): Promise<SweepSummary> {
     const started = performance.now();
     const run = new SweepRun(this.#context(options));
-    await this.#abortStaleUploads(run);
+    await this.#abortStaleUploads(run, this.#bucket, run.settings.cutoffMs);
+    if (this.#mainBucket !== undefined) {
+      await this.#abortStaleUploads(
+        run,
+        this.#mainBucket,
+        run.settings.nowMs - this.#abandonedCopyMs,
+      );
+    }
     await this.#deleteExpiredObjects(run);
     return {
       scanned: run.scanned,
       expired: run.expired,
       deleted: run.deleted,
+      replaced: run.replaced,
       failed: run.failed,
       staleUploads: run.staleUploads,
       abortedUploads: run.abortedUploads,
@@ -175,6 +212,7 @@ export class Cleaner {
   }
 
   #context(options: SweepOptions): RunSettings {
+    const nowMs = this.#clock().getTime();
     const prefix = options.prefix?.trim();
     if (prefix !== undefined && (prefix === '' || prefix === '/')) {
       throw new RangeError('prefix must name an owner, e.g. "alice/"');
@@ -185,7 +223,8 @@ export class Cleaner {
       concurrency: positiveInteger('concurrency', options.concurrency ?? 4, 64),
       ...(options.remainingTimeMs && { remainingTimeMs: options.remainingTimeMs }),
       safetyMarginMs: Math.max(0, options.safetyMarginMs ?? 10_000),
-      cutoffMs: this.cutoff().getTime(),
+      nowMs,
+      cutoffMs: nowMs - this.#lifetimeMs,
     };
   }
 
@@ -194,8 +233,8 @@ export class Cleaner {
    * AccessDenied) is logged and counted, and the object sweep runs anyway. Uploads left
    * behind are met again by the next sweep, and by the draft bucket's lifecycle rule.
    */
-  async #abortStaleUploads(run: SweepRun): Promise<void> {
-    const { prefix, cutoffMs, dryRun } = run.settings;
+  async #abortStaleUploads(run: SweepRun, bucket: string, cutoffMs: number): Promise<void> {
+    const { prefix, dryRun } = run.settings;
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     try {
@@ -203,7 +242,7 @@ export class Cleaner {
         if (run.outOfTime()) return;
         const page = await this.#retrying(run, () =>
           this.#store.listMultipartUploads({
-            bucket: this.#bucket,
+            bucket,
             maxUploads: this.#batchSize,
             ...(prefix !== undefined && { prefix }),
             ...(keyMarker !== undefined && { keyMarker }),
@@ -215,7 +254,7 @@ export class Cleaner {
         run.staleUploads += stale.length;
         if (!dryRun) {
           for (const upload of stale) {
-            await run.start(() => this.#abortUpload(run, upload));
+            await run.start(() => this.#abortUpload(run, bucket, upload));
             if (!run.complete) break;
           }
         }
@@ -225,6 +264,7 @@ export class Cleaner {
     } catch (error) {
       run.uploadListingFailures += 1;
       this.#log.warn('Could not list multipart uploads; sweeping objects without them', {
+        bucket: bucket === this.#bucket ? 'draft' : 'main',
         ...(prefix !== undefined && { prefix }),
         error,
       });
@@ -234,10 +274,10 @@ export class Cleaner {
   }
 
   /** Aborts one upload, retrying what is retryable; never rejects. */
-  async #abortUpload(run: SweepRun, upload: MultipartUploadInfo): Promise<void> {
+  async #abortUpload(run: SweepRun, bucket: string, upload: MultipartUploadInfo): Promise<void> {
     try {
       const done = await this.#retrying(run, () =>
-        this.#store.abortMultipartUpload(this.#bucket, upload.key, upload.uploadId),
+        this.#store.abortMultipartUpload(bucket, upload.key, upload.uploadId),
       );
       // Out of time: the upload stays for the next sweep and is not counted as failed.
       if (done !== STOPPED) run.abortedUploads += 1;
@@ -274,15 +314,17 @@ export class Cleaner {
           run.expired += 1;
           if (dryRun) continue;
           batch.push(object);
-          if (batch.length === this.#batchSize) {
-            const full = batch;
-            batch = [];
-            await run.start(() => this.#deleteBatch(run, full));
-          }
+        }
+        // Each page's expired drafts go out at once, never waiting for the next page: on
+        // stores that ignore DeleteObjects' per-key ETag (Ceph RGW, s3rver) a draft
+        // re-uploaded between listing and delete is lost, so that gap is kept short.
+        if (batch.length > 0) {
+          const listed = batch;
+          batch = [];
+          await run.start(() => this.#deleteBatch(run, listed));
         }
         token = page.nextContinuationToken;
       } while (token !== undefined && run.complete);
-      if (batch.length > 0 && run.complete) await run.start(() => this.#deleteBatch(run, batch));
     } finally {
       // A failed listing still lets the requests in flight finish and count.
       await run.drain();
@@ -291,12 +333,19 @@ export class Cleaner {
 
   /** Deletes one batch, retrying what is retryable; never rejects. */
   async #deleteBatch(run: SweepRun, batch: readonly ListedObject[]): Promise<void> {
-    const sizes = new Map(batch.map((object) => [object.key, object.size]));
-    let pending = batch.map((object) => object.key);
+    const listed = new Map(batch.map((object) => [object.key, object]));
+    let pending = [...listed.keys()];
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       let result: DeleteManyResult;
       try {
-        result = await this.#store.deleteMany(this.#bucket, pending);
+        // With the listed ETag, AWS keeps a draft re-uploaded since the listing.
+        result = await this.#store.deleteMany(
+          this.#bucket,
+          pending.map((key) => {
+            const etag = listed.get(key)?.etag;
+            return { key, ...(etag !== undefined && { etag }) };
+          }),
+        );
       } catch (error) {
         if (retryableRequest(error) && attempt < this.#maxAttempts) {
           const delay = this.#backoff(attempt);
@@ -316,12 +365,17 @@ export class Cleaner {
       }
       for (const key of result.deleted) {
         run.deleted += 1;
-        run.bytesFreed += sizes.get(key) ?? 0;
+        run.bytesFreed += listed.get(key)?.size ?? 0;
       }
       const retry: string[] = [];
       const reported: DeleteError[] = [];
       for (const failure of result.errors) {
-        if (!sizes.has(failure.key)) continue;
+        if (!listed.has(failure.key)) continue;
+        // Re-uploaded since the listing: the new draft is not expired, and stays.
+        if (failure.code === 'PreconditionFailed') {
+          run.replaced += 1;
+          continue;
+        }
         if (RETRYABLE_DELETE_CODES.has(failure.code)) retry.push(failure.key);
         else reported.push(failure);
       }
@@ -384,6 +438,7 @@ interface RunSettings {
   readonly concurrency: number;
   readonly remainingTimeMs?: () => number;
   readonly safetyMarginMs: number;
+  readonly nowMs: number;
   readonly cutoffMs: number;
 }
 
@@ -392,6 +447,7 @@ class SweepRun {
   scanned = 0;
   expired = 0;
   deleted = 0;
+  replaced = 0;
   failed = 0;
   staleUploads = 0;
   abortedUploads = 0;

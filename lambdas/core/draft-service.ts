@@ -1,5 +1,5 @@
 import { DraftError, isDraftError } from './errors.js';
-import { ownedKey } from './object-name.js';
+import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 import { enforceDeclaration, enforcePolicy, type UploadPolicy } from './upload-policy.js';
 
@@ -14,6 +14,8 @@ export interface DraftServiceOptions {
   readonly store: ObjectStore;
   readonly buckets: Buckets;
   readonly policy: UploadPolicy;
+  /** What names the configured store can hold. @default DEFAULT_NAME_POLICY (255-byte segments) */
+  readonly names?: NamePolicy;
   readonly uploadTtlSeconds: number;
   readonly downloadTtlSeconds: number;
   /**
@@ -119,6 +121,7 @@ export class DraftService {
   readonly #store: ObjectStore;
   readonly #buckets: Buckets;
   readonly #policy: UploadPolicy;
+  readonly #names: NamePolicy;
   readonly #uploadTtl: number;
   readonly #downloadTtl: number;
   readonly #clock: () => Date;
@@ -128,6 +131,7 @@ export class DraftService {
     this.#store = options.store;
     this.#buckets = options.buckets;
     this.#policy = options.policy;
+    this.#names = options.names ?? DEFAULT_NAME_POLICY;
     this.#uploadTtl = options.uploadTtlSeconds;
     this.#downloadTtl = options.downloadTtlSeconds;
     this.#clock = options.clock ?? (() => new Date());
@@ -139,7 +143,7 @@ export class DraftService {
   }
 
   async uploadUrl(caller: Caller, request: UploadUrlRequest): Promise<UploadTicket> {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
+    const { name, key } = this.#ownedKey(caller, request.objectName);
     enforceDeclaration(this.#policy, {
       contentType: request.contentType,
       contentLength: request.contentLength,
@@ -169,12 +173,13 @@ export class DraftService {
    * late upload.
    */
   async uploadForm(caller: Caller, request: UploadFormRequest): Promise<UploadForm> {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
+    const { name, key } = this.#ownedKey(caller, request.objectName);
     // Without a type list any type passes, so the default needs no check of its own.
     enforcePolicy(this.#policy, { contentType: request.contentType });
     const contentType = request.contentType ?? DEFAULT_FORM_CONTENT_TYPE;
     const issuedAt = this.#clock();
-    const minBytes = 1;
+    // One rule for every upload path: a PUT may carry 0 bytes, so a form may too.
+    const minBytes = 0;
     const maxBytes = this.#policy.maxUploadBytes;
     const post = await this.#store.presignPost({
       bucket: this.#buckets.draft,
@@ -197,7 +202,7 @@ export class DraftService {
   }
 
   async downloadUrl(caller: Caller, request: DownloadUrlRequest): Promise<DownloadTicket> {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
+    const { name, key } = this.#ownedKey(caller, request.objectName);
     const stage = await this.#stageHolding(key, request);
     if (stage === undefined) throw notFound(request.stage ?? 'draft', name);
     const bucket = this.#buckets[stage];
@@ -221,36 +226,59 @@ export class DraftService {
   }
 
   /**
-   * Moves a draft to the main bucket. Safe to retry: after a success it answers the
-   * same again, and after a crash between copy and delete it finishes the move.
+   * Moves a draft to the main bucket: HEAD, copy, delete. Safe to retry: after a success it
+   * answers the same again, and after a crash between copy and delete it copies the same
+   * bytes again (harmless) and finishes the move. Main is read only when no draft is found.
    */
   async confirm(caller: Caller, request: { objectName: string }): Promise<Confirmation> {
-    const { name, key } = ownedKey(caller.owner, request.objectName);
-    const { draft: draftBucket, main: mainBucket } = this.#buckets;
-    const [draft, confirmed] = await Promise.all([
-      this.#store.head(draftBucket, key),
-      this.#store.head(mainBucket, key),
-    ]);
-
+    const { name, key } = this.#ownedKey(caller, request.objectName);
+    const draft = await this.#store.head(this.#buckets.draft, key);
     if (!draft) {
-      if (confirmed?.metadata[CONFIRMED_FROM_METADATA] !== undefined) {
-        return this.#confirmation(name, key, confirmed, confirmed.etag);
-      }
+      const confirmed = await this.#confirmedFrom(key);
+      if (confirmed) return this.#confirmation(name, key, confirmed, confirmed.etag);
       throw notFound('draft', name);
     }
 
     enforcePolicy(this.#policy, { contentType: draft.contentType, size: draft.size });
 
-    // The marker is the draft's ETag, an MD5 of its bytes: the same bytes re-uploaded
-    // with another type must still be copied, so type and size have to match too.
-    const alreadyCopied =
-      confirmed?.metadata[CONFIRMED_FROM_METADATA] === unquote(draft.etag) &&
-      confirmed.contentType === draft.contentType &&
-      confirmed.size === draft.size;
-    const etag = alreadyCopied ? confirmed.etag : await this.#copyToMain(key, draft);
-
+    let etag: string;
+    try {
+      etag = await this.#copyToMain(key, draft);
+    } catch (error) {
+      // Main already holds this draft's copy: a concurrent confirm moved it first, or the
+      // copy completed but its answer was lost (a retried CompleteMultipartUpload finds no
+      // upload). Finish the move rather than report the draft gone.
+      if (isDraftError(error) && error.code === 'not_found') {
+        const confirmed = await this.#confirmedFrom(key, draft);
+        if (confirmed) {
+          await this.#deleteDraft(key, draft.etag);
+          return this.#confirmation(name, key, confirmed, confirmed.etag);
+        }
+      }
+      throw error;
+    }
     await this.#deleteDraft(key, draft.etag);
     return this.#confirmation(name, key, draft, etag);
+  }
+
+  /**
+   * The confirmed object in main, when it carries the marker; with `draft`, only when it is
+   * that draft's copy (same ETag marker, type and size). The marker is the draft's ETag, an
+   * MD5 of its bytes: the same bytes re-uploaded with another type are another draft.
+   */
+  async #confirmedFrom(key: string, draft?: ObjectInfo): Promise<ObjectInfo | undefined> {
+    const confirmed = await this.#store.head(this.#buckets.main, key);
+    const marker = confirmed?.metadata[CONFIRMED_FROM_METADATA];
+    if (confirmed === undefined || marker === undefined) return undefined;
+    if (
+      draft !== undefined &&
+      (marker !== unquote(draft.etag) ||
+        confirmed.contentType !== draft.contentType ||
+        confirmed.size !== draft.size)
+    ) {
+      return undefined;
+    }
+    return confirmed;
   }
 
   /**
@@ -327,6 +355,10 @@ export class DraftService {
       if (isDraftError(error) && (error.code === 'not_found' || error.code === 'conflict')) return;
       throw error;
     }
+  }
+
+  #ownedKey(caller: Caller, objectName: string): OwnedKey {
+    return ownedKey(caller.owner, objectName, this.#names);
   }
 
   #confirmation(name: string, key: string, info: ObjectInfo, etag: string): Confirmation {

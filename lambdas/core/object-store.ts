@@ -15,10 +15,18 @@ export interface ObjectStore {
   /** Metadata of an object, or `undefined` when there is no such object. */
   head(bucket: string, key: string): Promise<ObjectInfo | undefined>;
   copy(request: CopyRequest): Promise<{ etag: string }>;
-  /** Deletes one object. With `ifMatch`, stores that support conditional deletes refuse a replaced object. */
+  /**
+   * Deletes one object. With `ifMatch`, an object whose ETag differs (a re-upload) fails with
+   * `conflict` and is kept: by the store's own condition where it honours one, otherwise by an
+   * ETag comparison right before the delete.
+   */
   delete(bucket: string, key: string, options?: { ifMatch?: string }): Promise<void>;
-  /** Deletes up to 1000 keys in one request and reports each key that failed. */
-  deleteMany(bucket: string, keys: readonly string[]): Promise<DeleteManyResult>;
+  /**
+   * Deletes up to 1000 objects in one request and reports each key that failed. A target
+   * with an `etag` is deleted only while it still has that ETag, on stores that honour the
+   * condition (AWS); the others ignore it.
+   */
+  deleteMany(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteManyResult>;
   listPage(request: ListPageRequest): Promise<ListPage>;
   /**
    * One page of the bucket's unfinished multipart uploads. Stores that cannot list
@@ -103,6 +111,12 @@ export interface CopyRequest {
   readonly size?: number;
 }
 
+export interface DeleteTarget {
+  readonly key: string;
+  /** The ETag the object was listed with. */
+  readonly etag?: string;
+}
+
 export interface DeleteManyResult {
   readonly deleted: readonly string[];
   readonly errors: readonly DeleteError[];
@@ -125,6 +139,7 @@ export interface ListedObject {
   readonly key: string;
   readonly size: number;
   readonly lastModified: Date;
+  readonly etag?: string;
 }
 
 export interface ListPage {

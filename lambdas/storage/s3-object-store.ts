@@ -20,6 +20,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type {
   CopyRequest,
   DeleteManyResult,
+  DeleteTarget,
   ListMultipartUploadsRequest,
   ListPage,
   ListPageRequest,
@@ -35,16 +36,13 @@ import type {
 import { DraftError } from '../core/errors.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
 import { ensureBucket, type BucketSetup } from './s3-bucket-setup.js';
+import { ConditionalDeletes } from './conditional-deletes.js';
+import { copySource, partCopySource } from './copy-source.js';
+
+export { copySource } from './copy-source.js';
 
 /** The most keys one DeleteObjects request accepts. */
 export const DELETE_BATCH_LIMIT = 1000;
-
-/**
- * CopySource is `bucket/key`, URL-encoded. Encoding each segment keeps the `/`s and
- * makes spaces, `+`, `#`, `?`, `%` and non-ASCII name the right object.
- */
-export const copySource = (bucket: string, key: string): string =>
-  `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
 /**
  * Browser origins allowed on buckets that ensureBucket creates or updates. Presigned
@@ -93,6 +91,22 @@ export const DEFAULT_MULTIPART_COPY: Required<MultipartCopyOptions> = {
   partSize: 64 * MIB,
   partConcurrency: 16,
 };
+
+/** What a store does differently from AWS S3, where the adapter must know it in advance. */
+export interface StoreCompatibility {
+  /**
+   * UploadPartCopy URL-decodes `x-amz-copy-source` twice (Ceph RGW 16.2; CopyObject decodes
+   * it once), so the adapter encodes it once more (S3_PART_COPY_SOURCE_DECODED_TWICE).
+   * @default false
+   */
+  readonly partCopySourceDecodedTwice?: boolean;
+  /**
+   * Probe each bucket once for whether DeleteObject honours `If-Match`, instead of relying
+   * on it (AWS documents it; S3-compatible stores may ignore it silently).
+   * @default false
+   */
+  readonly probeConditionalDeletes?: boolean;
+}
 
 /** One part of a multipart copy: its number (from 1) and its inclusive byte range. */
 export interface PartRange {
@@ -159,6 +173,8 @@ const mapBounded = async <T, R>(
 /** ObjectStore over the S3 protocol: AWS S3, MinIO, Ceph RGW, LocalStack and s3rver. */
 export class S3ObjectStore implements ObjectStore {
   readonly #multipart: Required<MultipartCopyOptions>;
+  readonly #partCopySourceDecodedTwice: boolean;
+  readonly #conditionalDeletes: ConditionalDeletes;
 
   constructor(
     private readonly client: S3Client,
@@ -166,12 +182,19 @@ export class S3ObjectStore implements ObjectStore {
     private readonly bucketSetup: BucketSetup = DEFAULT_BUCKET_SETUP,
     /** When and how `copy` copies in parts. @default DEFAULT_MULTIPART_COPY */
     multipartCopy: MultipartCopyOptions = {},
+    /** The store's known deviations from AWS S3. @default none */
+    compatibility: StoreCompatibility = {},
   ) {
     const options = { ...DEFAULT_MULTIPART_COPY, ...multipartCopy };
     this.#multipart = {
       ...options,
       multipartThreshold: Math.min(options.multipartThreshold, MAX_SINGLE_COPY_BYTES),
     };
+    this.#partCopySourceDecodedTwice = compatibility.partCopySourceDecodedTwice ?? false;
+    this.#conditionalDeletes = new ConditionalDeletes(
+      client,
+      !(compatibility.probeConditionalDeletes ?? false),
+    );
   }
 
   async presignPut(request: PresignPutRequest): Promise<PresignedRequest> {
@@ -208,10 +231,13 @@ export class S3ObjectStore implements ObjectStore {
     try {
       const post = await createPresignedPost(this.client, {
         Bucket: request.bucket,
-        // The key is a form field, so the policy holds it as an exact `key` condition.
         Key: request.key,
         Fields: { 'Content-Type': request.contentType },
         Conditions: [
+          // The library signs `starts-with $key` for a key ending in `${filename}`; an
+          // explicit exact condition pins the key whatever it holds (names refuse the
+          // placeholder too, see object-name.ts).
+          { key: request.key },
           ['content-length-range', request.minBytes, request.maxBytes],
           ['eq', '$Content-Type', request.contentType],
         ],
@@ -302,7 +328,11 @@ export class S3ObjectStore implements ObjectStore {
       uploadId = created.UploadId;
       if (uploadId === undefined) throw new Error('CreateMultipartUpload answered no UploadId');
       const id = uploadId;
-      const source = copySource(request.sourceBucket, request.sourceKey);
+      const source = partCopySource(
+        request.sourceBucket,
+        request.sourceKey,
+        this.#partCopySourceDecodedTwice,
+      );
       const ranges = partRanges(size, partSizeFor(size, this.#multipart.partSize));
       const parts = await mapBounded(
         ranges,
@@ -350,39 +380,60 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async delete(bucket: string, key: string, options: { ifMatch?: string } = {}): Promise<void> {
+    const { ifMatch } = options;
+    if (ifMatch === undefined) return this.#deleteObject(bucket, key);
+    if (await this.#conditionalDeletes.honoured(bucket)) {
+      try {
+        return await this.#deleteObject(bucket, key, ifMatch);
+      } catch (error) {
+        const cause = error instanceof DraftError ? error.cause : error;
+        if (errorCode(cause) !== 'NotImplemented') throw error;
+        this.#conditionalDeletes.refused(bucket);
+      }
+    }
+    // The store ignores or refuses the condition: compare the ETag ourselves right before
+    // the DELETE. A re-upload landing between this HEAD and the DELETE is still lost.
+    const current = await this.head(bucket, key);
+    if (current === undefined) return;
+    if (current.etag !== ifMatch) {
+      throw new DraftError('conflict', 'The object changed before it could be deleted.');
+    }
+    return this.#deleteObject(bucket, key);
+  }
+
+  async #deleteObject(bucket: string, key: string, ifMatch?: string): Promise<void> {
     try {
       await this.client.send(
-        new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: options.ifMatch }),
+        new DeleteObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(ifMatch !== undefined && { IfMatch: ifMatch }),
+        }),
       );
     } catch (error) {
-      // Stores without conditional deletes may refuse the header outright. Check the
-      // ETag ourselves first: that leaves only the gap between HEAD and DELETE open.
-      if (options.ifMatch !== undefined && errorCode(error) === 'NotImplemented') {
-        const current = await this.head(bucket, key);
-        if (current === undefined) return;
-        if (current.etag !== options.ifMatch) {
-          throw new DraftError('conflict', 'The object changed before it could be deleted.', {
-            cause: error,
-          });
-        }
-        return this.delete(bucket, key);
-      }
       throw toDraftError(error, 'deleting an object');
     }
   }
 
-  async deleteMany(bucket: string, keys: readonly string[]): Promise<DeleteManyResult> {
-    if (keys.length === 0) return { deleted: [], errors: [] };
-    if (keys.length > DELETE_BATCH_LIMIT) {
+  async deleteMany(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteManyResult> {
+    if (targets.length === 0) return { deleted: [], errors: [] };
+    if (targets.length > DELETE_BATCH_LIMIT) {
       throw new RangeError(
-        `deleteMany takes at most ${DELETE_BATCH_LIMIT} keys, got ${keys.length}`,
+        `deleteMany takes at most ${DELETE_BATCH_LIMIT} keys, got ${targets.length}`,
       );
     }
     try {
       const out = await this.client.send(
         new DeleteObjectsCommand({
           Bucket: bucket,
-          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+          Delete: {
+            // The listed ETag: AWS keeps an object re-uploaded since it was listed.
+            Objects: targets.map(({ key, etag }) => ({
+              Key: key,
+              ...(etag !== undefined && { ETag: etag }),
+            })),
+            Quiet: true,
+          },
         }),
       );
       const errors = (out.Errors ?? []).map((entry) => ({
@@ -391,7 +442,10 @@ export class S3ObjectStore implements ObjectStore {
         message: entry.Message ?? '',
       }));
       const failed = new Set(errors.map((entry) => entry.key));
-      return { deleted: keys.filter((key) => !failed.has(key)), errors };
+      return {
+        deleted: targets.map(({ key }) => key).filter((key) => !failed.has(key)),
+        errors,
+      };
     } catch (error) {
       throw toDraftError(error, 'deleting objects');
     }
@@ -412,6 +466,7 @@ export class S3ObjectStore implements ObjectStore {
           key: entry.Key ?? '',
           size: entry.Size ?? 0,
           lastModified: entry.LastModified ?? new Date(0),
+          ...(entry.ETag !== undefined && { etag: entry.ETag }),
         })),
         ...(out.IsTruncated &&
           out.NextContinuationToken !== undefined && {

@@ -259,7 +259,7 @@ describeRgw('the presigned POST form is bound by its policy', () => {
       content_type: 'text/plain',
     });
     expect(response.status).toBe(200);
-    expect(response.json.content_length_range).toEqual([1, LIMIT]);
+    expect(response.json.content_length_range).toEqual([0, LIMIT]);
     return response.json as { url: string; fields: Record<string, string> };
   };
   const expectNoDraft = async (name: string) => {
@@ -282,11 +282,26 @@ describeRgw('the presigned POST form is bound by its policy', () => {
     await expectNoDraft('form-big.txt');
   });
 
-  it('refuses an empty body with 400 EntityTooSmall', async () => {
+  it('accepts an empty body, as a presigned PUT does (0-byte uploads are allowed everywhere)', async () => {
     const { url, fields } = await form('form-empty.txt');
     const response = await postForm(url, fields, Buffer.alloc(0));
-    expect(refusal(response)).toEqual({ status: 400, code: 'EntityTooSmall' });
-    await expectNoDraft('form-empty.txt');
+    expect(response.status).toBe(204);
+    const confirmed = await api.post('/api/v1/confirm-upload', { object_name: 'form-empty.txt' });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.json).toMatchObject({ size: 0, content_type: 'text/plain' });
+  });
+
+  it('accepts an empty presigned PUT and confirms it', async () => {
+    const ticket = await api.post('/api/v1/upload-url', {
+      object_name: 'put-empty.txt',
+      content_type: 'text/plain',
+      content_length: 0,
+    });
+    expect(ticket.status).toBe(200);
+    expect((await putWith(ticket.json.upload_url, ticket.json.headers, '')).status).toBe(200);
+    const confirmed = await api.post('/api/v1/confirm-upload', { object_name: 'put-empty.txt' });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.json).toMatchObject({ size: 0, content_type: 'text/plain' });
   });
 
   it('refuses another Content-Type with 403 AccessDenied', async () => {
@@ -301,6 +316,34 @@ describeRgw('the presigned POST form is bound by its policy', () => {
     const response = await postForm(url, { ...fields, key: 'anonymous/other.txt' }, 'hello');
     expect(refusal(response)).toEqual({ status: 403, code: 'AccessDenied' });
     await expectNoDraft('other.txt');
+  });
+
+  it('signs the exact key, never a starts-with prefix, so a longer key under it is refused', async () => {
+    const { url, fields } = await form('form-exact.txt');
+    const policy = JSON.parse(Buffer.from(fields.Policy!, 'base64').toString('utf8')) as {
+      conditions: unknown[];
+    };
+    const keyConditions = policy.conditions.filter((condition) =>
+      Array.isArray(condition) ? condition[1] === '$key' : 'key' in (condition as object),
+    );
+    expect(keyConditions).toEqual([{ key: 'anonymous/form-exact.txt' }]);
+    const response = await postForm(url, { ...fields, key: 'anonymous/form-exact.txt/../x' }, 'x');
+    expect(refusal(response)).toEqual({ status: 403, code: 'AccessDenied' });
+    await expectNoDraft('form-exact.txt');
+  });
+
+  it('refuses a name holding ${filename} with 400 invalid_object_name', async () => {
+    const response = await api.post('/api/v1/upload-form', {
+      object_name: 'uploads/${filename}',
+      content_type: 'text/plain',
+    });
+    expect(response.status).toBe(400);
+    expect(response.json).toEqual({
+      error: {
+        code: 'invalid_object_name',
+        message: 'object_name must not contain "${filename}".',
+      },
+    });
   });
 
   it('refuses an extra field the policy does not allow with 403 AccessDenied', async () => {

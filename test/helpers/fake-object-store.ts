@@ -3,6 +3,7 @@ import { DraftError } from '../../lambdas/core/errors.js';
 import type {
   CopyRequest,
   DeleteManyResult,
+  DeleteTarget,
   ListPage,
   ListMultipartUploadsRequest,
   ListPageRequest,
@@ -174,12 +175,25 @@ export class FakeObjectStore implements ObjectStore {
     this.#bucket(bucket).delete(key);
   }
 
-  async deleteMany(bucket: string, keys: readonly string[]): Promise<DeleteManyResult> {
-    this.#enter('deleteMany', bucket, keys);
+  /** Whether deleteMany honours a target's ETag, as AWS does; Ceph RGW and s3rver ignore it. */
+  honoursDeleteEtags = true;
+
+  async deleteMany(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteManyResult> {
+    const keys = targets.map((target) => target.key);
+    this.#enter('deleteMany', bucket, keys, targets);
     if (keys.length > 1000) throw new Error('DeleteObjects takes at most 1000 keys');
     const deleted: string[] = [];
     const errors: { key: string; code: string; message: string }[] = [];
-    for (const key of keys) {
+    for (const { key, etag } of targets) {
+      const existing = this.#bucket(bucket).get(key);
+      if (this.honoursDeleteEtags && existing && etag !== undefined && existing.etag !== etag) {
+        errors.push({
+          key,
+          code: 'PreconditionFailed',
+          message: 'At least one of the pre-conditions you specified did not hold',
+        });
+        continue;
+      }
       const fault = this.#keyFaults.get(key);
       if (fault && fault.remaining > 0) {
         fault.remaining -= 1;
@@ -239,7 +253,12 @@ export class FakeObjectStore implements ObjectStore {
     return {
       objects: page.map((key) => {
         const object = this.#bucket(request.bucket).get(key)!;
-        return { key, size: object.body.length, lastModified: object.lastModified };
+        return {
+          key,
+          size: object.body.length,
+          lastModified: object.lastModified,
+          etag: object.etag,
+        };
       }),
       ...(more && last !== undefined && { nextContinuationToken: last }),
     };

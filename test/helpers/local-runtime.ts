@@ -9,6 +9,8 @@ import {
 } from '../../local/runtime.js';
 
 export interface TestRuntime extends LocalRuntime {
+  /** The embedded store's data folder (unused on an external store). */
+  readonly dataDirectory: string;
   /** POSTs JSON (or any body) to the API and returns the status and parsed JSON. */
   post(
     path: string,
@@ -41,6 +43,7 @@ export const startTestRuntime = async (
   });
   return {
     ...runtime,
+    dataDirectory,
     stop: async () => {
       await runtime.stop();
       await rm(dataDirectory, { recursive: true, force: true });

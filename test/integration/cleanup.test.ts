@@ -96,8 +96,9 @@ describe('the cleanup sweep on the embedded store', () => {
       bytesFreed: 2000 * BODY.length,
       complete: true,
     });
-    // 1 upload listing (unsupported here) + 3 object pages + 2 delete batches.
-    expect(requests).toBe(6);
+    // 2 upload listings, draft and main (unsupported here) + 3 object pages + 3 delete
+    // batches: each page's expired drafts are deleted before the next page is listed.
+    expect(requests).toBe(8);
     const left = (await listAll(client, draft)).map((entry) => entry.key).sort();
     expect(left).toEqual([...fresh].sort());
     await expect(

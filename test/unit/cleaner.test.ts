@@ -192,11 +192,11 @@ describe('Cleaner.sweep', () => {
     // The first attempt of every batch fails.
     const tried = new Set<string>();
     const deleteMany = store.deleteMany.bind(store);
-    store.deleteMany = async (bucket, keys) => {
-      const first = keys[0]!;
-      if (tried.has(first)) return deleteMany(bucket, keys);
+    store.deleteMany = async (bucket, targets) => {
+      const first = targets[0]!.key;
+      if (tried.has(first)) return deleteMany(bucket, targets);
       tried.add(first);
-      store.calls.push({ operation: 'deleteMany', args: [bucket, keys] });
+      store.calls.push({ operation: 'deleteMany', args: [bucket, targets.map(({ key }) => key)] });
       throw new DraftError('storage_unavailable', 'SlowDown');
     };
 
@@ -483,12 +483,12 @@ describe('Cleaner.sweep', () => {
     let inFlight = 0;
     let peak = 0;
     const deleteMany = store.deleteMany.bind(store);
-    store.deleteMany = async (bucket, keys) => {
+    store.deleteMany = async (bucket, targets) => {
       inFlight += 1;
       peak = Math.max(peak, inFlight);
       await new Promise((resolve) => setImmediate(resolve));
       inFlight -= 1;
-      return deleteMany(bucket, keys);
+      return deleteMany(bucket, targets);
     };
 
     // act
@@ -538,7 +538,7 @@ describe('Cleaner.sweep', () => {
       expect(warnings).toEqual([
         {
           message: expect.stringMatching(/multipart uploads/),
-          details: { error: expect.objectContaining({ code }) },
+          details: { bucket: 'draft', error: expect.objectContaining({ code }) },
         },
       ]);
     },
@@ -601,5 +601,130 @@ describe('Cleaner.sweep', () => {
     // act + assess
     await expect(cleaner.sweep({ prefix: ' ' })).rejects.toThrow(/prefix/);
     await expect(cleaner.sweep({ concurrency: 0 })).rejects.toThrow(/concurrency/);
+  });
+});
+
+describe('Cleaner.sweep and re-uploads racing it', () => {
+  /** Re-uploads `key` with new bytes right before the sweep's DeleteObjects reaches the store. */
+  const reuploadBeforeDelete = (store: FakeObjectStore, key: string) => {
+    const deleteMany = store.deleteMany.bind(store);
+    store.deleteMany = async (bucket, targets) => {
+      store.put(DRAFT, key, 'fresh upload');
+      return deleteMany(bucket, targets);
+    };
+  };
+
+  it('keeps a draft re-uploaded between listing and delete on stores that honour the ETag', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    seed(store, 3);
+    advance(LIFETIME_MS + 1);
+    reuploadBeforeDelete(store, 'alice/draft-00001');
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(store.get(DRAFT, 'alice/draft-00001')?.body.toString()).toBe('fresh upload');
+    expect(draftKeys(store)).toEqual(['alice/draft-00001']);
+    expect(summary).toMatchObject({ expired: 3, deleted: 2, replaced: 1, failed: 0 });
+  });
+
+  it('sends the ETag each key was listed with', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    const [key] = seed(store, 1);
+    const listedEtag = store.get(DRAFT, key!)!.etag;
+    advance(LIFETIME_MS + 1);
+
+    // act
+    await cleaner.sweep();
+
+    // assess
+    const call = store.calls.find((entry) => entry.operation === 'deleteMany')!;
+    expect(call.args[2]).toEqual([{ key, etag: listedEtag }]);
+  });
+
+  it('pins what stores that ignore the ETag do: the re-upload is deleted (see README, Store quirks)', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup();
+    store.honoursDeleteEtags = false;
+    seed(store, 2);
+    advance(LIFETIME_MS + 1);
+    reuploadBeforeDelete(store, 'alice/draft-00001');
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect(draftKeys(store)).toEqual([]);
+    expect(summary).toMatchObject({ deleted: 2, replaced: 0 });
+  });
+
+  it("deletes each page's expired drafts before listing the next page, keeping the window short", async () => {
+    // prepare: 3 pages of 4 keys, every other key expired
+    const { store, cleaner } = setup({ batchSize: 4 });
+    for (let index = 0; index < 12; index += 1) {
+      store.put(DRAFT, `alice/${String(index).padStart(2, '0')}`, 'x', {
+        lastModified: new Date(T0.getTime() - (index % 2 === 0 ? 2 * LIFETIME_MS : 0)),
+      });
+    }
+
+    // act
+    const summary = await cleaner.sweep({ concurrency: 1 });
+
+    // assess
+    const sequence = store.calls
+      .map((call) => call.operation)
+      .filter((operation) => operation === 'listPage' || operation === 'deleteMany');
+    expect(sequence).toEqual([
+      'listPage',
+      'deleteMany',
+      'listPage',
+      'deleteMany',
+      'listPage',
+      'deleteMany',
+    ]);
+    expect(summary).toMatchObject({ scanned: 12, expired: 6, deleted: 6 });
+  });
+});
+
+describe('Cleaner.sweep of abandoned multipart copies in the main bucket', () => {
+  it('aborts main uploads older than abandonedCopySeconds, keeps younger ones and every object', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup({ mainBucket: MAIN, abandonedCopySeconds: 600 });
+    store.put(MAIN, 'alice/confirmed.bin', 'kept');
+    store.startUpload(MAIN, 'alice/lost-abort.bin');
+    store.startUpload(MAIN, 'alice/lost-abort.bin');
+    advance(601_000);
+    store.startUpload(MAIN, 'alice/copy-in-progress.bin');
+
+    // act
+    const summary = await cleaner.sweep();
+
+    // assess
+    expect([...store.uploads.get(MAIN)!.values()].map((upload) => upload.key)).toEqual([
+      'alice/copy-in-progress.bin',
+    ]);
+    expect(store.get(MAIN, 'alice/confirmed.bin')?.body.toString()).toBe('kept');
+    expect(summary).toMatchObject({ staleUploads: 2, abortedUploads: 2, deleted: 0 });
+    const listed = store.calls
+      .filter((call) => call.operation === 'listMultipartUploads')
+      .map((call) => (call.args[0] as { bucket: string }).bucket);
+    expect(listed).toEqual([DRAFT, MAIN]);
+  });
+
+  it('only counts them in a dry run', async () => {
+    // prepare
+    const { store, cleaner, advance } = setup({ mainBucket: MAIN });
+    store.startUpload(MAIN, 'alice/lost-abort.bin');
+    advance(3_600_001);
+
+    // act
+    const summary = await cleaner.sweep({ dryRun: true });
+
+    // assess
+    expect(store.uploads.get(MAIN)!.size).toBe(1);
+    expect(summary).toMatchObject({ staleUploads: 1, abortedUploads: 0 });
   });
 });

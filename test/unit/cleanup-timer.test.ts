@@ -5,6 +5,7 @@ const summary = (overrides: Partial<SweepSummary> = {}): SweepSummary => ({
   scanned: 0,
   expired: 0,
   deleted: 0,
+  replaced: 0,
   failed: 0,
   staleUploads: 0,
   abortedUploads: 0,

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       maxUploadBytes: 5 * 1024 ** 3,
       cleanupIntervalSeconds: 60,
       allowedContentTypes: [],
+      partCopySourceDecodedTwice: false,
     });
   });
 
@@ -53,6 +54,15 @@ describe('loadConfig', () => {
     expect(config.minio.useSsl).toBe(true);
     expect(config.uploadTtlSeconds).toBe(60);
     expect(config.allowedContentTypes).toEqual(['image/*', 'application/pdf']);
+  });
+
+  it('reads S3_PART_COPY_SOURCE_DECODED_TWICE (Ceph RGW) and refuses a non-boolean', () => {
+    expect(
+      loadConfig({ S3_PART_COPY_SOURCE_DECODED_TWICE: 'true' }).partCopySourceDecodedTwice,
+    ).toBe(true);
+    expect(() => loadConfig({ S3_PART_COPY_SOURCE_DECODED_TWICE: 'rgw' })).toThrow(
+      /S3_PART_COPY_SOURCE_DECODED_TWICE must be true or false, got "rgw"/,
+    );
   });
 
   it.each([

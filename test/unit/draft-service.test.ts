@@ -127,10 +127,10 @@ describe('DraftService.uploadForm', () => {
     expect(form).toEqual({
       url: 'fake://drafts',
       method: 'POST',
-      fields: { key: 'alice/a.txt', 'Content-Type': 'text/plain', policy: '1-1000&expires=600' },
+      fields: { key: 'alice/a.txt', 'Content-Type': 'text/plain', policy: '0-1000&expires=600' },
       objectName: 'a.txt',
       contentType: 'text/plain',
-      minBytes: 1,
+      minBytes: 0,
       maxBytes: 1000,
       expiresAt: new Date('2026-01-01T00:10:00.000Z'),
     });
@@ -246,7 +246,7 @@ describe('DraftService.confirm', () => {
     expect(await codeOf(service.confirm(alice, { objectName: 'legacy.txt' }))).toBe('not_found');
   });
 
-  it('finishes the move after a crash between copy and delete, without copying again', async () => {
+  it('finishes the move after a crash between copy and delete, copying the same bytes again', async () => {
     const { store, service } = setup();
     store.put(buckets.draft, 'alice/a.txt', 'hello');
     store.failNext('delete', new DraftError('storage_unavailable', 'connection reset'));
@@ -260,7 +260,8 @@ describe('DraftService.confirm', () => {
     const retried = await service.confirm(alice, { objectName: 'a.txt' });
 
     expect(retried.size).toBe(5);
-    expect(store.count('copy')).toBe(1);
+    expect(store.count('copy')).toBe(2);
+    expect(store.get(buckets.main, 'alice/a.txt')?.body.toString()).toBe('hello');
     expect(store.get(buckets.draft, 'alice/a.txt')).toBeUndefined();
   });
 
@@ -361,6 +362,31 @@ describe('DraftService.confirm', () => {
     expect(results.filter((result) => result.status === 'fulfilled').length).toBeGreaterThan(0);
     expect(store.get(buckets.draft, 'alice/a.txt')).toBeUndefined();
     expect(store.get(buckets.main, 'alice/a.txt')?.body.toString()).toBe('hello');
+  });
+
+  it('finishes the move when the copy was applied but its answer lost (retry sees no upload)', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello');
+    const copy = store.copy.bind(store);
+    store.copy = async (request) => {
+      await copy(request);
+      throw new DraftError('not_found', 'NoSuchUpload on a retried CompleteMultipartUpload');
+    };
+
+    const confirmed = await service.confirm(alice, { objectName: 'a.txt' });
+
+    expect(confirmed).toMatchObject({ key: 'alice/a.txt', size: 5 });
+    expect(store.get(buckets.draft, 'alice/a.txt')).toBeUndefined();
+    expect(store.get(buckets.main, 'alice/a.txt')?.body.toString()).toBe('hello');
+  });
+
+  it('still answers not_found when the draft vanished and main has no copy of it', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.txt', 'hello');
+    store.failNext('copy', new DraftError('not_found', 'NoSuchKey'));
+
+    expect(await codeOf(service.confirm(alice, { objectName: 'a.txt' }))).toBe('not_found');
+    expect(store.get(buckets.main, 'alice/a.txt')).toBeUndefined();
   });
 });
 

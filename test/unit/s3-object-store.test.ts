@@ -88,9 +88,10 @@ describe('S3ObjectStore error paths', () => {
   });
 
   it('keeps an object replaced since, when it has to check the ETag itself', async () => {
+    const fresh = new S3ObjectStore(new S3Client({ region: 'us-east-1' }));
     s3.on(DeleteObjectCommand, { IfMatch: '"e"' }).rejects(s3Error('NotImplemented', 501));
     s3.on(HeadObjectCommand).resolves({ ETag: '"newer"', ContentLength: 1 });
-    expect((await draftFailure(store.delete('b', 'k', { ifMatch: '"e"' }))).code).toBe('conflict');
+    expect((await draftFailure(fresh.delete('b', 'k', { ifMatch: '"e"' }))).code).toBe('conflict');
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
   });
 
@@ -98,7 +99,7 @@ describe('S3ObjectStore error paths', () => {
     s3.on(DeleteObjectsCommand).resolves({
       Errors: [{ Key: 'b', Code: 'AccessDenied', Message: 'no' }],
     });
-    const result = await store.deleteMany('bucket', ['a', 'b', 'c']);
+    const result = await store.deleteMany('bucket', [{ key: 'a' }, { key: 'b' }, { key: 'c' }]);
     expect(result).toEqual({
       deleted: ['a', 'c'],
       errors: [{ key: 'b', code: 'AccessDenied', message: 'no' }],
@@ -221,5 +222,26 @@ describe('S3ObjectStore.presignPost', () => {
     const expires = Date.parse(policy.expiration);
     expect(expires).toBeGreaterThanOrEqual(before + 59_000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 61_000);
+  });
+
+  it('pins the exact key even when the key ends in ${filename}, which the library would sign as starts-with', async () => {
+    const key = 'o/uploads/${filename}';
+    const { fields } = await store.presignPost({
+      bucket: 'main-draft',
+      key,
+      expiresInSeconds: 60,
+      contentType: 'text/plain',
+      minBytes: 0,
+      maxBytes: 1000,
+    });
+    const policy = JSON.parse(Buffer.from(fields.Policy!, 'base64').toString('utf8')) as {
+      conditions: unknown[];
+    };
+    const keyConditions = policy.conditions.filter((condition) =>
+      Array.isArray(condition) ? condition[1] === '$key' : 'key' in (condition as object),
+    );
+    // Every condition must hold, so the exact one decides whatever else is there.
+    expect(keyConditions).toContainEqual({ key });
+    expect(fields.key).toBe(key);
   });
 });

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+const require = createRequire(import.meta.url);
+const S3Error = require('s3rver/lib/models/error.js') as new (
+  code: string,
+  message: string,
+  detail?: Record<string, string>,
+) => Error;
+
+/** The longest file name ext4, XFS, btrfs, APFS and NTFS allow, in bytes. */
+const MAX_FILE_NAME_BYTES = 255;
+
+/**
+ * s3rver keeps an object as files named after the key's last segment plus these
+ * suffixes (and a tagging document, `._S3rver_tagging.xml`); earlier segments become
+ * directories. A segment containing the marker could name a directory that is also
+ * another object's file, so the marker is reserved.
+ */
+export const EMBEDDED_RESERVED_MARKER = '._S3rver_';
+const FILE_SUFFIXES = [
+  '._S3rver_object',
+  '._S3rver_object.md5',
+  '._S3rver_metadata.json',
+  '._S3rver_tagging.xml',
+];
+
+/** The longest last segment whose every file fits: 255 − 22 (`._S3rver_metadata.json`) = 233. */
+export const EMBEDDED_MAX_SEGMENT_BYTES =
+  MAX_FILE_NAME_BYTES - Math.max(...FILE_SUFFIXES.map((suffix) => Buffer.byteLength(suffix)));
+
+/** Whether the embedded store can keep `key` on disk without any file name overflowing. */
+export const fitsOnDisk = (key: string): boolean =>
+  key
+    .split('/')
+    .every(
+      (segment) =>
+        Buffer.byteLength(segment) <= EMBEDDED_MAX_SEGMENT_BYTES &&
+        !segment.includes(EMBEDDED_RESERVED_MARKER),
+    );
+
+const keyTooLong = (key: string): Error =>
+  new S3Error(
+    'KeyTooLongError',
+    `This store keeps each key segment in a file name: at most ${EMBEDDED_MAX_SEGMENT_BYTES} bytes, without "${EMBEDDED_RESERVED_MARKER}".`,
+    { Key: key.slice(0, 64) },
+  );
+
+const noSuchFile = (): Error => Object.assign(new Error('no such object'), { code: 'ENOENT' });
+
+interface StoredObject {
+  bucket: string;
+  key: string;
+  content: Buffer | Readable;
+  metadata: Record<string, string>;
+}
+
+/** The parts of s3rver's FilesystemStore that are wrapped here. */
+interface FilesystemStore {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  getMetadata(bucket: string, key: string): Promise<unknown>;
+  getObject(bucket: string, key: string, options?: unknown): Promise<unknown>;
+  existsObject(bucket: string, key: string): Promise<boolean>;
+  deleteObject(bucket: string, key: string): Promise<void>;
+  putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
+  putMetadata(
+    bucket: string,
+    key: string,
+    metadata: Record<string, string>,
+    md5: string,
+  ): Promise<void>;
+  copyObject(
+    sourceBucket: string,
+    sourceKey: string,
+    targetBucket: string,
+    targetKey: string,
+    metadata?: unknown,
+  ): Promise<unknown>;
+  initiateUpload(bucket: string, key: string, uploadId: string, metadata: unknown): Promise<void>;
+  putSubresource(bucket: string, key: string | undefined, resource: unknown): Promise<void>;
+}
+
+/**
+ * Writes an object's bytes with every stream's errors handled. s3rver pipes the body
+ * into a file stream that has no error listener, so one failed open (a name too long,
+ * a directory in the way, a full disk) is an uncaught exception that ends the whole
+ * process; here it fails that one request with a 500.
+ */
+const writeObject = async (store: FilesystemStore, object: StoredObject) => {
+  const path = store.getResourcePath(object.bucket, object.key, 'object');
+  await mkdir(dirname(path), { recursive: true });
+  const md5 = createHash('md5');
+  let size = 0;
+  const source = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+  await pipeline(
+    source,
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        md5.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    }),
+    createWriteStream(path),
+  );
+  const digest = md5.digest('hex');
+  await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+  return { size, md5: digest };
+};
+
+/**
+ * Makes the embedded store refuse what its disk cannot hold instead of failing
+ * halfway: a key that does not fit (see fitsOnDisk) is never written (400
+ * KeyTooLongError) and never found (a read answers NoSuchKey, a delete is a no-op),
+ * so a half-written object from an older version is invisible instead of failing every
+ * listing, which HEAD Bucket (health) and cleanup depend on.
+ */
+export const guardFileNames = (store: FilesystemStore): void => {
+  const original = {
+    getMetadata: store.getMetadata.bind(store),
+    getObject: store.getObject.bind(store),
+    existsObject: store.existsObject.bind(store),
+    deleteObject: store.deleteObject.bind(store),
+    copyObject: store.copyObject.bind(store),
+    initiateUpload: store.initiateUpload.bind(store),
+    putSubresource: store.putSubresource.bind(store),
+  };
+  store.getMetadata = async (bucket, key) => {
+    if (!fitsOnDisk(key)) throw noSuchFile();
+    return original.getMetadata(bucket, key);
+  };
+  store.getObject = async (bucket, key, options) =>
+    fitsOnDisk(key) ? original.getObject(bucket, key, options) : null;
+  store.existsObject = async (bucket, key) =>
+    fitsOnDisk(key) ? original.existsObject(bucket, key) : false;
+  store.deleteObject = async (bucket, key) => {
+    if (fitsOnDisk(key)) await original.deleteObject(bucket, key);
+  };
+  store.putObject = async (object) => {
+    if (!fitsOnDisk(object.key)) throw keyTooLong(object.key);
+    return writeObject(store, object);
+  };
+  store.copyObject = async (sourceBucket, sourceKey, targetBucket, targetKey, metadata) => {
+    if (!fitsOnDisk(targetKey)) throw keyTooLong(targetKey);
+    return original.copyObject(sourceBucket, sourceKey, targetBucket, targetKey, metadata);
+  };
+  store.initiateUpload = async (bucket, key, uploadId, metadata) => {
+    if (!fitsOnDisk(key)) throw keyTooLong(key);
+    return original.initiateUpload(bucket, key, uploadId, metadata);
+  };
+  store.putSubresource = async (bucket, key, resource) => {
+    if (key !== undefined && !fitsOnDisk(key)) throw keyTooLong(key);
+    return original.putSubresource(bucket, key, resource);
+  };
+};

@@ -1,0 +1,165 @@
+import { jest } from '@jest/globals';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EMBEDDED_MAX_SEGMENT_BYTES } from '../../local/embedded-s3-files.js';
+import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+import { spawnLocalRuntime, type SpawnedRuntime } from '../helpers/spawned-runtime.js';
+import { putPresigned, sha256 } from '../helpers/uploads.js';
+
+jest.setTimeout(90_000);
+
+const post = async (apiUrl: string, path: string, body: unknown) => {
+  const response = await fetch(`${apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as any };
+};
+
+const health = async (apiUrl: string) => (await fetch(`${apiUrl}/health`)).status;
+
+describe('npm start on the embedded store: names it cannot hold', () => {
+  let runtime: SpawnedRuntime;
+
+  beforeAll(async () => {
+    runtime = await spawnLocalRuntime();
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('computes the limit from the store\'s file suffixes: 255 − len("._S3rver_metadata.json")', () => {
+    expect(EMBEDDED_MAX_SEGMENT_BYTES).toBe(233);
+  });
+
+  it('takes a 233-byte last segment through upload, download and confirm', async () => {
+    const name = `edge/${'a'.repeat(233)}`;
+    const body = Buffer.from('at the boundary');
+    const upload = await post(runtime.apiUrl, '/api/v1/upload-url', {
+      object_name: name,
+      content_length: body.length,
+    });
+    expect(upload.status).toBe(200);
+    expect((await putPresigned(upload.json.upload_url, body, upload.json.headers)).status).toBe(
+      200,
+    );
+    expect(
+      (await post(runtime.apiUrl, '/api/v1/confirm-upload', { object_name: name })).status,
+    ).toBe(200);
+    const main = await post(runtime.apiUrl, '/api/v1/download-url', {
+      object_name: name,
+      stage: 'main',
+    });
+    expect(sha256(Buffer.from(await (await fetch(main.json.download_url)).arrayBuffer()))).toBe(
+      sha256(body),
+    );
+  });
+
+  it.each(['upload-url', 'upload-form', 'download-url', 'confirm-upload'])(
+    'refuses a 234-byte segment on %s with 400 invalid_object_name naming the limit',
+    async (route) => {
+      const response = await post(runtime.apiUrl, `/api/v1/${route}`, {
+        object_name: `edge/${'a'.repeat(234)}`,
+      });
+      expect(response).toEqual({
+        status: 400,
+        json: {
+          error: {
+            code: 'invalid_object_name',
+            message:
+              'Each "/"-separated part of object_name must be at most 233 UTF-8 bytes on this store; one part is 234.',
+          },
+        },
+      });
+    },
+  );
+
+  it("refuses the store's own file-name marker with 400 invalid_object_name", async () => {
+    const response = await post(runtime.apiUrl, '/api/v1/upload-url', {
+      object_name: 'x._S3rver_object/y',
+    });
+    expect(response.status).toBe(400);
+    expect(response.json.error).toEqual({
+      code: 'invalid_object_name',
+      message: 'object_name must not contain "._S3rver_" on this store: the store uses it itself.',
+    });
+  });
+
+  it.each([
+    ['a 234-byte last segment (metadata file too long)', `anonymous/${'b'.repeat(234)}`],
+    ['a 240-byte last segment (object file fits, metadata not)', `anonymous/${'c'.repeat(240)}`],
+    ['a 241-byte last segment (object file too long)', `anonymous/${'d'.repeat(241)}`],
+    ['a 255-byte last segment', `anonymous/${'e'.repeat(255)}`],
+    ['a 256-byte directory segment', `anonymous/${'f'.repeat(256)}/x`],
+    ["a segment naming another object's file", 'anonymous/g._S3rver_object/x'],
+  ])(
+    'survives a hostile unsigned PUT straight to the store with %s: 400, no crash, health 200',
+    async (_label, key) => {
+      const encoded = key.split('/').map(encodeURIComponent).join('/');
+      const response = await fetch(`${runtime.storeUrl}/main-draft/${encoded}`, {
+        method: 'PUT',
+        body: 'hostile',
+      });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('<Code>KeyTooLongError</Code>');
+      expect(runtime.alive()).toBe(true);
+      expect(await health(runtime.apiUrl)).toBe(200);
+      const listing = await fetch(`${runtime.storeUrl}/main-draft?list-type=2`);
+      expect(listing.status).toBe(200);
+    },
+  );
+
+  it('answers a store write that fails on disk with 500 for that request only', async () => {
+    // A directory where the object's file belongs: opening it for writing fails (EISDIR).
+    await mkdir(join(runtime.dataDirectory, 'main-draft/anonymous/blocked._S3rver_object'), {
+      recursive: true,
+    });
+    const response = await fetch(`${runtime.storeUrl}/main-draft/anonymous/blocked`, {
+      method: 'PUT',
+      body: 'x',
+    });
+    expect(response.status).toBe(500);
+    expect(runtime.alive()).toBe(true);
+    expect(await health(runtime.apiUrl)).toBe(200);
+  });
+
+  it('is still running after everything above', () => {
+    expect(runtime.stderr()).not.toMatch(/Unhandled 'error' event|ENAMETOOLONG/);
+    expect(runtime.alive()).toBe(true);
+  });
+});
+
+describe('one bad object never breaks a bucket', () => {
+  let api: TestRuntime;
+
+  beforeAll(async () => {
+    api = await startTestRuntime({ CLEANUP_INTERVAL: '0', OBJECT_LIFETIME: '1' });
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('keeps health and cleanup working beside a half-written object from an older version', async () => {
+    // What a 236-byte segment left behind before the fix: the object file, no metadata.
+    const directory = join(api.dataDirectory, api.config.buckets.draft, 'anonymous');
+    await mkdir(directory, { recursive: true });
+    await writeFile(join(directory, `${'h'.repeat(236)}._S3rver_object`), 'orphan');
+    const upload = await api.post('/api/v1/upload-url', { object_name: 'old.txt' });
+    expect(
+      (await putPresigned(upload.json.upload_url, Buffer.from('old'), upload.json.headers)).status,
+    ).toBe(200);
+    await new Promise((done) => setTimeout(done, 1100));
+
+    expect(await health(api.apiUrl)).toBe(200);
+    const summary = await api.services.cleaner.sweep();
+    expect(summary).toMatchObject({
+      scanned: 1,
+      expired: 1,
+      deleted: 1,
+      failed: 0,
+      complete: true,
+    });
+    expect(await health(api.apiUrl)).toBe(200);
+  });
+});
