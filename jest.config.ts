@@ -19,10 +19,10 @@ const common: Config = {
   transform,
   // Sources import siblings as `./x.js` (NodeNext); jest resolves the `.ts` file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  setupFiles: ['<rootDir>/test/helpers/quiet-logs.ts'],
   // Tests talk to real servers over HTTP; on a busy two-core CI machine a flow can take
   // seconds. Performance is measured in `npm run bench`, never by a test's clock.
   testTimeout: 30_000,
+  setupFiles: ['<rootDir>/test/helpers/quiet-logs.ts'],
 };
 
 const config: Config = {

@@ -1,10 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { cors, type Interceptor } from '@connectrpc/connect';
+import { cors, createContextValues, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { DraftError } from '../lambdas/core/errors.js';
 import { DraftService } from '../lambdas/gen/draft/v1/draft_pb.js';
-import { draftRoutes, principalKey, type DraftsResolver } from '../lambdas/rpc/draft-service.js';
+import {
+  draftRoutes,
+  principalKey,
+  requestOriginKey,
+  type DraftsResolver,
+  type MultipartResolver,
+} from '../lambdas/rpc/draft-service.js';
 import { toConnectError } from '../lambdas/rpc/to-connect-error.js';
 import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
@@ -19,6 +26,7 @@ export const RPC_PATH_PREFIX = `/${DraftService.typeName}/`;
 
 export interface LocalConnectOptions {
   readonly resolve: DraftsResolver;
+  readonly multipart?: MultipartResolver;
   /** Take the owner from an unverified bearer token's `sub`, as REST does locally. */
   readonly emulateJwtAuthorizer: boolean;
 }
@@ -52,10 +60,18 @@ const emulatedAuthorizer: Interceptor = (next) => async (request) => {
 /** Each call runs as one invocation of the connect function, as it does on Lambda. */
 const adapter = (options: LocalConnectOptions) => {
   const handle = connectNodeAdapter({
-    routes: draftRoutes(
-      options.resolve,
-      options.emulateJwtAuthorizer ? { interceptors: [emulatedAuthorizer] } : {},
-    ),
+    routes: draftRoutes(options.resolve, {
+      ...(options.multipart && { multipart: options.multipart }),
+      ...(options.emulateJwtAuthorizer && { interceptors: [emulatedAuthorizer] }),
+    }),
+    contextValues: (request) => {
+      const userAgent = request.headers['user-agent'];
+      return createContextValues().set(requestOriginKey, {
+        requestId: randomUUID(),
+        sourceIp: request.socket.remoteAddress ?? '',
+        userAgent: Array.isArray(userAgent) ? userAgent.join(', ') : (userAgent ?? ''),
+      });
+    },
   });
   return (...args: Parameters<typeof handle>): void => {
     void inInvocation(CONNECT_FUNCTION_NAME, () => handle(...args));

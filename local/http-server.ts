@@ -137,7 +137,7 @@ export const startLocalHttpServer = async (
       });
       return;
     }
-    const read = await readBody(request, MAX_BODY_BYTES);
+    const read = await readBody(request, entry.route.maxBodyBytes ?? MAX_BODY_BYTES);
     if ('tooLarge' in read) {
       // Closing, rather than reading the rest to keep the connection, is what stops the read.
       fail(413, 'payload_too_large', read.tooLarge, { ...cors, connection: 'close' });

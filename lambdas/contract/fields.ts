@@ -49,3 +49,35 @@ export const contentMd5 = base64Of(16, 'MD5 of the body');
 export const checksumSha256 = base64Of(32, 'SHA-256 of the body');
 
 export const stage = z.enum(['draft', 'main'], { error: 'must be "draft" or "main"' });
+
+/**
+ * Custom metadata, stored as `x-amz-meta-<key>`. The domain applies the same rules and the
+ * 2 KiB total (lambdas/core/user-metadata.ts); these checks word them per field.
+ */
+export const userMetadata = z.record(
+  z
+    .string()
+    .check(z.regex(/^[a-z0-9-]{1,64}$/, 'keys must be 1 to 64 lowercase letters, digits or "-"')),
+  z
+    .string({ error: 'must be a string' })
+    .check(z.regex(/^[\x20-\x7e]*$/, 'must be printable ASCII')),
+  { error: 'must be an object of string values' },
+);
+
+export const listLimit = z
+  .number({ error: 'must be a number' })
+  .check(
+    z.int('must be a whole number'),
+    z.minimum(1, 'must be from 1 to 1000'),
+    z.maximum(1000, 'must be from 1 to 1000'),
+  );
+
+export const listPrefix = z
+  .string({ error: 'must be a string' })
+  .check(z.maxLength(1024, 'must be at most 1024 characters'));
+
+export const listDelimiter = z.literal('/', { error: 'must be "/"' });
+
+export const listCursor = z
+  .string({ error: 'must be a string' })
+  .check(z.maxLength(4096, 'must be at most 4096 characters'));

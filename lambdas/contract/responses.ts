@@ -48,6 +48,41 @@ export const confirmResponse = z.object({
 });
 export type ConfirmResponse = z.output<typeof confirmResponse>;
 
+const metadata = z.record(z.string(), z.string());
+
+export const objectInfoResponse = z.object({
+  object_name: z.string(),
+  stage,
+  size: z.number(),
+  content_type: z.nullable(z.string()),
+  etag: z.string(),
+  last_modified: z.nullable(isoTimestamp),
+  /** The client's own metadata, as uploaded. */
+  metadata,
+});
+export type ObjectInfoResponse = z.output<typeof objectInfoResponse>;
+
+export const listedObject = z.object({
+  object_name: z.string(),
+  size: z.number(),
+  /** Only where the store lists it without an extra request per object. */
+  content_type: z.optional(z.string()),
+  etag: z.string(),
+  last_modified: isoTimestamp,
+});
+
+export const listObjectsResponse = z.object({
+  objects: z.array(listedObject),
+  /** Folders (with `delimiter: "/"`), each ending with "/". */
+  prefixes: z.array(z.string()),
+  /** Present when there is another page: send it back as `cursor`. */
+  next_cursor: z.optional(z.string()),
+});
+export type ListObjectsResponse = z.output<typeof listObjectsResponse>;
+
+export const deleteObjectResponse = z.object({ deleted: z.literal(true) });
+export type DeleteObjectResponse = z.output<typeof deleteObjectResponse>;
+
 const bucketState = z.enum(['ok', 'unavailable']);
 export const healthResponse = z.object({
   status: z.enum(['ok', 'unavailable']),

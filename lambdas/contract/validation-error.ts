@@ -12,6 +12,9 @@ const describeIssue = (issue: $ZodIssue): string => {
     const keys = issue.keys.map((key) => `"${key}"`).join(', ');
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
   }
+  if (issue.code === 'invalid_key') {
+    return issue.issues[0]?.message ?? 'invalid key';
+  }
   if (issue.code === 'invalid_type' && issue.path.length === 0) {
     return 'The request body must be a JSON object.';
   }

@@ -29,6 +29,11 @@ export interface ObjectStore {
   deleteMany(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteManyResult>;
   listPage(request: ListPageRequest): Promise<ListPage>;
   /**
+   * One page of a folder-style listing (ListObjectsV2 with a delimiter and StartAfter):
+   * objects and rolled-up common prefixes, together at most `maxKeys`, in key order.
+   */
+  listObjects(request: ListObjectsRequest): Promise<ObjectListing>;
+  /**
    * One page of the bucket's unfinished multipart uploads. Stores that cannot list
    * them (the embedded store) answer an empty page with `unsupported: true`.
    */
@@ -54,6 +59,8 @@ export interface PresignPutRequest {
   readonly contentMd5?: string;
   /** Base64 SHA-256 of the body; signed, enforced by stores that implement flexible checksums. */
   readonly checksumSha256?: string;
+  /** User metadata, signed as `x-amz-meta-*` headers the client must send. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export interface PresignedRequest {
@@ -71,6 +78,8 @@ export interface PresignPostRequest {
   /** The policy's `content-length-range`, inclusive. */
   readonly minBytes: number;
   readonly maxBytes: number;
+  /** User metadata: `x-amz-meta-*` form fields, each an exact policy condition. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export interface PresignedPost {
@@ -84,6 +93,8 @@ export interface PresignGetRequest {
   readonly bucket: string;
   readonly key: string;
   readonly expiresInSeconds: number;
+  /** Signed as `response-content-disposition`: the store answers with this header. */
+  readonly contentDisposition?: string;
 }
 
 export interface ObjectInfo {
@@ -145,6 +156,30 @@ export interface ListedObject {
 export interface ListPage {
   readonly objects: readonly ListedObject[];
   readonly nextContinuationToken?: string;
+}
+
+export interface ListObjectsRequest {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly delimiter?: string;
+  /** Exclusive: the listing starts after this key. */
+  readonly startAfter?: string;
+  readonly maxKeys: number;
+}
+
+export interface ListedEntry {
+  readonly key: string;
+  readonly size: number;
+  readonly etag: string;
+  readonly lastModified: Date;
+}
+
+export interface ObjectListing {
+  readonly objects: readonly ListedEntry[];
+  /** Common prefixes, each ending with the delimiter. */
+  readonly prefixes: readonly string[];
+  /** More entries follow the last one of this page. */
+  readonly truncated: boolean;
 }
 
 export interface ListMultipartUploadsRequest {

@@ -1,6 +1,7 @@
 import { environmentServices } from '../compose.js';
 import { compatObjectRequest } from '../contract/compat.js';
 import { COMPAT_ROUTE, compatSuccess } from './compat-response.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 
 /** POST /api/v1/draft/confirm (original DraftStore): moves the draft to the main bucket. */
@@ -10,7 +11,7 @@ export const createCompatConfirmHandler = jsonRoute(
     await services.drafts.confirm(caller, { objectName: input.object_name });
     return compatSuccess();
   },
-  COMPAT_ROUTE,
+  { ...COMPAT_ROUTE, audit: auditOf.confirm() },
 );
 
 export const handler = createCompatConfirmHandler(environmentServices);

@@ -1,6 +1,7 @@
 import { environmentServices } from '../compose.js';
 import { compatDownloadRequest } from '../contract/compat.js';
 import { COMPAT_ROUTE, compatSuccess } from './compat-response.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 
 /**
@@ -17,7 +18,7 @@ export const createCompatDownloadUrlHandler = jsonRoute(
     });
     return compatSuccess({ url: ticket.url });
   },
-  COMPAT_ROUTE,
+  { ...COMPAT_ROUTE, audit: auditOf.staged('download-url', 'draft') },
 );
 
 export const handler = createCompatDownloadUrlHandler(environmentServices);

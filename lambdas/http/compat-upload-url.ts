@@ -1,6 +1,7 @@
 import { environmentServices } from '../compose.js';
 import { compatUploadRequest } from '../contract/compat.js';
 import { COMPAT_ROUTE, compatSuccess } from './compat-response.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 
 /**
@@ -20,7 +21,7 @@ export const createCompatUploadUrlHandler = jsonRoute(
     });
     return compatSuccess({ url: ticket.url, headers: ticket.headers });
   },
-  COMPAT_ROUTE,
+  { ...COMPAT_ROUTE, audit: auditOf.draft('upload-url') },
 );
 
 export const handler = createCompatUploadUrlHandler(environmentServices);

@@ -1,4 +1,5 @@
 import { environmentServices } from '../compose.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
 import { confirmRequest } from '../contract/requests.js';
@@ -17,6 +18,7 @@ export const createConfirmUploadHandler = jsonRoute(
       etag: confirmed.etag,
     });
   },
+  { audit: auditOf.confirm() },
 );
 
 export const handler = createConfirmUploadHandler(environmentServices);

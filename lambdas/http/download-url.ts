@@ -1,4 +1,5 @@
 import { environmentServices } from '../compose.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
 import { downloadUrlRequest } from '../contract/requests.js';
@@ -18,6 +19,7 @@ export const createDownloadUrlHandler = jsonRoute(
       expires_at: ticket.expiresAt.toISOString(),
     });
   },
+  { audit: auditOf.staged('download-url', 'draft') },
 );
 
 export const handler = createDownloadUrlHandler(environmentServices);

@@ -4,7 +4,8 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Services } from '../compose.js';
-import type { Caller } from '../core/draft-service.js';
+import type { Caller, Stage } from '../core/draft-service.js';
+import { audited, subjectOf, type AuditAction, type AuditOrigin } from '../observability/audit.js';
 import { logger } from '../observability/logger.js';
 import { bodyLimit } from './body-limit.js';
 import { callerOf } from './caller.js';
@@ -21,10 +22,44 @@ export interface RouteContext {
   readonly services: Services;
 }
 
+/** What a route's audit line says: the action, and the name and stage it reads from the raw body. */
+export interface RouteAudit {
+  readonly action: AuditAction;
+  /** Reads the raw body, so that requests the schema refuses are audited too. */
+  readonly target: (body: Readonly<Record<string, unknown>>) => {
+    readonly name?: unknown;
+    readonly stage?: Stage;
+  };
+}
+
 export interface RouteOptions {
   /** How error bodies look. @default errorBody: `{error: {code, message}}` */
   readonly errorFormat?: ErrorBodyFormat;
+  /** Writes one audit line per request (lambdas/observability/audit.ts). */
+  readonly audit?: RouteAudit;
+  /** The largest request body accepted. @default MAX_BODY_BYTES (64 KiB) */
+  readonly maxBodyBytes?: number;
 }
+
+/** The request as API Gateway saw it. */
+export const originOf = (event: HttpEvent): AuditOrigin => ({
+  requestId: event.requestContext.requestId,
+  sourceIp: event.requestContext.http.sourceIp,
+  userAgent: event.requestContext.http.userAgent,
+});
+
+const ownerOf = (event: HttpEvent): string | undefined => {
+  try {
+    return callerOf(event).owner;
+  } catch {
+    return undefined;
+  }
+};
+
+const bodyRecord = (body: unknown): Readonly<Record<string, unknown>> =>
+  typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : {};
 
 const baseHandler = (format?: ErrorBodyFormat) =>
   middy<HttpEvent, HttpResult>()
@@ -40,12 +75,25 @@ export const jsonRoute =
   ) =>
   (resolve: ServicesResolver) =>
     baseHandler(options.errorFormat)
-      .use(bodyLimit())
+      .use(bodyLimit(options.maxBodyBytes))
       .use(utf8Body())
       .use(httpJsonBodyParser())
       .handler(async (event) => {
-        const input = schema.parse(event.body);
-        return run(input, { caller: callerOf(event), services: resolve() });
+        const handle = async () => {
+          const input = schema.parse(event.body);
+          return run(input, { caller: callerOf(event), services: resolve() });
+        };
+        const { audit } = options;
+        if (audit === undefined) return handle();
+        return audited(
+          audit.action,
+          originOf(event),
+          () => {
+            const target = audit.target(bodyRecord(event.body));
+            return subjectOf(ownerOf(event), target.name, target.stage);
+          },
+          handle,
+        );
       });
 
 /** A route without a body. */

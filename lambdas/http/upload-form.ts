@@ -1,4 +1,5 @@
 import { environmentServices } from '../compose.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
 import { uploadFormRequest } from '../contract/requests.js';
@@ -14,6 +15,7 @@ export const createUploadFormHandler = jsonRoute(
     const form = await services.drafts.uploadForm(caller, {
       objectName: input.object_name,
       ...(input.content_type !== undefined && { contentType: input.content_type }),
+      ...(input.metadata !== undefined && { metadata: input.metadata }),
     });
     return jsonResponse(200, {
       url: form.url,
@@ -25,6 +27,7 @@ export const createUploadFormHandler = jsonRoute(
       expires_at: form.expiresAt.toISOString(),
     });
   },
+  { audit: auditOf.draft('upload-form') },
 );
 
 export const handler = createUploadFormHandler(environmentServices);

@@ -1,4 +1,5 @@
 import { environmentServices } from '../compose.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
 import { uploadUrlRequest } from '../contract/requests.js';
@@ -13,6 +14,7 @@ export const createUploadUrlHandler = jsonRoute(
       ...(input.content_length !== undefined && { contentLength: input.content_length }),
       ...(input.content_md5 !== undefined && { contentMd5: input.content_md5 }),
       ...(input.checksum_sha256 !== undefined && { checksumSha256: input.checksum_sha256 }),
+      ...(input.metadata !== undefined && { metadata: input.metadata }),
     });
     return jsonResponse(200, {
       upload_url: ticket.url,
@@ -22,6 +24,7 @@ export const createUploadUrlHandler = jsonRoute(
       expires_at: ticket.expiresAt.toISOString(),
     });
   },
+  { audit: auditOf.draft('upload-url') },
 );
 
 export const handler = createUploadUrlHandler(environmentServices);

@@ -4,11 +4,18 @@ import {
   universalServerResponseToFetch,
   type UniversalHandler,
 } from '@connectrpc/connect/protocol';
-import { createConnectRouter } from '@connectrpc/connect';
+import { createConnectRouter, createContextValues } from '@connectrpc/connect';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
-import { environmentServices } from '../compose.js';
+import { multipartEnvironmentServices } from '../multipart-environment.js';
 import { logger } from '../observability/logger.js';
-import { draftRoutes, principalKey, type DraftsResolver } from './draft-service.js';
+import type { AuditOrigin } from '../observability/audit.js';
+import {
+  draftRoutes,
+  principalKey,
+  requestOriginKey,
+  type DraftsResolver,
+  type MultipartResolver,
+} from './draft-service.js';
 import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
 
 /** What the handler answers: always the structured form (status, headers, base64 body). */
@@ -17,6 +24,8 @@ export type FunctionUrlResult = APIGatewayProxyStructuredResultV2;
 export interface FunctionUrlOptions {
   /** Supplies the domain service per call. */
   readonly resolve: DraftsResolver;
+  /** Supplies the multipart service per call; without it the multipart RPCs fail. */
+  readonly multipart?: MultipartResolver;
   /**
    * Verifies `Authorization: Bearer <jwt>` and answers the principal (its `sub`).
    * Without it every caller is anonymous, as on an AWS_IAM or open function URL.
@@ -108,6 +117,7 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
   const router = createConnectRouter();
   draftRoutes(options.resolve, {
     grpc: false,
+    ...(options.multipart && { multipart: options.multipart }),
     ...(options.verifyToken && { interceptors: [authenticate(options.verifyToken)] }),
   })(router);
   const handlers = new Map<string, UniversalHandler>(
@@ -175,8 +185,16 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
       // fetch refuses what Lambda may pass through, e.g. a header value beyond Latin-1.
       return connectErrorResult(400, 'invalid_argument', 'The request is malformed.', cors_);
     }
+    const origin: AuditOrigin = {
+      requestId: event.requestContext.requestId,
+      sourceIp: event.requestContext.http.sourceIp,
+      userAgent: event.requestContext.http.userAgent,
+    };
     const response = universalServerResponseToFetch(
-      await handler(universalServerRequestFromFetch(request, { httpVersion: '1.1' })),
+      await handler({
+        ...universalServerRequestFromFetch(request, { httpVersion: '1.1' }),
+        contextValues: createContextValues().set(requestOriginKey, origin),
+      }),
     );
     const bytes = Buffer.from(await response.arrayBuffer());
     return {
@@ -197,7 +215,9 @@ let fromEnvironment: ReturnType<typeof createFunctionUrlHandler> | undefined;
  */
 export const handler = async (event: LambdaFunctionURLEvent): Promise<FunctionUrlResult> => {
   fromEnvironment ??= createFunctionUrlHandler({
-    resolve: () => environmentServices().drafts,
+    // The multipart RPCs need the upload token key, so this function composes with it.
+    resolve: multipartEnvironmentServices,
+    multipart: () => multipartEnvironmentServices().multipart,
     verifyToken: jwtVerifierFromEnvironment(),
   });
   return fromEnvironment(event);

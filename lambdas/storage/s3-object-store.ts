@@ -22,10 +22,12 @@ import type {
   DeleteManyResult,
   DeleteTarget,
   ListMultipartUploadsRequest,
+  ListObjectsRequest,
   ListPage,
   ListPageRequest,
   MultipartUploadPage,
   ObjectInfo,
+  ObjectListing,
   ObjectStore,
   PresignGetRequest,
   PresignedPost,
@@ -205,6 +207,10 @@ export class S3ObjectStore implements ObjectStore {
     if (request.contentMd5 !== undefined) headers['content-md5'] = request.contentMd5;
     if (request.checksumSha256 !== undefined)
       headers['x-amz-checksum-sha256'] = request.checksumSha256;
+    const metadataHeaders = Object.keys(request.metadata ?? {}).map((name) => `x-amz-meta-${name}`);
+    for (const [name, value] of Object.entries(request.metadata ?? {})) {
+      headers[`x-amz-meta-${name}`] = value;
+    }
     const command = new PutObjectCommand({
       Bucket: request.bucket,
       Key: request.key,
@@ -212,14 +218,16 @@ export class S3ObjectStore implements ObjectStore {
       ContentLength: request.contentLength,
       ContentMD5: request.contentMd5,
       ChecksumSHA256: request.checksumSha256,
+      Metadata: request.metadata && { ...request.metadata },
     });
     try {
       const url = await getSignedUrl(this.client, command, {
         expiresIn: request.expiresInSeconds,
         // Signed headers bind the upload: the store rejects any other type, length or body.
         signableHeaders: new Set(Object.keys(headers)),
-        // Hoisted into the query string, a checksum would be signed but not checked.
-        unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+        // Hoisted into the query string, a checksum would be signed but not checked, and
+        // metadata would be a query parameter the client need not send as a header.
+        unhoistableHeaders: new Set(['x-amz-checksum-sha256', ...metadataHeaders]),
       });
       return { url, headers };
     } catch (error) {
@@ -228,11 +236,14 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async presignPost(request: PresignPostRequest): Promise<PresignedPost> {
+    const metadataFields = Object.fromEntries(
+      Object.entries(request.metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name}`, value]),
+    );
     try {
       const post = await createPresignedPost(this.client, {
         Bucket: request.bucket,
         Key: request.key,
-        Fields: { 'Content-Type': request.contentType },
+        Fields: { 'Content-Type': request.contentType, ...metadataFields },
         Conditions: [
           // The library signs `starts-with $key` for a key ending in `${filename}`; an
           // explicit exact condition pins the key whatever it holds (names refuse the
@@ -240,6 +251,10 @@ export class S3ObjectStore implements ObjectStore {
           { key: request.key },
           ['content-length-range', request.minBytes, request.maxBytes],
           ['eq', '$Content-Type', request.contentType],
+          // Exact conditions: the store refuses a form that drops or changes any of them.
+          ...Object.entries(metadataFields).map(
+            ([field, value]) => ['eq', `$${field}`, value] as ['eq', string, string],
+          ),
         ],
         Expires: request.expiresInSeconds,
       });
@@ -253,7 +268,11 @@ export class S3ObjectStore implements ObjectStore {
     try {
       return await getSignedUrl(
         this.client,
-        new GetObjectCommand({ Bucket: request.bucket, Key: request.key }),
+        new GetObjectCommand({
+          Bucket: request.bucket,
+          Key: request.key,
+          ResponseContentDisposition: request.contentDisposition,
+        }),
         { expiresIn: request.expiresInSeconds },
       );
     } catch (error) {
@@ -472,6 +491,40 @@ export class S3ObjectStore implements ObjectStore {
           out.NextContinuationToken !== undefined && {
             nextContinuationToken: out.NextContinuationToken,
           }),
+      };
+    } catch (error) {
+      throw toDraftError(error, 'listing objects');
+    }
+  }
+
+  async listObjects(request: ListObjectsRequest): Promise<ObjectListing> {
+    try {
+      const out = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: request.bucket,
+          Prefix: request.prefix,
+          Delimiter: request.delimiter,
+          StartAfter: request.startAfter,
+          MaxKeys: request.maxKeys,
+        }),
+      );
+      return {
+        objects: (out.Contents ?? []).flatMap((entry) =>
+          entry.Key === undefined
+            ? []
+            : [
+                {
+                  key: entry.Key,
+                  size: entry.Size ?? 0,
+                  etag: entry.ETag ?? '',
+                  lastModified: entry.LastModified ?? new Date(0),
+                },
+              ],
+        ),
+        prefixes: (out.CommonPrefixes ?? []).flatMap((entry) =>
+          entry.Prefix === undefined ? [] : [entry.Prefix],
+        ),
+        truncated: out.IsTruncated === true,
       };
     } catch (error) {
       throw toDraftError(error, 'listing objects');

@@ -49,6 +49,11 @@ export const checkProps = (props: DraftStoreProps): void => {
   ) {
     problems.push(`maxUploadBytes must be 1 to ${5 * GIB}, got ${props.maxUploadBytes}`);
   }
+  for (const type of props.inlineContentTypes ?? []) {
+    if (!/^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/.test(type)) {
+      problems.push(`inlineContentTypes entries look like "image/png" or "video/*", got "${type}"`);
+    }
+  }
   for (const type of props.allowedContentTypes ?? []) {
     if (
       !/^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/.test(type) &&

@@ -61,6 +61,14 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
     }),
     ...CONFIRM_LIMITS,
   },
+  // HEADs one object (GetObject authorises HEAD); ListBucket turns a missing one into 404.
+  'object-info': {
+    access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main] }),
+  },
+  // ListObjectsV2 of either bucket; the handler confines it to the caller's prefix.
+  'list-objects': { access: ({ draft, main }) => ({ list: [draft, main] }) },
+  // Discards a draft or deletes a confirmed object (a delete marker: main is versioned).
+  'delete-object': { access: ({ draft, main }) => ({ delete: [draft, main] }) },
   // HeadBucket on each bucket is authorised by s3:ListBucket.
   health: { access: ({ draft, main }) => ({ list: [draft, main] }) },
   // The original DraftStore routes, over the same core: each needs what its modern twin
@@ -80,23 +88,24 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
     }),
     ...CONFIRM_LIMITS,
   },
-  // Lists expired drafts, deletes them in batches, aborts stale multipart uploads.
+  // Lists expired drafts, deletes them in batches, aborts stale multipart uploads in the
+  // draft bucket and confirm's abandoned copies in main (never touching main's objects).
   cleanup: {
-    access: ({ draft }) => ({
+    access: ({ draft, main }) => ({
       list: [draft],
       delete: [draft],
-      listUploads: [draft],
-      abortUploads: [draft],
+      listUploads: [draft, main],
+      abortUploads: [draft, main],
     }),
     memorySize: 512,
     timeout: Duration.minutes(10),
   },
-  // The Connect service serves upload, download, confirm and health over one function.
+  // The Connect service serves every RPC over one function, object deletion included.
   connect: {
     access: ({ draft, main }) => ({
       read: [draft, main],
       write: [draft, main],
-      delete: [draft],
+      delete: [draft, main],
       list: [draft, main],
       abortUploads: [main],
     }),
@@ -146,6 +155,10 @@ export const createFunctions = (
     OBJECT_LIFETIME: String(objectLifetime.toSeconds()),
     MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? 5 * GIB),
     ALLOWED_CONTENT_TYPES: (props.allowedContentTypes ?? []).join(','),
+    ...(props.inlineContentTypes && {
+      INLINE_CONTENT_TYPES:
+        props.inlineContentTypes.length === 0 ? 'none' : props.inlineContentTypes.join(','),
+    }),
     POWERTOOLS_SERVICE_NAME: serviceName(props),
     POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

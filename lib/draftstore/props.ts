@@ -81,6 +81,12 @@ export interface DraftStoreProps {
    */
   readonly allowedContentTypes?: readonly string[];
   /**
+   * Stored types that download URLs let the browser show (INLINE_CONTENT_TYPES); every
+   * other type is served as an attachment. An empty list makes everything an attachment.
+   * @default - PNG, JPEG, GIF, WebP and AVIF images, video/*, audio/*, application/pdf, text/plain
+   */
+  readonly inlineContentTypes?: readonly string[];
+  /**
    * Issuer (`iss`) of the JWTs the API accepts. With it, every route but `/health` requires a
    * valid bearer token; the Connect function checks the token itself when its URL is public.
    * @default - no authorizer: every caller is anonymous

@@ -75,6 +75,9 @@ describeEachStore('confirming a draft over the multipart threshold', (store) => 
       origin: 'camera',
       [CONFIRMED_FROM_METADATA]: draft.ETag?.replace(/"/g, ''),
     });
+    // object-info shows the client's metadata unchanged, and never the confirm marker.
+    const info = await api.post('/api/v1/object-info', { object_name: name });
+    expect([info.status, info.json.metadata]).toEqual([200, { origin: 'camera' }]);
 
     const download = await api.post('/api/v1/download-url', { object_name: name, stage: 'main' });
     const final = await rawRequest(download.json.download_url, { method: 'GET' });

@@ -7,6 +7,9 @@ import type {
   ListPage,
   ListMultipartUploadsRequest,
   ListPageRequest,
+  ListObjectsRequest,
+  ListedEntry,
+  ObjectListing,
   MultipartUploadPage,
   ObjectInfo,
   ObjectStore,
@@ -262,6 +265,46 @@ export class FakeObjectStore implements ObjectStore {
       }),
       ...(more && last !== undefined && { nextContinuationToken: last }),
     };
+  }
+
+  /** A folder-style listing in S3's order (UTF-8 bytes), rolling keys up at the delimiter. */
+  async listObjects(request: ListObjectsRequest): Promise<ObjectListing> {
+    this.#enter('listObjects', request);
+    const bytes = (key: string) => Buffer.from(key, 'utf8');
+    const bucket = this.#bucket(request.bucket);
+    const keys = [...bucket.keys()]
+      .filter((key) => key.startsWith(request.prefix))
+      .filter(
+        (key) =>
+          request.startAfter === undefined ||
+          Buffer.compare(bytes(key), bytes(request.startAfter)) > 0,
+      )
+      .sort((left, right) => Buffer.compare(bytes(left), bytes(right)));
+    const objects: ListedEntry[] = [];
+    const prefixes: string[] = [];
+    let truncated = false;
+    for (const key of keys) {
+      const rest = key.slice(request.prefix.length);
+      const cut = request.delimiter === undefined ? -1 : rest.indexOf(request.delimiter);
+      const folder = cut < 0 ? undefined : key.slice(0, request.prefix.length + cut + 1);
+      if (folder !== undefined && prefixes.at(-1) === folder) continue;
+      if (objects.length + prefixes.length === request.maxKeys) {
+        truncated = true;
+        break;
+      }
+      if (folder !== undefined) {
+        prefixes.push(folder);
+      } else {
+        const object = bucket.get(key)!;
+        objects.push({
+          key,
+          size: object.body.length,
+          etag: object.etag,
+          lastModified: object.lastModified,
+        });
+      }
+    }
+    return { objects, prefixes, truncated };
   }
 
   async ensureBucket(bucket: string): Promise<'created' | 'existed'> {

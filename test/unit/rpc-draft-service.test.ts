@@ -2,6 +2,7 @@ import { Code, ConnectError, createClient, createRouterTransport } from '@connec
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { DraftService as Drafts } from '../../lambdas/core/draft-service.js';
 import { DraftError } from '../../lambdas/core/errors.js';
+import { ObjectCatalog } from '../../lambdas/core/object-catalog.js';
 import {
   BucketState,
   DraftService,
@@ -43,7 +44,7 @@ const setup = (
     bucketProvisioning: options.provisioning ?? 'create',
   });
   const transport = createRouterTransport(
-    draftRoutes(() => drafts, {
+    draftRoutes(() => ({ drafts, objects: new ObjectCatalog({ store, buckets }) }), {
       interceptors: [
         (next) => async (request) => {
           const principal = request.header.get(PRINCIPAL_HEADER);

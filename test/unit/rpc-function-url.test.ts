@@ -3,6 +3,7 @@ import { fromBinary, toBinary, toJson, create } from '@bufbuild/protobuf';
 import { Code } from '@connectrpc/connect';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { DraftService as Drafts } from '../../lambdas/core/draft-service.js';
+import { ObjectCatalog } from '../../lambdas/core/object-catalog.js';
 import {
   ConfirmUploadResponseSchema,
   GetUploadURLRequestSchema,
@@ -30,7 +31,11 @@ const setup = (options: Partial<Parameters<typeof createFunctionUrlHandler>[0]> 
     downloadTtlSeconds: 60,
     clock: () => now,
   });
-  return { store, handler: createFunctionUrlHandler({ resolve: () => drafts, ...options }) };
+  const objects = new ObjectCatalog({ store, buckets });
+  return {
+    store,
+    handler: createFunctionUrlHandler({ resolve: () => ({ drafts, objects }), ...options }),
+  };
 };
 
 /** A function URL event as Lambda delivers it: lower-case headers, binary bodies in base64. */
