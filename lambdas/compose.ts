@@ -69,6 +69,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     ...(options.names && { names: options.names }),
     uploadTtlSeconds: config.uploadTtlSeconds,
     downloadTtlSeconds: config.downloadTtlSeconds,
+    inlineContentTypes: config.inlineContentTypes,
     // On AWS the CDK stack owns the buckets; S3-compatible stores get them on demand.
     bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),

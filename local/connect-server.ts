@@ -11,9 +11,13 @@ import {
   type MultipartResolver,
 } from '../lambdas/rpc/draft-service.js';
 import { toConnectError } from '../lambdas/rpc/to-connect-error.js';
+import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
 import { authorizeLocally } from './local-authorizer.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
+
+/** The connect Lambda's name in local logs. */
+const CONNECT_FUNCTION_NAME = 'draftstore-connect';
 
 /** Every draft.v1 RPC lives under this path, on both local ports. */
 export const RPC_PATH_PREFIX = `/${DraftService.typeName}/`;
@@ -51,13 +55,18 @@ const emulatedAuthorizer: Interceptor = (next) => async (request) => {
   return next(request);
 };
 
-const adapter = (options: LocalConnectOptions) =>
-  connectNodeAdapter({
+/** Each call runs as one invocation of the connect function, as it does on Lambda. */
+const adapter = (options: LocalConnectOptions) => {
+  const handle = connectNodeAdapter({
     routes: draftRoutes(options.resolve, {
       ...(options.multipart && { multipart: options.multipart }),
       ...(options.emulateJwtAuthorizer && { interceptors: [emulatedAuthorizer] }),
     }),
   });
+  return (...args: Parameters<typeof handle>): void => {
+    void inInvocation(CONNECT_FUNCTION_NAME, () => handle(...args));
+  };
+};
 
 /**
  * draft.v1 for the local HTTP/1.1 server: Connect and gRPC-web under RPC_PATH_PREFIX,
@@ -101,7 +110,7 @@ export const startLocalConnectServer = async (
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
-  const { url, port } = await listen(server, options.host, options.port);
+  const { url, port } = await listen(server, options.host, options.port, 'GRPC_PORT');
   return {
     url,
     port,

@@ -4,8 +4,9 @@ import { MAX_BODY_BYTES } from '../lambdas/http/body-limit.js';
 import { errorFormatFor } from '../lambdas/http/compat-response.js';
 import type { ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
-import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
+import { toApiGatewayEvent } from './api-gateway-event.js';
 import { answerParseErrorsWithJson } from './client-errors.js';
+import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
 import { authorizeLocally } from './local-authorizer.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
@@ -152,9 +153,10 @@ export const startLocalHttpServer = async (
     const event = toApiGatewayEvent(request, body, routeKey, {
       emulateJwtAuthorizer: options.emulateJwtAuthorizer,
     });
-    const result = await entry.handler(
-      event,
-      localContext(`draftstore-${entry.route.entry}`, event.requestContext.requestId),
+    const result = await inInvocation(
+      `draftstore-${entry.route.entry}`,
+      (context) => entry.handler(event, context),
+      event.requestContext.requestId,
     );
     const headers = Object.fromEntries(
       Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
@@ -182,7 +184,7 @@ export const startLocalHttpServer = async (
     });
   });
   answerParseErrorsWithJson(server);
-  const { url } = await listen(server, options.host, options.port);
+  const { url } = await listen(server, options.host, options.port, 'HTTP_PORT');
   return {
     url,
     close: () =>

@@ -4,6 +4,7 @@ import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
 import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
 import type { MultipartCopyOptions } from '../lambdas/storage/s3-object-store.js';
+import { requireAwsCredentials } from './aws-credentials.js';
 import { startCleanupTimer, type CleanupTimer } from './cleanup-timer.js';
 import {
   createLocalConnectHandler,
@@ -15,6 +16,7 @@ import { fileSigningKey } from './file-signing-key.js';
 import { EMBEDDED_MAX_SEGMENT_BYTES, EMBEDDED_RESERVED_MARKER } from './embedded-s3-files.js';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
+import { requireFreePort } from './listen.js';
 
 /** The upload token key's file name under the data folder. */
 export const UPLOAD_TOKEN_KEY_FILE = '.upload-token-key';
@@ -66,6 +68,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   if (options.embeddedStore) {
     await mkdir(options.dataDirectory, { recursive: true });
     const [storeHost = 'localhost', storePort = '9000'] = config.minio.endpoint.split(':');
+    await requireFreePort(storeHost, Number(storePort), 'MINIO_ENDPOINT');
     store = await startEmbeddedS3({
       host: storeHost,
       port: Number(storePort),
@@ -103,6 +106,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   let http: LocalHttpServer | undefined;
   let rpc: LocalConnectServer | undefined;
   try {
+    if (config.storageType === 's3') await requireAwsCredentials(services.client);
     if (!store && config.storageType === 'minio') {
       for (const bucket of [config.buckets.draft, config.buckets.main]) {
         await ensureBucket(services.client, bucket, { corsOrigins: LOCAL_CORS_ORIGINS });

@@ -15,18 +15,25 @@ export interface UploadPolicy {
 export const essence = (contentType: string): string =>
   (contentType.split(';')[0] ?? '').trim().toLowerCase();
 
-export const isContentTypeAllowed = (
-  policy: UploadPolicy,
+/** Whether a type matches one of `patterns`: exact types or wildcards such as `image/*`. */
+export const matchesContentType = (
+  patterns: readonly string[],
   contentType: string | undefined,
 ): boolean => {
-  if (policy.allowedContentTypes.length === 0) return true;
   if (contentType === undefined) return false;
   const type = essence(contentType);
-  return policy.allowedContentTypes.some((allowed) => {
+  return patterns.some((allowed) => {
     const pattern = allowed.toLowerCase();
     return pattern.endsWith('/*') ? type.startsWith(pattern.slice(0, -1)) : type === pattern;
   });
 };
+
+export const isContentTypeAllowed = (
+  policy: UploadPolicy,
+  contentType: string | undefined,
+): boolean =>
+  policy.allowedContentTypes.length === 0 ||
+  matchesContentType(policy.allowedContentTypes, contentType);
 
 /** Throws the matching client error when a declared or stored object breaks the policy. */
 export const enforcePolicy = (

@@ -9,6 +9,7 @@ import { logger } from '../observability/logger.js';
 import { bodyLimit } from './body-limit.js';
 import { callerOf } from './caller.js';
 import { errorResponse, type ErrorBodyFormat } from './error-response.js';
+import { utf8Body } from './utf8-body.js';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -42,6 +43,7 @@ export const jsonRoute =
   (resolve: ServicesResolver) =>
     baseHandler(options.errorFormat)
       .use(bodyLimit(options.maxBodyBytes))
+      .use(utf8Body())
       .use(httpJsonBodyParser())
       .handler(async (event) => {
         const input = schema.parse(event.body);

@@ -31,6 +31,7 @@ import { uploadUrlRequest } from '../contract/requests.js';
 import { multipartRpcs } from './multipart-rpcs.js';
 import { draftErrorInterceptor } from './to-connect-error.js';
 import { reportParseFailuresAsInvalidArgument } from './parse-errors.js';
+import { refuseInvalidUtf8Json } from './utf8-json.js';
 
 /**
  * The authenticated principal of a call, set by the adapter that verified it (for
@@ -193,6 +194,8 @@ export const draftRoutes =
     });
     // Body parsing happens before any interceptor, so its errors are mapped here.
     for (let index = first; index < router.handlers.length; index += 1) {
-      router.handlers[index] = reportParseFailuresAsInvalidArgument(router.handlers[index]!);
+      router.handlers[index] = refuseInvalidUtf8Json(
+        reportParseFailuresAsInvalidArgument(router.handlers[index]!),
+      );
     }
   };

@@ -72,11 +72,14 @@ const authenticate =
     try {
       request.contextValues.set(principalKey, await verifyToken(token));
     } catch (error) {
-      logger.info('token rejected', { error });
-      throw new ConnectError(
-        error instanceof JwtError ? error.message : 'The token could not be verified.',
-        Code.Unauthenticated,
-      );
+      const message =
+        error instanceof JwtError ? error.message : 'The token could not be verified.';
+      // A 401 is logged like every 4xx: code and message, no stack.
+      logger.info('token rejected', {
+        code: 'unauthenticated',
+        detail: error instanceof Error ? error.message : message,
+      });
+      throw new ConnectError(message, Code.Unauthenticated);
     }
     return next(request);
   };
