@@ -1,9 +1,7 @@
 import { composeServices, type Services } from './compose.js';
 import { loadConfig } from './config.js';
 import { secretsManagerKey } from './secrets/secrets-manager-key.js';
-
-/** Names the Secrets Manager secret whose value signs upload tokens; the stack sets it. */
-export const UPLOAD_TOKEN_SECRET_ENV = 'UPLOAD_TOKEN_SECRET_ARN';
+import { UPLOAD_TOKEN_SECRET_ENV } from './secrets/upload-token-secret-env.js';
 
 let composed: Services | undefined;
 

@@ -4,6 +4,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkProps } from './draftstore/check-props.js';
@@ -14,6 +15,7 @@ import { createFunctions, type DraftStoreFunctionName } from './draftstore/funct
 import { createHttpApi } from './draftstore/http-api.js';
 import type { DraftStoreProps } from './draftstore/props.js';
 import { createBuckets } from './draftstore/storage.js';
+import { createUploadTokenSecret } from './draftstore/upload-token-secret.js';
 
 export type { DraftStoreFunctionName } from './draftstore/functions.js';
 export type { DraftStoreProps } from './draftstore/props.js';
@@ -42,6 +44,8 @@ export class DraftStore extends Construct {
   /** Base URL of the Connect / gRPC-web endpoint. */
   readonly connectUrl: string;
   readonly functions: Readonly<Record<DraftStoreFunctionName, NodejsFunction>>;
+  /** The HMAC key of multipart upload tokens, readable only by the functions serving multipart. */
+  readonly uploadTokenSecret: secretsmanager.ISecret;
   readonly cleanupRule: events.Rule;
   /**
    * Where a cleanup run ends up when it is lost: an event EventBridge could not deliver, or
@@ -70,7 +74,8 @@ export class DraftStore extends Construct {
     this.draftBucket = buckets.draft;
     if (buckets.accessLogs) this.accessLogsBucket = buckets.accessLogs;
 
-    this.functions = createFunctions(this, props, buckets);
+    this.uploadTokenSecret = createUploadTokenSecret(this, props);
+    this.functions = createFunctions(this, props, buckets, this.uploadTokenSecret);
 
     const api = createHttpApi(this, props, this.functions);
     this.httpApi = api.httpApi;

@@ -14,27 +14,17 @@ import { createMultipartCreateHandler } from './multipart-create.js';
 import { createMultipartListPartsHandler } from './multipart-list-parts.js';
 import { createMultipartSignPartsHandler } from './multipart-sign-parts.js';
 import type { HttpEvent, HttpResult, ServicesResolver } from './http-handler.js';
-import {
-  MULTIPART_ROUTE_TABLE,
-  ROUTE_TABLE,
-  type MultipartRouteSpec,
-  type RouteSpec,
-} from './route-table.js';
+import { ROUTE_TABLE, type RouteSpec } from './route-table.js';
 import { createUploadFormHandler } from './upload-form.js';
 import { createUploadUrlHandler } from './upload-url.js';
 
-export interface Route {
-  readonly method: RouteSpec['method'];
-  readonly path: string;
-  readonly entry: RouteSpec['entry'] | MultipartRouteSpec['entry'];
-  /** The largest request body. @default MAX_BODY_BYTES (64 KiB) */
-  readonly maxBodyBytes?: number;
+export interface Route extends RouteSpec {
   readonly create: (
     resolve: ServicesResolver,
   ) => (event: HttpEvent, context: import('aws-lambda').Context) => Promise<HttpResult>;
 }
 
-const CREATE: Record<Route['entry'], Route['create']> = {
+const CREATE: Record<RouteSpec['entry'], Route['create']> = {
   'upload-url': createUploadUrlHandler,
   'upload-form': createUploadFormHandler,
   'download-url': createDownloadUrlHandler,
@@ -55,7 +45,7 @@ const CREATE: Record<Route['entry'], Route['create']> = {
 };
 
 /** The REST API: one table (route-table.ts) shared by the local runtime and the CDK stack. */
-export const ROUTES: readonly Route[] = [...ROUTE_TABLE, ...MULTIPART_ROUTE_TABLE].map((spec) => ({
+export const ROUTES: readonly Route[] = ROUTE_TABLE.map((spec) => ({
   ...spec,
   create: CREATE[spec.entry],
 }));

@@ -1,7 +1,8 @@
 import { Token, type Duration } from 'aws-cdk-lib';
 import type { DraftStoreProps } from './props.js';
 
-const GIB = 1024 ** 3;
+/** S3's largest object, reached by multipart uploads (one PUT stays at most 5 GiB). */
+const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 const DAY_SECONDS = 86_400;
 /** A SigV4 presigned URL lives at most seven days (lambdas/config.ts checks the same bound). */
 const MAX_PRESIGN_SECONDS = 7 * DAY_SECONDS;
@@ -45,9 +46,11 @@ export const checkProps = (props: DraftStoreProps): void => {
     props.maxUploadBytes !== undefined &&
     (!Number.isSafeInteger(props.maxUploadBytes) ||
       props.maxUploadBytes < 1 ||
-      props.maxUploadBytes > 5 * GIB)
+      props.maxUploadBytes > MAX_OBJECT_BYTES)
   ) {
-    problems.push(`maxUploadBytes must be 1 to ${5 * GIB}, got ${props.maxUploadBytes}`);
+    problems.push(
+      `maxUploadBytes must be 1 to ${MAX_OBJECT_BYTES} (5 TiB), got ${props.maxUploadBytes}`,
+    );
   }
   for (const type of props.inlineContentTypes ?? []) {
     if (!/^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/.test(type)) {

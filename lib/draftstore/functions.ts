@@ -3,8 +3,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ROUTE_TABLE, type RouteSpec } from '../../lambdas/http/route-table.js';
+import { UPLOAD_TOKEN_SECRET_ENV } from '../../lambdas/secrets/upload-token-secret-env.js';
 import { HandlerFunction } from '../handler-function.js';
 import type { DraftStoreProps } from './props.js';
 import { grantStorage, type StorageAccess } from './storage-grants.js';
@@ -27,6 +29,8 @@ interface FunctionSpec {
   readonly access: (buckets: Buckets) => StorageAccess;
   readonly memorySize?: number;
   readonly timeout?: Duration;
+  /** Signs and checks multipart upload tokens: reads the upload token secret. */
+  readonly readsUploadTokenKey?: true;
 }
 
 // Confirm copies the draft to main: objects over 64 MiB in parallel UploadPartCopy parts,
@@ -69,6 +73,39 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
   'list-objects': { access: ({ draft, main }) => ({ list: [draft, main] }) },
   // Discards a draft or deletes a confirmed object (a delete marker: main is versioned).
   'delete-object': { access: ({ draft, main }) => ({ delete: [draft, main] }) },
+  // Multipart uploads into the draft bucket. s3:PutObject covers CreateMultipartUpload, the
+  // presigned UploadPart (signed with the function's credentials) and CompleteMultipartUpload.
+  'multipart-create': { access: ({ draft }) => ({ write: [draft] }), readsUploadTokenKey: true },
+  'multipart-sign-parts': {
+    access: ({ draft }) => ({ write: [draft] }),
+    readsUploadTokenKey: true,
+  },
+  'multipart-list-parts': {
+    access: ({ draft }) => ({ listParts: [draft] }),
+    readsUploadTokenKey: true,
+  },
+  // Completes, HEADs the draft (a retry recognises its own), removes a draft that breaks the
+  // policy, and aborts an upload that breaks it before completion.
+  'multipart-complete': {
+    access: ({ draft }) => ({
+      read: [draft],
+      write: [draft],
+      delete: [draft],
+      list: [draft],
+      abortUploads: [draft],
+    }),
+    readsUploadTokenKey: true,
+  },
+  // Aborts, then removes the draft the upload became if it had been completed.
+  'multipart-abort': {
+    access: ({ draft }) => ({
+      read: [draft],
+      delete: [draft],
+      list: [draft],
+      abortUploads: [draft],
+    }),
+    readsUploadTokenKey: true,
+  },
   // HeadBucket on each bucket is authorised by s3:ListBucket.
   health: { access: ({ draft, main }) => ({ list: [draft, main] }) },
   // The original DraftStore routes, over the same core: each needs what its modern twin
@@ -100,15 +137,17 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
     memorySize: 512,
     timeout: Duration.minutes(10),
   },
-  // The Connect service serves every RPC over one function, object deletion included.
+  // The Connect service serves every RPC over one function: object deletion and multipart too.
   connect: {
     access: ({ draft, main }) => ({
       read: [draft, main],
       write: [draft, main],
       delete: [draft, main],
       list: [draft, main],
-      abortUploads: [main],
+      abortUploads: [draft, main],
+      listParts: [draft],
     }),
+    readsUploadTokenKey: true,
     // A function URL has no 30 s limit: ConfirmUpload gets a minute for a multipart copy.
     memorySize: 512,
     timeout: Duration.seconds(60),
@@ -132,6 +171,7 @@ export const createFunctions = (
   scope: Construct,
   props: DraftStoreProps,
   buckets: Buckets,
+  uploadTokenSecret: secretsmanager.ISecret,
 ): Record<DraftStoreFunctionName, NodejsFunction> => {
   const objectLifetime = props.objectLifetime ?? Duration.days(1);
   const uploadTtl = props.uploadTtl ?? Duration.hours(1);
@@ -176,11 +216,15 @@ export const createFunctions = (
     description: string,
     extraEnvironment: Record<string, string> = {},
   ): NodejsFunction => {
-    const { access, memorySize, timeout } = FUNCTIONS[name];
+    const { access, memorySize, timeout, readsUploadTokenKey } = FUNCTIONS[name];
     const handler = new HandlerFunction(scope, pascal(name), {
       entry,
       description,
-      environment: { ...environment, ...extraEnvironment },
+      environment: {
+        ...environment,
+        ...(readsUploadTokenKey && { [UPLOAD_TOKEN_SECRET_ENV]: uploadTokenSecret.secretArn }),
+        ...extraEnvironment,
+      },
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       logLevel: props.logLevel ?? 'INFO',
@@ -188,6 +232,7 @@ export const createFunctions = (
       ...(timeout !== undefined && { timeout }),
     });
     grantStorage(scope, handler.role, access(buckets), props.encryptionKey);
+    if (readsUploadTokenKey) uploadTokenSecret.grantRead(handler.role);
     return handler.function;
   };
 

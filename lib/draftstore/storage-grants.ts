@@ -19,6 +19,8 @@ export interface StorageAccess {
   readonly listUploads?: readonly s3.IBucket[];
   /** s3:AbortMultipartUpload on the objects. */
   readonly abortUploads?: readonly s3.IBucket[];
+  /** s3:ListMultipartUploadParts on the objects (ListParts). */
+  readonly listParts?: readonly s3.IBucket[];
 }
 
 /**
@@ -46,6 +48,7 @@ export const grantStorage = (
   add('ListBuckets', ['s3:ListBucket'], bucketArns(access.list));
   add('ListMultipartUploads', ['s3:ListBucketMultipartUploads'], bucketArns(access.listUploads));
   add('AbortMultipartUploads', ['s3:AbortMultipartUpload'], objects(access.abortUploads));
+  add('ListUploadParts', ['s3:ListMultipartUploadParts'], objects(access.listParts));
 
   // SSE-KMS: reading needs Decrypt, writing needs a data key (and Decrypt for multipart).
   const createdHere = (bucket: s3.IBucket) =>
@@ -68,8 +71,8 @@ export const grantStorage = (
 
   // cdk-nag flags every `bucket-arn/*`; acknowledge exactly those, one finding each.
   const wildcards = new Set(
-    [access.read, access.write, access.delete, access.abortUploads].flatMap((buckets) =>
-      objects(buckets).map((arn) => nagResourceFinding(owner, arn)),
+    [access.read, access.write, access.delete, access.abortUploads, access.listParts].flatMap(
+      (buckets) => objects(buckets).map((arn) => nagResourceFinding(owner, arn)),
     ),
   );
   for (const finding of wildcards) {

@@ -11,6 +11,16 @@ import {
   downloadUrlRequest,
   downloadUrlResponse,
   healthResponse,
+  multipartAbortRequest,
+  multipartAbortResponse,
+  multipartCompleteRequest,
+  multipartCompleteResponse,
+  multipartCreateRequest,
+  multipartCreateResponse,
+  multipartListPartsRequest,
+  multipartListPartsResponse,
+  multipartSignPartsRequest,
+  multipartSignPartsResponse,
   listObjectsRequest,
   listObjectsResponse,
   objectInfoRequest,
@@ -259,6 +269,142 @@ export const OPERATIONS: Readonly<Record<RouteSpec['entry'], OperationSpec>> = {
       example: { deleted: true },
     },
     errors: ['invalid_object_name'],
+  },
+  'multipart-create': {
+    summary: 'Start a resumable multipart upload into the draft stage',
+    description:
+      "The server chooses the part size (the client's `part_size` or 16 MiB, raised to at least 5 MiB and to at most 10,000 parts). Send `upload_token` back unchanged with every later call: it is signed and binds owner, key, upload, length, part size and type.",
+    tag: 'Uploads',
+    errorShape: 'rest',
+    request: {
+      name: 'MultipartCreateRequest',
+      schema: multipartCreateRequest,
+      example: {
+        object_name: 'videos/talk.mp4',
+        content_length: 734_003_200,
+        content_type: 'video/mp4',
+      },
+    },
+    response: {
+      name: 'MultipartCreateResponse',
+      schema: multipartCreateResponse,
+      example: {
+        upload_id: '2~abcDEF',
+        upload_token: 'eyJ2IjoxLC…',
+        object_name: 'videos/talk.mp4',
+        part_size: 16_777_216,
+        part_count: 44,
+        expires_at: EXPIRES,
+      },
+    },
+    errors: ['invalid_object_name', 'payload_too_large', 'unsupported_media_type'],
+  },
+  'multipart-sign-parts': {
+    summary: 'Presign PUTs for up to 100 parts',
+    description:
+      "Each URL signs its part's exact Content-Length (and Content-MD5 when given in `content_md5`), so the store refuses a longer, shorter or different part.",
+    tag: 'Uploads',
+    errorShape: 'rest',
+    request: {
+      name: 'MultipartSignPartsRequest',
+      schema: multipartSignPartsRequest,
+      example: {
+        ...{ object_name: 'videos/talk.mp4', upload_id: '2~abcDEF', upload_token: 'eyJ2IjoxLC…' },
+        part_numbers: [1, 2],
+      },
+    },
+    response: {
+      name: 'MultipartSignPartsResponse',
+      schema: multipartSignPartsResponse,
+      example: {
+        parts: [
+          {
+            part_number: 1,
+            url: `${DRAFT_URL}?partNumber=1&uploadId=2~abcDEF&${SIGNED}`,
+            method: 'PUT',
+            headers: { 'content-length': '16777216' },
+          },
+        ],
+        expires_at: EXPIRES,
+      },
+    },
+    errors: ['invalid_object_name', 'forbidden', 'not_found'],
+  },
+  'multipart-list-parts': {
+    summary: 'List the parts uploaded so far, to resume',
+    description: 'Every part the store holds, paging through the store itself.',
+    tag: 'Uploads',
+    errorShape: 'rest',
+    request: {
+      name: 'MultipartListPartsRequest',
+      schema: multipartListPartsRequest,
+      example: {
+        object_name: 'videos/talk.mp4',
+        upload_id: '2~abcDEF',
+        upload_token: 'eyJ2IjoxLC…',
+      },
+    },
+    response: {
+      name: 'MultipartListPartsResponse',
+      schema: multipartListPartsResponse,
+      example: {
+        parts: [{ part_number: 1, etag: '"b54357faf0632cce46e942fa68356b38"', size: 16_777_216 }],
+      },
+    },
+    errors: ['invalid_object_name', 'forbidden', 'not_found'],
+  },
+  'multipart-complete': {
+    summary: 'Assemble the parts into the draft',
+    description:
+      'Re-checks the total size and type; an upload that breaks the policy is aborted and removed (413 or 415). The draft then exists: confirm it as usual. Safe to retry.',
+    tag: 'Uploads',
+    errorShape: 'rest',
+    request: {
+      name: 'MultipartCompleteRequest',
+      schema: multipartCompleteRequest,
+      example: {
+        ...{ object_name: 'videos/talk.mp4', upload_id: '2~abcDEF', upload_token: 'eyJ2IjoxLC…' },
+        parts: [{ part_number: 1, etag: '"b54357faf0632cce46e942fa68356b38"' }],
+      },
+    },
+    response: {
+      name: 'MultipartCompleteResponse',
+      schema: multipartCompleteResponse,
+      example: {
+        object_name: 'videos/talk.mp4',
+        size: 734_003_200,
+        etag: '"0c78aef83f66abc1fa1e8477f296d394-44"',
+      },
+    },
+    errors: [
+      'invalid_object_name',
+      'forbidden',
+      'not_found',
+      'payload_too_large',
+      'unsupported_media_type',
+    ],
+  },
+  'multipart-abort': {
+    summary: 'Abort a multipart upload',
+    description:
+      'Idempotent; also removes the draft the upload became if it was completed but not confirmed.',
+    tag: 'Uploads',
+    errorShape: 'rest',
+    request: {
+      name: 'MultipartAbortRequest',
+      schema: multipartAbortRequest,
+      example: {
+        object_name: 'videos/talk.mp4',
+        upload_id: '2~abcDEF',
+        upload_token: 'eyJ2IjoxLC…',
+      },
+    },
+    response: {
+      name: 'MultipartAbortResponse',
+      schema: multipartAbortResponse,
+      example: { aborted: true },
+    },
+    errors: ['invalid_object_name', 'forbidden'],
   },
   health: {
     summary: 'Health of both buckets',

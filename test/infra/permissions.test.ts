@@ -22,6 +22,9 @@ const statementsOf = ({ template }: Synthesized, fn: string): Statement[] => {
 /** Cleanup's sends to its dead-letter queue, checked in cleanup-alerts.test.ts. */
 const isQueueSend = (statement: Statement) =>
   [statement.Action].flat().every((action) => action.startsWith('sqs:'));
+/** Reads of the upload token secret, checked in multipart.test.ts. */
+const isSecretRead = (statement: Statement) =>
+  [statement.Action].flat().every((action) => action.startsWith('secretsmanager:'));
 
 /**
  * The storage statements (everything but the function's own log writes and the cleanup
@@ -30,7 +33,10 @@ const isQueueSend = (statement: Statement) =>
 const storageOf = (synthesized: Synthesized, fn: string) =>
   Object.fromEntries(
     statementsOf(synthesized, fn)
-      .filter((statement) => statement.Sid !== 'WriteOwnLogs' && !isQueueSend(statement))
+      .filter(
+        (statement) =>
+          statement.Sid !== 'WriteOwnLogs' && !isQueueSend(statement) && !isSecretRead(statement),
+      )
       .map((statement) => [
         statement.Sid,
         { Action: statement.Action, Resource: statement.Resource },
@@ -111,13 +117,17 @@ describe('function permissions (default buckets, SSE-S3)', () => {
     });
   });
 
-  it('gives connect the union of upload, download, confirm and health', () => {
+  it('gives connect the union of upload, download, confirm, health and multipart', () => {
     expect(storageOf(synthesized, 'Connect')).toEqual({
       ReadObjects: { Action: 's3:GetObject', Resource: [objectsArn(draft), objectsArn(main)] },
       WriteObjects: { Action: 's3:PutObject', Resource: [objectsArn(draft), objectsArn(main)] },
       DeleteObjects: { Action: 's3:DeleteObject', Resource: objectsArn(draft) },
       ListBuckets: { Action: 's3:ListBucket', Resource: [bucketArn(draft), bucketArn(main)] },
-      AbortMultipartUploads: { Action: 's3:AbortMultipartUpload', Resource: objectsArn(main) },
+      AbortMultipartUploads: {
+        Action: 's3:AbortMultipartUpload',
+        Resource: [objectsArn(draft), objectsArn(main)],
+      },
+      ListUploadParts: { Action: 's3:ListMultipartUploadParts', Resource: objectsArn(draft) },
     });
   });
 
