@@ -22,6 +22,7 @@ const common: Config = {
   // Tests talk to real servers over HTTP; on a busy two-core CI machine a flow can take
   // seconds. Performance is measured in `npm run bench`, never by a test's clock.
   testTimeout: 30_000,
+  setupFiles: ['<rootDir>/test/helpers/quiet-logs.ts'],
 };
 
 const config: Config = {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, describeConfig, loadConfig } from '../lambdas/config.js';
 import { startLocalRuntime } from '../local/runtime.js';
+import { StartupError } from '../local/startup-error.js';
 
 /**
  * `npm start`. Without STORAGE_TYPE it runs on the embedded store; with
@@ -53,6 +54,8 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  // Mistakes the user can fix are one line; anything else keeps its stack.
+  const actionable = error instanceof ConfigError || error instanceof StartupError;
+  console.error(actionable ? error.message : error);
   process.exit(1);
 });

@@ -3,10 +3,15 @@ import { loadConfig, type Config } from './config.js';
 import { Cleaner } from './core/cleaner.js';
 import { DraftService } from './core/draft-service.js';
 import { ObjectCatalog } from './core/object-catalog.js';
+import { DraftError } from './core/errors.js';
+import { MultipartService } from './core/multipart-service.js';
+import type { SigningKeySource } from './core/signing-key.js';
+import { UploadTokens } from './core/upload-token.js';
 import type { NamePolicy } from './core/object-name.js';
 import { logger } from './observability/logger.js';
 import type { BucketSetup } from './storage/s3-bucket-setup.js';
 import { createS3Client } from './storage/s3-client.js';
+import { S3MultipartStore } from './storage/s3-multipart-store.js';
 import { S3ObjectStore, type MultipartCopyOptions } from './storage/s3-object-store.js';
 
 /** Everything an entry point needs, built once from the configuration. */
@@ -17,6 +22,8 @@ export interface Services {
   readonly drafts: DraftService;
   /** What an owner has stored: details, listings, deletion. */
   readonly objects: ObjectCatalog;
+  /** Client-driven multipart uploads into the draft bucket. */
+  readonly multipart: MultipartService;
   /** Sweeps expired drafts out of the draft bucket, and abandoned copies out of main. */
   readonly cleaner: Cleaner;
 }
@@ -29,11 +36,23 @@ export interface ComposeOptions {
   /** When and how the S3 adapter copies large drafts in parts. @default DEFAULT_MULTIPART_COPY */
   readonly multipartCopy?: MultipartCopyOptions;
   /**
+   * The key that signs multipart upload tokens. Without one, multipart calls fail (500,
+   * logged): only the multipart functions are given a key.
+   */
+  readonly signingKey?: SigningKeySource;
+  /**
    * What names the store can hold, when it holds less than S3 (the embedded store).
    * @default DEFAULT_NAME_POLICY (255-byte segments: AWS S3, Ceph RGW, MinIO)
    */
   readonly names?: NamePolicy;
 }
+
+const NO_SIGNING_KEY: SigningKeySource = {
+  key: () =>
+    Promise.reject(
+      new DraftError('internal', 'No upload token key is configured for this function.'),
+    ),
+};
 
 /** The composition root: configuration → S3 client → store → domain services. */
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
@@ -53,6 +72,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     ...(options.names && { names: options.names }),
     uploadTtlSeconds: config.uploadTtlSeconds,
     downloadTtlSeconds: config.downloadTtlSeconds,
+    inlineContentTypes: config.inlineContentTypes,
     // On AWS the CDK stack owns the buckets; S3-compatible stores get them on demand.
     bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),
@@ -61,6 +81,20 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     store,
     buckets: config.buckets,
     ...(options.names && { names: options.names }),
+  });
+  const multipart = new MultipartService({
+    store: new S3MultipartStore(client),
+    objects: store,
+    bucket: config.buckets.draft,
+    policy: {
+      maxUploadBytes: config.maxUploadBytes,
+      allowedContentTypes: config.allowedContentTypes,
+    },
+    ...(options.names && { names: options.names }),
+    tokens: new UploadTokens(options.signingKey ?? NO_SIGNING_KEY, options.clock),
+    uploadTtlSeconds: config.uploadTtlSeconds,
+    uploadLifetimeSeconds: config.objectLifetimeSeconds,
+    ...(options.clock && { clock: options.clock }),
   });
   const cleaner = new Cleaner({
     store,
@@ -71,7 +105,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     log: logger,
     ...(options.clock && { clock: options.clock }),
   });
-  return { config, client, store, drafts, objects, cleaner };
+  return { config, client, store, drafts, objects, multipart, cleaner };
 };
 
 let fromEnvironment: Services | undefined;

@@ -1,4 +1,6 @@
 const GIB = 1024 ** 3;
+/** S3's largest object (a multipart upload); one PUT stays limited to 5 GiB. */
+const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 /** A SigV4 presigned URL cannot live longer than seven days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
@@ -75,6 +77,40 @@ const contentTypes = (env: NodeJS.ProcessEnv, problems: Problems): string[] => {
   return types.includes('*/*') ? [] : types;
 };
 
+/**
+ * Types a download may show in the browser. Images that can carry script (SVG) and
+ * markup (HTML, XML) are left out: on the bucket's origin they would run as a page.
+ */
+export const DEFAULT_INLINE_CONTENT_TYPES: readonly string[] = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/avif',
+  'video/*',
+  'audio/*',
+  'application/pdf',
+  'text/plain',
+];
+
+const inlineContentTypes = (env: NodeJS.ProcessEnv, problems: Problems): readonly string[] => {
+  const raw = env.INLINE_CONTENT_TYPES;
+  if (blank(raw)) return DEFAULT_INLINE_CONTENT_TYPES;
+  if (raw.trim().toLowerCase() === 'none') return [];
+  const types = raw
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== '');
+  const bad = types.filter((entry) => !CONTENT_TYPE_PATTERN.test(entry));
+  if (bad.length > 0) {
+    problems.push(
+      `INLINE_CONTENT_TYPES must be "none" or a comma list of types like "image/png" or "video/*", got "${bad.join(', ')}"`,
+    );
+    return DEFAULT_INLINE_CONTENT_TYPES;
+  }
+  return types;
+};
+
 export interface Config {
   readonly storageType: 's3' | 'minio';
   readonly buckets: { readonly main: string; readonly draft: string };
@@ -98,6 +134,8 @@ export interface Config {
   readonly allowedContentTypes: readonly string[];
   /** The store URL-decodes UploadPartCopy's copy source twice (Ceph RGW 16.2). */
   readonly partCopySourceDecodedTwice: boolean;
+  /** Stored types download URLs serve inline; every other type is an attachment. */
+  readonly inlineContentTypes: readonly string[];
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -137,10 +175,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       86400,
       problems,
     ),
-    maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 1, 5 * GIB, 5 * GIB, problems),
+    maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 1, MAX_OBJECT_BYTES, 5 * GIB, problems),
     cleanupIntervalSeconds: integer(env, 'CLEANUP_INTERVAL', 0, 24 * 3600, 60, problems),
     allowedContentTypes: contentTypes(env, problems),
     partCopySourceDecodedTwice: boolean(env, 'S3_PART_COPY_SOURCE_DECODED_TWICE', false, problems),
+    inlineContentTypes: inlineContentTypes(env, problems),
   };
   for (const [name, value] of [
     ['BUCKET_NAME', main],

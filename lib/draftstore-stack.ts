@@ -157,6 +157,7 @@ export class DraftStoreStack extends Stack {
       allowedOrigins: list('allowedOrigins'),
       maxUploadBytes: number('maxUploadBytes'),
       allowedContentTypes: list('allowedContentTypes'),
+      inlineContentTypes: list('inlineContentTypes'),
       jwtIssuer: text('jwtIssuer'),
       jwtAudience: list('jwtAudience'),
       functionUrlAuthType:

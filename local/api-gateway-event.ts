@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -43,7 +44,8 @@ export const toApiGatewayEvent = (
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
-  const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
+  // Bytes that are not UTF-8 travel as base64, so the handler sees them as sent.
+  const isText = TEXT_TYPES.test(headers['content-type'] ?? '') && isUtf8(body);
   const claims = options.emulateJwtAuthorizer ? unverifiedClaims(headers.authorization) : undefined;
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',

@@ -1,5 +1,9 @@
 import type { Cleaner, SweepSummary } from '../lambdas/core/cleaner.js';
 import { logger as sharedLogger } from '../lambdas/observability/logger.js';
+import { inInvocation } from './invocation-scope.js';
+
+/** The cleanup Lambda's name in local logs. */
+export const CLEANUP_FUNCTION_NAME = 'draftstore-cleanup';
 
 export interface CleanupTimerOptions {
   readonly cleaner: Pick<Cleaner, 'sweep'>;
@@ -36,21 +40,25 @@ export const startCleanupTimer = (options: CleanupTimerOptions): CleanupTimer =>
   let running: Promise<SweepSummary | undefined> | undefined;
   let stopped = false;
 
-  const sweep = async (): Promise<SweepSummary | undefined> => {
-    try {
-      const summary = await options.cleaner.sweep();
-      const noteworthy =
-        summary.expired > 0 ||
-        summary.failed > 0 ||
-        summary.staleUploads > 0 ||
-        summary.uploadListingFailures > 0;
-      (noteworthy ? log.info : log.debug).call(log, 'Cleanup sweep finished', { cleanup: summary });
-      return summary;
-    } catch (error) {
-      log.error('Cleanup sweep failed', { error });
-      return undefined;
-    }
-  };
+  // Its own invocation, so its logs (the cleaner's too) name the cleanup function.
+  const sweep = (): Promise<SweepSummary | undefined> =>
+    inInvocation(CLEANUP_FUNCTION_NAME, async () => {
+      try {
+        const summary = await options.cleaner.sweep();
+        const noteworthy =
+          summary.expired > 0 ||
+          summary.failed > 0 ||
+          summary.staleUploads > 0 ||
+          summary.uploadListingFailures > 0;
+        (noteworthy ? log.info : log.debug).call(log, 'Cleanup sweep finished', {
+          cleanup: summary,
+        });
+        return summary;
+      } catch (error) {
+        log.error('Cleanup sweep failed', { error });
+        return undefined;
+      }
+    });
 
   const schedule = () => {
     if (stopped) return;

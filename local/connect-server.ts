@@ -10,17 +10,23 @@ import {
   principalKey,
   requestOriginKey,
   type DraftsResolver,
+  type MultipartResolver,
 } from '../lambdas/rpc/draft-service.js';
 import { toConnectError } from '../lambdas/rpc/to-connect-error.js';
+import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
 import { authorizeLocally } from './local-authorizer.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
+
+/** The connect Lambda's name in local logs. */
+const CONNECT_FUNCTION_NAME = 'draftstore-connect';
 
 /** Every draft.v1 RPC lives under this path, on both local ports. */
 export const RPC_PATH_PREFIX = `/${DraftService.typeName}/`;
 
 export interface LocalConnectOptions {
   readonly resolve: DraftsResolver;
+  readonly multipart?: MultipartResolver;
   /** Take the owner from an unverified bearer token's `sub`, as REST does locally. */
   readonly emulateJwtAuthorizer: boolean;
 }
@@ -51,12 +57,13 @@ const emulatedAuthorizer: Interceptor = (next) => async (request) => {
   return next(request);
 };
 
-const adapter = (options: LocalConnectOptions) =>
-  connectNodeAdapter({
-    routes: draftRoutes(
-      options.resolve,
-      options.emulateJwtAuthorizer ? { interceptors: [emulatedAuthorizer] } : {},
-    ),
+/** Each call runs as one invocation of the connect function, as it does on Lambda. */
+const adapter = (options: LocalConnectOptions) => {
+  const handle = connectNodeAdapter({
+    routes: draftRoutes(options.resolve, {
+      ...(options.multipart && { multipart: options.multipart }),
+      ...(options.emulateJwtAuthorizer && { interceptors: [emulatedAuthorizer] }),
+    }),
     contextValues: (request) => {
       const userAgent = request.headers['user-agent'];
       return createContextValues().set(requestOriginKey, {
@@ -66,6 +73,10 @@ const adapter = (options: LocalConnectOptions) =>
       });
     },
   });
+  return (...args: Parameters<typeof handle>): void => {
+    void inInvocation(CONNECT_FUNCTION_NAME, () => handle(...args));
+  };
+};
 
 /**
  * draft.v1 for the local HTTP/1.1 server: Connect and gRPC-web under RPC_PATH_PREFIX,
@@ -109,7 +120,7 @@ export const startLocalConnectServer = async (
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
-  const { url, port } = await listen(server, options.host, options.port);
+  const { url, port } = await listen(server, options.host, options.port, 'GRPC_PORT');
   return {
     url,
     port,

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import S3rver from 's3rver';
+import { embeddedMultipart } from './embedded-multipart.js';
 import { guardFileNames } from './embedded-s3-files.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
 
@@ -98,7 +99,7 @@ export const startEmbeddedS3 = async (options: EmbeddedS3Options): Promise<Embed
     silent: true,
     configureBuckets: options.buckets.map((name) => ({ name, configs: [LOCALHOST_CORS_XML] })),
   });
-  server.middleware.unshift(repairCopySource);
+  server.middleware.unshift(repairCopySource, embeddedMultipart(options.directory));
   tolerateRacingDirectoryCleanup(server);
   guardFileNames((server as unknown as { store: Parameters<typeof guardFileNames>[0] }).store);
   const address = (await server.run()) as { address: string; port: number };

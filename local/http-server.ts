@@ -4,8 +4,9 @@ import { MAX_BODY_BYTES } from '../lambdas/http/body-limit.js';
 import { errorFormatFor } from '../lambdas/http/compat-response.js';
 import type { ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
-import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
+import { toApiGatewayEvent } from './api-gateway-event.js';
 import { answerParseErrorsWithJson } from './client-errors.js';
+import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
 import { authorizeLocally } from './local-authorizer.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
@@ -136,7 +137,7 @@ export const startLocalHttpServer = async (
       });
       return;
     }
-    const read = await readBody(request, MAX_BODY_BYTES);
+    const read = await readBody(request, entry.route.maxBodyBytes ?? MAX_BODY_BYTES);
     if ('tooLarge' in read) {
       // Closing, rather than reading the rest to keep the connection, is what stops the read.
       fail(413, 'payload_too_large', read.tooLarge, { ...cors, connection: 'close' });
@@ -152,9 +153,10 @@ export const startLocalHttpServer = async (
     const event = toApiGatewayEvent(request, body, routeKey, {
       emulateJwtAuthorizer: options.emulateJwtAuthorizer,
     });
-    const result = await entry.handler(
-      event,
-      localContext(`draftstore-${entry.route.entry}`, event.requestContext.requestId),
+    const result = await inInvocation(
+      `draftstore-${entry.route.entry}`,
+      (context) => entry.handler(event, context),
+      event.requestContext.requestId,
     );
     const headers = Object.fromEntries(
       Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
@@ -182,7 +184,7 @@ export const startLocalHttpServer = async (
     });
   });
   answerParseErrorsWithJson(server);
-  const { url } = await listen(server, options.host, options.port);
+  const { url } = await listen(server, options.host, options.port, 'HTTP_PORT');
   return {
     url,
     close: () =>

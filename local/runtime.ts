@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
 import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
 import type { MultipartCopyOptions } from '../lambdas/storage/s3-object-store.js';
+import { requireAwsCredentials } from './aws-credentials.js';
 import { startCleanupTimer, type CleanupTimer } from './cleanup-timer.js';
 import {
   createLocalConnectHandler,
@@ -10,16 +12,27 @@ import {
   type LocalConnectServer,
 } from './connect-server.js';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3.js';
+import { fileSigningKey } from './file-signing-key.js';
 import { EMBEDDED_MAX_SEGMENT_BYTES, EMBEDDED_RESERVED_MARKER } from './embedded-s3-files.js';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
+import { requireFreePort } from './listen.js';
+
+/** The upload token key's file name under the data folder. */
+export const UPLOAD_TOKEN_KEY_FILE = '.upload-token-key';
 
 export interface LocalRuntimeOptions {
   readonly config: Config;
   /** Start the embedded store on MINIO_ENDPOINT, or use the configured store as it is. */
   readonly embeddedStore: boolean;
-  /** Where the embedded store keeps its files. */
+  /** Where the embedded store keeps its files (and, by default, the upload token key). */
   readonly dataDirectory: string;
+  /**
+   * The file holding the key that signs multipart upload tokens, generated on first use.
+   * Runtimes that share it accept each other's tokens.
+   * @default `<dataDirectory>/.upload-token-key` (a dot-name: never taken for a bucket)
+   */
+  readonly signingKeyFile?: string;
   /** @default '127.0.0.1' */
   readonly host?: string;
   /** @default true */
@@ -55,6 +68,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   if (options.embeddedStore) {
     await mkdir(options.dataDirectory, { recursive: true });
     const [storeHost = 'localhost', storePort = '9000'] = config.minio.endpoint.split(':');
+    await requireFreePort(storeHost, Number(storePort), 'MINIO_ENDPOINT');
     store = await startEmbeddedS3({
       host: storeHost,
       port: Number(storePort),
@@ -72,6 +86,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const services = composeServices(config, {
     ...(options.clock && { clock: options.clock }),
     bucketSetup: { corsOrigins: LOCAL_CORS_ORIGINS },
+    signingKey: fileSigningKey(
+      options.signingKeyFile ?? join(options.dataDirectory, UPLOAD_TOKEN_KEY_FILE),
+    ),
     ...(options.multipartCopy && { multipartCopy: options.multipartCopy }),
     // The API refuses up front what the embedded store could not keep on disk.
     ...(store && {
@@ -83,11 +100,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   });
   const rpcOptions = {
     resolve: () => services,
+    multipart: () => services.multipart,
     emulateJwtAuthorizer: options.emulateJwtAuthorizer ?? true,
   };
   let http: LocalHttpServer | undefined;
   let rpc: LocalConnectServer | undefined;
   try {
+    if (config.storageType === 's3') await requireAwsCredentials(services.client);
     if (!store && config.storageType === 'minio') {
       for (const bucket of [config.buckets.draft, config.buckets.main]) {
         await ensureBucket(services.client, bucket, { corsOrigins: LOCAL_CORS_ORIGINS });

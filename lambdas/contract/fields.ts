@@ -14,10 +14,12 @@ export const objectName = z
 const MEDIA_TYPE =
   /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
 
+// The length check aborts, so an over-long value is reported as such and never
+// reaches the pattern.
 export const contentType = z
   .string({ error: 'must be a string' })
   .check(
-    z.maxLength(255, 'must be at most 255 characters'),
+    z.maxLength(255, { message: 'must be at most 255 characters', abort: true }),
     z.regex(MEDIA_TYPE, 'must be a media type such as "image/png"'),
   );
 

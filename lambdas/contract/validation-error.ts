@@ -28,3 +28,17 @@ export const describeValidationError = (error: $ZodError): string => {
   const path = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return `${path}${describeIssue(issue)}`;
 };
+
+/**
+ * The error code of a failed request. An `object_name` that is a string but not an
+ * acceptable name (empty, too long) is `invalid_object_name`, as the domain and the
+ * RPC report every other bad name; everything else is `invalid_request`.
+ */
+export const validationErrorCode = (
+  error: $ZodError,
+): 'invalid_request' | 'invalid_object_name' => {
+  const issue = error.issues[0];
+  return issue?.path[0] === 'object_name' && issue.code !== 'invalid_type'
+    ? 'invalid_object_name'
+    : 'invalid_request';
+};

@@ -1,7 +1,14 @@
+import { contentDisposition, fileNameOf } from './content-disposition.js';
 import { DraftError, isDraftError } from './errors.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
-import { enforceDeclaration, enforcePolicy, type UploadPolicy } from './upload-policy.js';
+import {
+  enforceDeclaration,
+  enforcePolicy,
+  matchesContentType,
+  SINGLE_PUT_MAX_BYTES,
+  type UploadPolicy,
+} from './upload-policy.js';
 import { checkUserMetadata, type UserMetadata } from './user-metadata.js';
 
 export type Stage = 'draft' | 'main';
@@ -19,6 +26,12 @@ export interface DraftServiceOptions {
   readonly names?: NamePolicy;
   readonly uploadTtlSeconds: number;
   readonly downloadTtlSeconds: number;
+  /**
+   * Stored types a download URL lets the browser show (`inline`); every other type, and
+   * an object without one, is served as an `attachment`. Exact types or `image/*` wildcards.
+   * @default [] - everything is an attachment
+   */
+  readonly inlineContentTypes?: readonly string[];
   /**
    * Whether ensureBuckets may create missing buckets (`create`: MinIO, Ceph RGW, the
    * embedded store) or only verifies them (`verify`: AWS, where the infrastructure owns them).
@@ -129,6 +142,7 @@ export class DraftService {
   readonly #names: NamePolicy;
   readonly #uploadTtl: number;
   readonly #downloadTtl: number;
+  readonly #inlineTypes: readonly string[];
   readonly #clock: () => Date;
   readonly #provisioning: 'create' | 'verify';
 
@@ -139,6 +153,7 @@ export class DraftService {
     this.#names = options.names ?? DEFAULT_NAME_POLICY;
     this.#uploadTtl = options.uploadTtlSeconds;
     this.#downloadTtl = options.downloadTtlSeconds;
+    this.#inlineTypes = options.inlineContentTypes ?? [];
     this.#clock = options.clock ?? (() => new Date());
     this.#provisioning = options.bucketProvisioning ?? 'verify';
   }
@@ -188,7 +203,8 @@ export class DraftService {
     const issuedAt = this.#clock();
     // One rule for every upload path: a PUT may carry 0 bytes, so a form may too.
     const minBytes = 0;
-    const maxBytes = this.#policy.maxUploadBytes;
+    // A form is one POST: S3 takes at most 5 GiB that way, whatever the policy allows.
+    const maxBytes = Math.min(this.#policy.maxUploadBytes, SINGLE_PUT_MAX_BYTES);
     const post = await this.#store.presignPost({
       bucket: this.#buckets.draft,
       key,
@@ -212,11 +228,23 @@ export class DraftService {
 
   async downloadUrl(caller: Caller, request: DownloadUrlRequest): Promise<DownloadTicket> {
     const { name, key } = this.#ownedKey(caller, request.objectName);
-    const stage = await this.#stageHolding(key, request);
-    if (stage === undefined) throw notFound(request.stage ?? 'draft', name);
+    const held = await this.#stageHolding(key, request);
+    if (held === undefined) throw notFound(request.stage ?? 'draft', name);
+    const { stage, found } = held;
     const bucket = this.#buckets[stage];
     const issuedAt = this.#clock();
-    const url = await this.#store.presignGet({ bucket, key, expiresInSeconds: this.#downloadTtl });
+    // The HEAD above already tells the stored type, so choosing the disposition costs no
+    // request: a type off the inline list (text/html, SVG, ...) is never rendered on the
+    // bucket's origin, whatever the uploader declared.
+    const disposition = matchesContentType(this.#inlineTypes, found.contentType)
+      ? 'inline'
+      : 'attachment';
+    const url = await this.#store.presignGet({
+      bucket,
+      key,
+      expiresInSeconds: this.#downloadTtl,
+      contentDisposition: contentDisposition(disposition, fileNameOf(name)),
+    });
     return {
       url,
       objectName: name,
@@ -225,13 +253,17 @@ export class DraftService {
     };
   }
 
-  /** The stage to sign: the requested one if it holds the key, else main on fallback. */
-  async #stageHolding(key: string, request: DownloadUrlRequest): Promise<Stage | undefined> {
+  /** The stage to sign and its object: the requested one if it holds the key, else main on fallback. */
+  async #stageHolding(
+    key: string,
+    request: DownloadUrlRequest,
+  ): Promise<{ stage: Stage; found: ObjectInfo } | undefined> {
     const stage = request.stage ?? 'draft';
-    if (await this.#store.head(this.#buckets[stage], key)) return stage;
-    const fallback = request.stage === undefined && request.fallbackToMain === true;
-    if (fallback && (await this.#store.head(this.#buckets.main, key))) return 'main';
-    return undefined;
+    const found = await this.#store.head(this.#buckets[stage], key);
+    if (found) return { stage, found };
+    if (request.stage !== undefined || request.fallbackToMain !== true) return undefined;
+    const confirmed = await this.#store.head(this.#buckets.main, key);
+    return confirmed ? { stage: 'main', found: confirmed } : undefined;
   }
 
   /**

@@ -93,6 +93,8 @@ export interface PresignGetRequest {
   readonly bucket: string;
   readonly key: string;
   readonly expiresInSeconds: number;
+  /** Signed as `response-content-disposition`: the store answers with this header. */
+  readonly contentDisposition?: string;
 }
 
 export interface ObjectInfo {

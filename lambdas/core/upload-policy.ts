@@ -2,6 +2,8 @@ import { DraftError } from './errors.js';
 
 /** The largest object one S3 PUT (or POST) can carry: 5 GiB. */
 export const SINGLE_PUT_MAX_BYTES = 5 * 1024 ** 3;
+/** The largest object S3 stores at all (a multipart upload): 5 TiB. */
+export const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 
 export interface UploadPolicy {
   readonly maxUploadBytes: number;
@@ -13,18 +15,25 @@ export interface UploadPolicy {
 export const essence = (contentType: string): string =>
   (contentType.split(';')[0] ?? '').trim().toLowerCase();
 
-export const isContentTypeAllowed = (
-  policy: UploadPolicy,
+/** Whether a type matches one of `patterns`: exact types or wildcards such as `image/*`. */
+export const matchesContentType = (
+  patterns: readonly string[],
   contentType: string | undefined,
 ): boolean => {
-  if (policy.allowedContentTypes.length === 0) return true;
   if (contentType === undefined) return false;
   const type = essence(contentType);
-  return policy.allowedContentTypes.some((allowed) => {
+  return patterns.some((allowed) => {
     const pattern = allowed.toLowerCase();
     return pattern.endsWith('/*') ? type.startsWith(pattern.slice(0, -1)) : type === pattern;
   });
 };
+
+export const isContentTypeAllowed = (
+  policy: UploadPolicy,
+  contentType: string | undefined,
+): boolean =>
+  policy.allowedContentTypes.length === 0 ||
+  matchesContentType(policy.allowedContentTypes, contentType);
 
 /** Throws the matching client error when a declared or stored object breaks the policy. */
 export const enforcePolicy = (
@@ -65,6 +74,12 @@ export const enforceDeclaration = (
   declared: { contentType?: string | undefined; contentLength?: number | undefined },
 ): void => {
   enforcePolicy(policy, { contentType: declared.contentType, size: declared.contentLength });
+  if (declared.contentLength !== undefined && declared.contentLength > SINGLE_PUT_MAX_BYTES) {
+    throw new DraftError(
+      'payload_too_large',
+      `The object is ${declared.contentLength} bytes; one PUT carries at most ${SINGLE_PUT_MAX_BYTES} bytes: use a multipart upload (/api/v1/multipart/create).`,
+    );
+  }
   if (declared.contentLength === undefined && requiresDeclaredLength(policy)) {
     throw new DraftError(
       'invalid_request',

@@ -1,6 +1,10 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { describeValidationError, isValidationError } from '../contract/validation-error.js';
+import {
+  describeValidationError,
+  isValidationError,
+  validationErrorCode,
+} from '../contract/validation-error.js';
 import { isDraftError } from '../core/errors.js';
 import { ERROR_TABLE } from '../error-table.js';
 import { logger } from '../observability/logger.js';
@@ -9,7 +13,11 @@ import { jsonResponse } from './json-response.js';
 interface HttpLikeError {
   statusCode: number;
   message: string;
+  cause?: { data?: unknown };
 }
+
+/** What @middy/http-json-body-parser throws for a `__proto__` or `constructor.prototype` key. */
+const FORBIDDEN_KEY = 'Forbidden key in JSON body';
 
 const isHttpLikeError = (error: unknown): error is HttpLikeError =>
   typeof error === 'object' &&
@@ -37,22 +45,23 @@ export const errorResponse = (
     const error = request.error;
     if (isDraftError(error)) {
       const { httpStatus } = ERROR_TABLE[error.code];
-      const log = httpStatus >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
-      log('request failed', { code: error.code, status: httpStatus, error });
+      const fields = { code: error.code, status: httpStatus };
+      // A client's mistake is an everyday event: its code and message say it all.
+      if (httpStatus >= 500) logger.error('request failed', { ...fields, error });
+      else logger.info('request failed', { ...fields, detail: error.message });
       request.response = jsonResponse(httpStatus, format(error.code, error.message));
       return;
     }
     if (isValidationError(error)) {
-      logger.info('request rejected', { status: 400, issues: error.issues.length });
-      request.response = jsonResponse(
-        400,
-        format('invalid_request', describeValidationError(error)),
-      );
+      const code = validationErrorCode(error);
+      const message = describeValidationError(error);
+      logger.info('request rejected', { code, status: 400, detail: message });
+      request.response = jsonResponse(400, format(code, message));
       return;
     }
     if (isHttpLikeError(error)) {
       const { code, message } = describeHttpError(error);
-      logger.info('request rejected', { status: error.statusCode, code });
+      logger.info('request rejected', { code, status: error.statusCode, detail: message });
       request.response = jsonResponse(
         error.statusCode === 422 ? 400 : error.statusCode,
         format(code, message),
@@ -75,7 +84,12 @@ const describeHttpError = (error: HttpLikeError): { code: string; message: strin
     case 413:
       return { code: 'payload_too_large', message: error.message };
     case 422:
-      return { code: 'invalid_request', message: 'The request body is not valid JSON.' };
+      return error.message === FORBIDDEN_KEY
+        ? {
+            code: 'invalid_request',
+            message: `The request body must not contain the key "${String(error.cause?.data)}".`,
+          }
+        : { code: 'invalid_request', message: 'The request body is not valid JSON.' };
     default:
       return { code: 'invalid_request', message: error.message };
   }

@@ -10,6 +10,7 @@ import { logger } from '../observability/logger.js';
 import { bodyLimit } from './body-limit.js';
 import { callerOf } from './caller.js';
 import { errorResponse, type ErrorBodyFormat } from './error-response.js';
+import { utf8Body } from './utf8-body.js';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -36,6 +37,8 @@ export interface RouteOptions {
   readonly errorFormat?: ErrorBodyFormat;
   /** Writes one audit line per request (lambdas/observability/audit.ts). */
   readonly audit?: RouteAudit;
+  /** The largest request body accepted. @default MAX_BODY_BYTES (64 KiB) */
+  readonly maxBodyBytes?: number;
 }
 
 /** The request as API Gateway saw it. */
@@ -72,7 +75,8 @@ export const jsonRoute =
   ) =>
   (resolve: ServicesResolver) =>
     baseHandler(options.errorFormat)
-      .use(bodyLimit())
+      .use(bodyLimit(options.maxBodyBytes))
+      .use(utf8Body())
       .use(httpJsonBodyParser())
       .handler(async (event) => {
         const handle = async () => {

@@ -46,3 +46,36 @@ export const COMPAT_PATH_PREFIX = '/api/v1/draft/';
 
 export const isCompatPath = (path: string): boolean =>
   path === COMPAT_PATH_PREFIX.slice(0, -1) || path.startsWith(COMPAT_PATH_PREFIX);
+
+/** The multipart upload routes (served locally; the CDK stack gives each its own function). */
+export interface MultipartRouteSpec {
+  readonly method: 'POST';
+  readonly path: string;
+  readonly entry:
+    | 'multipart-create'
+    | 'multipart-sign-parts'
+    | 'multipart-list-parts'
+    | 'multipart-complete'
+    | 'multipart-abort';
+  /** The largest request body, when larger than the usual 64 KiB. */
+  readonly maxBodyBytes?: number;
+}
+
+/**
+ * Complete's body lists up to 10,000 parts: `{"part_number":10000,"etag":"\"<32 hex>\""}`
+ * each, about 650 KB in all.
+ */
+export const MAX_COMPLETE_BODY_BYTES = 1024 * 1024;
+
+export const MULTIPART_ROUTE_TABLE: readonly MultipartRouteSpec[] = [
+  { method: 'POST', path: '/api/v1/multipart/create', entry: 'multipart-create' },
+  { method: 'POST', path: '/api/v1/multipart/sign-parts', entry: 'multipart-sign-parts' },
+  { method: 'POST', path: '/api/v1/multipart/list-parts', entry: 'multipart-list-parts' },
+  {
+    method: 'POST',
+    path: '/api/v1/multipart/complete',
+    entry: 'multipart-complete',
+    maxBodyBytes: MAX_COMPLETE_BODY_BYTES,
+  },
+  { method: 'POST', path: '/api/v1/multipart/abort', entry: 'multipart-abort' },
+];

@@ -14,6 +14,7 @@ import type {
   DraftService as Drafts,
   Stage as DomainStage,
 } from '../core/draft-service.js';
+import type { MultipartService } from '../core/multipart-service.js';
 import { ownerSegment } from '../core/object-name.js';
 import {
   BucketState,
@@ -34,8 +35,10 @@ import * as z from 'zod/mini';
 import { listObjectsRequest, uploadUrlRequest } from '../contract/requests.js';
 import type { ObjectCatalog } from '../core/object-catalog.js';
 import { audited, subjectOf, type AuditAction, type AuditOrigin } from '../observability/audit.js';
+import { multipartRpcs } from './multipart-rpcs.js';
 import { draftErrorInterceptor } from './to-connect-error.js';
 import { reportParseFailuresAsInvalidArgument } from './parse-errors.js';
+import { refuseInvalidUtf8Json } from './utf8-json.js';
 
 /**
  * The authenticated principal of a call, set by the adapter that verified it (for
@@ -45,8 +48,11 @@ export const principalKey = createContextKey<string | undefined>(undefined, {
   description: 'authenticated principal',
 });
 
-/** Requests are a few small fields; anything larger is refused before decoding. */
-export const MAX_RPC_REQUEST_BYTES = 64 * 1024;
+/**
+ * Requests are a few small fields, except CompleteMultipartUpload's list of up to 10,000
+ * parts (about 450 KB); anything larger is refused before decoding.
+ */
+export const MAX_RPC_REQUEST_BYTES = 1024 * 1024;
 
 /**
  * Where the request came from, set by the adapter that received it (the function URL's
@@ -64,6 +70,9 @@ export interface RpcServices {
 
 /** Supplies the domain services per call, so composition stays lazy (as REST's ServicesResolver). */
 export type DraftsResolver = () => RpcServices;
+
+/** Supplies the multipart service per call. */
+export type MultipartResolver = () => MultipartService;
 
 const callerOf = (context: HandlerContext): Caller => ({
   owner: ownerSegment(context.values.get(principalKey)),
@@ -139,7 +148,12 @@ const namedStage = (stage: Stage, unspecified: DomainStage): DomainStage =>
   STAGES[stage] ?? unspecified;
 
 /** draft.v1.DraftService over the core services: decode, call the domain, encode. */
-export const draftServiceImpl = (resolve: DraftsResolver): ServiceImpl<typeof DraftService> => ({
+export const draftServiceImpl = (
+  resolve: DraftsResolver,
+  resolveMultipart: MultipartResolver = noMultipart,
+): ServiceImpl<typeof DraftService> => ({
+  ...multipartRpcs(resolveMultipart, callerOf),
+
   async createDraftBucket() {
     const ensured = await resolve().drafts.ensureBuckets();
     return create(CreateDraftBucketResponseSchema, {
@@ -299,7 +313,14 @@ export const draftServiceImpl = (resolve: DraftsResolver): ServiceImpl<typeof Dr
 });
 
 /** Handler options for draftRoutes: which protocols to serve, extra interceptors, limits. */
-export type DraftRoutesOptions = ConnectRouterOptions;
+export type DraftRoutesOptions = ConnectRouterOptions & {
+  /** Serves the multipart RPCs; without it they fail (500-class, logged). */
+  readonly multipart?: MultipartResolver;
+};
+
+const noMultipart: MultipartResolver = () => {
+  throw new DraftError('internal', 'Multipart uploads are not configured for this server.');
+};
 
 /**
  * Registers draft.v1.DraftService on a Connect router: the one registration every
@@ -308,10 +329,10 @@ export type DraftRoutesOptions = ConnectRouterOptions;
  * of, the router's (so a router-level `grpc: false` would be lost).
  */
 export const draftRoutes =
-  (resolve: DraftsResolver, options: DraftRoutesOptions = {}) =>
+  (resolve: DraftsResolver, { multipart, ...options }: DraftRoutesOptions = {}) =>
   (router: ConnectRouter): void => {
     const first = router.handlers.length;
-    router.service(DraftService, draftServiceImpl(resolve), {
+    router.service(DraftService, draftServiceImpl(resolve, multipart), {
       readMaxBytes: MAX_RPC_REQUEST_BYTES,
       ...options,
       // Innermost, so outer interceptors see the mapped ConnectError.
@@ -319,6 +340,8 @@ export const draftRoutes =
     });
     // Body parsing happens before any interceptor, so its errors are mapped here.
     for (let index = first; index < router.handlers.length; index += 1) {
-      router.handlers[index] = reportParseFailuresAsInvalidArgument(router.handlers[index]!);
+      router.handlers[index] = refuseInvalidUtf8Json(
+        reportParseFailuresAsInvalidArgument(router.handlers[index]!),
+      );
     }
   };

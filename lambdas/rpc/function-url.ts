@@ -6,7 +6,7 @@ import {
 } from '@connectrpc/connect/protocol';
 import { createConnectRouter, createContextValues } from '@connectrpc/connect';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
-import { environmentServices } from '../compose.js';
+import { multipartEnvironmentServices } from '../multipart-environment.js';
 import { logger } from '../observability/logger.js';
 import type { AuditOrigin } from '../observability/audit.js';
 import {
@@ -14,6 +14,7 @@ import {
   principalKey,
   requestOriginKey,
   type DraftsResolver,
+  type MultipartResolver,
 } from './draft-service.js';
 import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
 
@@ -23,6 +24,8 @@ export type FunctionUrlResult = APIGatewayProxyStructuredResultV2;
 export interface FunctionUrlOptions {
   /** Supplies the domain service per call. */
   readonly resolve: DraftsResolver;
+  /** Supplies the multipart service per call; without it the multipart RPCs fail. */
+  readonly multipart?: MultipartResolver;
   /**
    * Verifies `Authorization: Bearer <jwt>` and answers the principal (its `sub`).
    * Without it every caller is anonymous, as on an AWS_IAM or open function URL.
@@ -71,11 +74,14 @@ const authenticate =
     try {
       request.contextValues.set(principalKey, await verifyToken(token));
     } catch (error) {
-      logger.info('token rejected', { error });
-      throw new ConnectError(
-        error instanceof JwtError ? error.message : 'The token could not be verified.',
-        Code.Unauthenticated,
-      );
+      const message =
+        error instanceof JwtError ? error.message : 'The token could not be verified.';
+      // A 401 is logged like every 4xx: code and message, no stack.
+      logger.info('token rejected', {
+        code: 'unauthenticated',
+        detail: error instanceof Error ? error.message : message,
+      });
+      throw new ConnectError(message, Code.Unauthenticated);
     }
     return next(request);
   };
@@ -111,6 +117,7 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
   const router = createConnectRouter();
   draftRoutes(options.resolve, {
     grpc: false,
+    ...(options.multipart && { multipart: options.multipart }),
     ...(options.verifyToken && { interceptors: [authenticate(options.verifyToken)] }),
   })(router);
   const handlers = new Map<string, UniversalHandler>(
@@ -208,7 +215,9 @@ let fromEnvironment: ReturnType<typeof createFunctionUrlHandler> | undefined;
  */
 export const handler = async (event: LambdaFunctionURLEvent): Promise<FunctionUrlResult> => {
   fromEnvironment ??= createFunctionUrlHandler({
-    resolve: environmentServices,
+    // The multipart RPCs need the upload token key, so this function composes with it.
+    resolve: multipartEnvironmentServices,
+    multipart: () => multipartEnvironmentServices().multipart,
     verifyToken: jwtVerifierFromEnvironment(),
   });
   return fromEnvironment(event);

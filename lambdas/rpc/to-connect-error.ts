@@ -1,6 +1,10 @@
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
-import { describeValidationError, isValidationError } from '../contract/validation-error.js';
+import {
+  describeValidationError,
+  isValidationError,
+  validationErrorCode,
+} from '../contract/validation-error.js';
 import { isDraftError } from '../core/errors.js';
 import { ERROR_TABLE, ErrorTypeNumber } from '../error-table.js';
 import { ErrorType, ResultSchema, type Result } from '../gen/draft/v1/draft_pb.js';
@@ -31,14 +35,18 @@ const withResult = (message: string, code: Code, errorType: number, cause: unkno
 export const toConnectError = (error: unknown): ConnectError => {
   if (isDraftError(error)) {
     const { connectCode, errorType, httpStatus } = ERROR_TABLE[error.code];
-    const log = httpStatus >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
-    log('rpc failed', { code: error.code, connectCode: Code[connectCode], error });
+    const fields = { code: error.code, connectCode: Code[connectCode] };
+    // A client's mistake is an everyday event: its code and message say it all.
+    if (httpStatus >= 500) logger.error('rpc failed', { ...fields, error });
+    else logger.info('rpc failed', { ...fields, detail: error.message });
     return withResult(error.message, connectCode, errorType, error);
   }
   if (isValidationError(error)) {
     const message = describeValidationError(error);
-    logger.info('rpc rejected', { issues: error.issues.length });
-    return withResult(message, Code.InvalidArgument, ErrorTypeNumber.UNSPECIFIED, error);
+    const code = validationErrorCode(error);
+    const { connectCode, errorType } = ERROR_TABLE[code];
+    logger.info('rpc rejected', { code, connectCode: Code[connectCode], detail: message });
+    return withResult(message, connectCode, errorType, error);
   }
   // Protocol errors the Connect runtime raised itself (bad message, deadline, ...).
   if (error instanceof ConnectError) return error;

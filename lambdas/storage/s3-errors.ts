@@ -97,6 +97,14 @@ export const toDraftError = (error: unknown, action: string): DraftError => {
   if (isNotFound(error)) {
     return new DraftError('not_found', `The object does not exist (${action}).`, { cause: error });
   }
+  if (code === 'CredentialsProviderError') {
+    // The SDK found no credentials to sign with: a deployment mistake, not the client's.
+    return new DraftError(
+      'storage_unavailable',
+      `Storage is unavailable (${action}): the service has no credentials for it.`,
+      { cause: error },
+    );
+  }
   if (code === 'PreconditionFailed' || status === 412) {
     return new DraftError('conflict', `The object changed during ${action}.`, { cause: error });
   }

@@ -268,7 +268,11 @@ export class S3ObjectStore implements ObjectStore {
     try {
       return await getSignedUrl(
         this.client,
-        new GetObjectCommand({ Bucket: request.bucket, Key: request.key }),
+        new GetObjectCommand({
+          Bucket: request.bucket,
+          Key: request.key,
+          ResponseContentDisposition: request.contentDisposition,
+        }),
         { expiresIn: request.expiresInSeconds },
       );
     } catch (error) {

@@ -7,7 +7,8 @@ import {
 import { jest } from '@jest/globals';
 import { CONFIRMED_FROM_METADATA } from '../../lambdas/core/draft-service.js';
 import { DraftError } from '../../lambdas/core/errors.js';
-import type { TestRuntime } from '../helpers/local-runtime.js';
+import { bearerFor, type TestRuntime } from '../helpers/local-runtime.js';
+import { putPresigned } from '../helpers/uploads.js';
 import { describeEachStore, describeRgw, rawRequest, startStoreRuntime } from './stores.js';
 import { sha256 } from '../helpers/uploads.js';
 
@@ -89,6 +90,55 @@ describeEachStore('confirming a draft over the multipart threshold', (store) => 
     const again = await api.post('/api/v1/confirm-upload', { object_name: name });
     expect(again.status).toBe(200);
     expect(again.json).toEqual(confirmed.json);
+  });
+});
+
+/**
+ * Defect 2: RGW 16.2 decodes UploadPartCopy's copy source twice, so a draft over the real
+ * 64 MiB threshold whose key holds `%` (every Auth0 owner, `auth0%7Cabc`) was never found
+ * by its parts: a terminal 404. The RGW runtime sets S3_PART_COPY_SOURCE_DECODED_TWICE.
+ */
+describeEachStore('confirming a 65 MiB draft whose key holds `%`', (store) => {
+  let api: TestRuntime;
+
+  beforeAll(async () => {
+    api = await startStoreRuntime(store);
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('uploads, confirms in 64 MiB parts and downloads it intact, for owner auth0|abc', async () => {
+    const name = 'big/100%41 sure+50%25.bin';
+    const owner = bearerFor('auth0|abc');
+    const body = randomBytes(65 * MIB);
+    const ticket = await api.post(
+      '/api/v1/upload-url',
+      { object_name: name, content_type: 'application/octet-stream', content_length: body.length },
+      owner,
+    );
+    expect(ticket.status).toBe(200);
+    const upload = await putPresigned(ticket.json.upload_url, body, ticket.json.headers);
+    expect(upload.status).toBe(200);
+
+    const confirmed = await api.post('/api/v1/confirm-upload', { object_name: name }, owner);
+
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.json).toMatchObject({
+      final_location: `${api.config.buckets.main}/auth0%7Cabc/${name}`,
+      size: body.length,
+    });
+    expect(confirmed.json.etag).toMatch(store === 'rgw' ? /^[0-9a-f]{32}-2$/ : /^[0-9a-f]{32}$/);
+    const download = await api.post(
+      '/api/v1/download-url',
+      { object_name: name, stage: 'main' },
+      owner,
+    );
+    const final = await rawRequest(download.json.download_url, { method: 'GET' });
+    expect(final.status).toBe(200);
+    expect(sha256(final.body)).toBe(sha256(body));
+    const draftGone = await api.post('/api/v1/download-url', { object_name: name }, owner);
+    expect(draftGone.status).toBe(404);
   });
 });
 

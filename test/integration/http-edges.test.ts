@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { jest } from '@jest/globals';
 import { connect } from 'node:net';
 import { bearerFor, startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
 
@@ -62,6 +63,26 @@ describe('every answer of the local HTTP server is JSON in the shape of its surf
   });
   afterAll(async () => {
     await api.stop();
+  });
+
+  it('writes no log line during a test run (test/helpers/quiet-logs.ts), even for a failed request', async () => {
+    const written: unknown[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      written.push(chunk);
+      return true;
+    });
+    try {
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        expect(
+          (await api.post('/api/v1/confirm-upload', { object_name: 'nothing.txt' })).status,
+        ).toBe(404);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+
+    expect(process.env.POWERTOOLS_LOG_LEVEL).toBe('SILENT');
+    expect(written).toEqual([]);
   });
 
   describe('the original routes (/api/v1/draft/*) keep {result: ...} for the server’s own errors', () => {
@@ -257,5 +278,126 @@ describe('every answer of the local HTTP server is JSON in the shape of its surf
       expect(response.status).toBe(200);
       expect(new URL(response.json.upload_url).pathname).toBe('/main-draft/anonymous/a.txt');
     });
+  });
+
+  describe('bad input gets the same answer, with a message that names the cause, on every surface', () => {
+    const connect = async (method: string, body: string | Uint8Array) => {
+      const response = await fetch(`${api.apiUrl}/draft.v1.DraftService/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      return { status: response.status, json: (await response.json()) as any };
+    };
+    const post = async (path: string, body: string | Uint8Array) => {
+      const response = await fetch(`${api.apiUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      return { status: response.status, json: (await response.json()) as any };
+    };
+
+    // "a", the bytes FF FE (never UTF-8), ".txt": read leniently they would become U+FFFD.
+    const invalidUtf8 = new Uint8Array([
+      ...Buffer.from('{"object_name":"a'),
+      0xff,
+      0xfe,
+      ...Buffer.from('.txt"}'),
+    ]);
+
+    it('refuses raw bytes that are not UTF-8 with 400 on REST, the original routes and Connect', async () => {
+      const rest = await post('/api/v1/upload-url', invalidUtf8);
+      const compat = await post('/api/v1/draft/upload-url', invalidUtf8);
+      const rpc = await connect('GetUploadURL', invalidUtf8);
+
+      const message = 'The request body is not valid UTF-8.';
+      expect(rest).toEqual({ status: 400, json: { error: { code: 'invalid_request', message } } });
+      expect(compat).toEqual({
+        status: 400,
+        json: { result: { error_message: message, error_type: 0 } },
+      });
+      expect(rpc).toEqual({ status: 400, json: { code: 'invalid_argument', message } });
+    });
+
+    it('still accepts the same name as well-formed UTF-8', async () => {
+      const rest = await post('/api/v1/upload-url', JSON.stringify({ object_name: 'aé.txt' }));
+
+      expect(rest.status).toBe(200);
+      expect(rest.json.object_name).toBe('aé.txt');
+    });
+
+    it('names a "__proto__" key instead of calling the body invalid JSON', async () => {
+      const body = '{"object_name":"a.txt","__proto__":{"polluted":true}}';
+
+      const rest = await post('/api/v1/upload-url', body);
+      const compat = await post('/api/v1/draft/confirm', body);
+
+      const message = 'The request body must not contain the key "__proto__".';
+      expect(rest).toEqual({ status: 400, json: { error: { code: 'invalid_request', message } } });
+      expect(compat).toEqual({
+        status: 400,
+        json: { result: { error_message: message, error_type: 0 } },
+      });
+    });
+
+    it('says a 5000-character content_type is too long, on every route that takes one', async () => {
+      const contentType = `application/${'x'.repeat(4988)}`;
+      const body = JSON.stringify({ object_name: 'a.txt', content_type: contentType });
+
+      const rest = await post('/api/v1/upload-url', body);
+      const form = await post('/api/v1/upload-form', body);
+      const compat = await post('/api/v1/draft/upload-url', body);
+      const rpc = await connect('GetUploadURL', body);
+
+      const message = 'content_type: must be at most 255 characters';
+      expect(contentType).toHaveLength(5000);
+      expect(rest.json).toEqual({ error: { code: 'invalid_request', message } });
+      expect(form.json).toEqual({ error: { code: 'invalid_request', message } });
+      expect(compat.json).toEqual({ result: { error_message: message, error_type: 0 } });
+      expect(rpc.json).toMatchObject({ code: 'invalid_argument', message });
+    });
+
+    it.each([
+      ['one 1025-byte segment', 'a'.repeat(1025)],
+      ['600 short segments (1200 characters)', 'a/'.repeat(599) + 'a'],
+    ])(
+      'answers a name over 1024 characters (%s) with invalid_object_name',
+      async (_label, name) => {
+        const body = JSON.stringify({ object_name: name });
+
+        const rest = await post('/api/v1/upload-url', body);
+        const compat = await post('/api/v1/draft/upload-url', body);
+        const rpc = await connect('GetUploadURL', body);
+
+        expect(rest).toEqual({
+          status: 400,
+          json: {
+            error: {
+              code: 'invalid_object_name',
+              message: 'object_name: must be at most 1024 characters',
+            },
+          },
+        });
+        expect(compat).toEqual({
+          status: 400,
+          json: {
+            result: {
+              error_message: 'object_name: must be at most 1024 characters',
+              error_type: 6,
+            },
+          },
+        });
+        // The RPC leaves names to the domain, which says which limit the name breaks.
+        expect(rpc.status).toBe(400);
+        expect(rpc.json).toMatchObject({
+          code: 'invalid_argument',
+          message: expect.stringMatching(/at most \d+ (UTF-8 )?bytes/),
+          details: [
+            { type: 'draft.v1.Result', debug: { errorType: 'ERROR_TYPE_INVALID_OBJECT_NAME' } },
+          ],
+        });
+      },
+    );
   });
 });

@@ -171,7 +171,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
       'invalid_request',
     ],
     ['a missing name', { content_type: 'image/png' }, 400, 'invalid_request'],
-    ['an empty name', { object_name: '', content_type: 'image/png' }, 400, 'invalid_request'],
+    ['an empty name', { object_name: '', content_type: 'image/png' }, 400, 'invalid_object_name'],
     [
       'a traversal',
       { object_name: '../x.png', content_type: 'image/png' },

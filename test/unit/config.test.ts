@@ -1,4 +1,9 @@
-import { ConfigError, describeConfig, loadConfig } from '../../lambdas/config.js';
+import {
+  DEFAULT_INLINE_CONTENT_TYPES,
+  ConfigError,
+  describeConfig,
+  loadConfig,
+} from '../../lambdas/config.js';
 
 const messageOf = (env: Record<string, string>): string => {
   try {
@@ -33,7 +38,21 @@ describe('loadConfig', () => {
       cleanupIntervalSeconds: 60,
       allowedContentTypes: [],
       partCopySourceDecodedTwice: false,
+      inlineContentTypes: DEFAULT_INLINE_CONTENT_TYPES,
     });
+    expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('text/html');
+    expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('image/*');
+  });
+
+  it('reads INLINE_CONTENT_TYPES as a list, "none" as no inline type, and refuses a malformed entry', () => {
+    expect(loadConfig({ INLINE_CONTENT_TYPES: 'Image/PNG, video/*' }).inlineContentTypes).toEqual([
+      'image/png',
+      'video/*',
+    ]);
+    expect(loadConfig({ INLINE_CONTENT_TYPES: 'none' }).inlineContentTypes).toEqual([]);
+    expect(() => loadConfig({ INLINE_CONTENT_TYPES: 'text/plain,html' })).toThrow(
+      /INLINE_CONTENT_TYPES must be "none" or a comma list of types like "image\/png" or "video\/\*", got "html"/,
+    );
   });
 
   it('derives the draft bucket from BUCKET_NAME', () => {

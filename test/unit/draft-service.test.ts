@@ -199,6 +199,61 @@ describe('DraftService.downloadUrl', () => {
   });
 });
 
+describe('DraftService.downloadUrl content disposition', () => {
+  const withInline = () => {
+    const store = new FakeObjectStore([buckets.draft, buckets.main], () => now);
+    const service = new DraftService({
+      store,
+      buckets,
+      policy: { maxUploadBytes: 1000, allowedContentTypes: [] },
+      inlineContentTypes: ['image/png', 'text/plain', 'video/*'],
+      uploadTtlSeconds: 600,
+      downloadTtlSeconds: 60,
+      clock: () => now,
+    });
+    return { store, service };
+  };
+  const signedDisposition = (store: FakeObjectStore): unknown =>
+    (
+      store.calls.find((call) => call.operation === 'presignGet')?.args[0] as {
+        contentDisposition?: string;
+      }
+    ).contentDisposition;
+
+  it.each([
+    ['text/html', 'attachment'],
+    ['image/svg+xml', 'attachment'],
+    ['application/octet-stream', 'attachment'],
+    [undefined, 'attachment'],
+    ['image/png', 'inline'],
+    ['Text/Plain; charset=utf-8', 'inline'],
+    ['video/mp4', 'inline'],
+  ])('signs a stored %s as %s, from the HEAD it already makes', async (type, disposition) => {
+    const { store, service } = withInline();
+    store.put(
+      buckets.draft,
+      'alice/dir/page.html',
+      'x',
+      type === undefined ? {} : { contentType: type },
+    );
+
+    await service.downloadUrl(alice, { objectName: 'dir/page.html' });
+
+    expect(signedDisposition(store)).toBe(
+      `${disposition}; filename="page.html"; filename*=UTF-8''page.html`,
+    );
+    expect(store.count('head')).toBe(1);
+    expect(store.calls).toHaveLength(2);
+  });
+
+  it('serves everything as an attachment without an inline list', async () => {
+    const { store, service } = setup();
+    store.put(buckets.draft, 'alice/a.png', 'x', { contentType: 'image/png' });
+    await service.downloadUrl(alice, { objectName: 'a.png' });
+    expect(signedDisposition(store)).toMatch(/^attachment; /);
+  });
+});
+
 describe('DraftService.confirm', () => {
   it('moves the draft to main with its bytes, type and metadata, and marks it', async () => {
     const { store, service } = setup();

@@ -25,7 +25,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file draft/v1/draft.proto.
  */
 export const file_draft_v1_draft: GenFile = /*@__PURE__*/
-  fileDesc("ChRkcmFmdC92MS9kcmFmdC5wcm90bxIIZHJhZnQudjEiWQoGUmVzdWx0Eg8KB3N1Y2Nlc3MYASABKAgSFQoNZXJyb3JfbWVzc2FnZRgCIAEoCRInCgplcnJvcl90eXBlGAMgASgOMhMuZHJhZnQudjEuRXJyb3JUeXBlIhoKGENyZWF0ZURyYWZ0QnVja2V0UmVxdWVzdCKWAQoZQ3JlYXRlRHJhZnRCdWNrZXRSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSKwoMZHJhZnRfYnVja2V0GAIgASgOMhUuZHJhZnQudjEuQnVja2V0U3RhdGUSKgoLbWFpbl9idWNrZXQYAyABKA4yFS5kcmFmdC52MS5CdWNrZXRTdGF0ZSKOAgoTR2V0VXBsb2FkVVJMUmVxdWVzdBITCgtvYmplY3RfbmFtZRgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSGwoOY29udGVudF9sZW5ndGgYAyABKANIAIgBARITCgtjb250ZW50X21kNRgEIAEoCRIXCg9jaGVja3N1bV9zaGEyNTYYBSABKAkSPQoIbWV0YWRhdGEYBiADKAsyKy5kcmFmdC52MS5HZXRVcGxvYWRVUkxSZXF1ZXN0Lk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQhEKD19jb250ZW50X2xlbmd0aCKIAgoUR2V0VXBsb2FkVVJMUmVzcG9uc2USIAoGcmVzdWx0GAEgASgLMhAuZHJhZnQudjEuUmVzdWx0EgsKA3VybBgCIAEoCRIOCgZtZXRob2QYAyABKAkSPAoHaGVhZGVycxgEIAMoCzIrLmRyYWZ0LnYxLkdldFVwbG9hZFVSTFJlc3BvbnNlLkhlYWRlcnNFbnRyeRIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtvYmplY3RfbmFtZRgGIAEoCRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJMChVHZXREb3dubG9hZFVSTFJlcXVlc3QSEwoLb2JqZWN0X25hbWUYASABKAkSHgoFc3RhZ2UYAiABKA4yDy5kcmFmdC52MS5TdGFnZSKsAQoWR2V0RG93bmxvYWRVUkxSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSCwoDdXJsGAIgASgJEh4KBXN0YWdlGAMgASgOMg8uZHJhZnQudjEuU3RhZ2USLgoKZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLb2JqZWN0X25hbWUYBSABKAkiKwoUQ29uZmlybVVwbG9hZFJlcXVlc3QSEwoLb2JqZWN0X25hbWUYASABKAkimAEKFUNvbmZpcm1VcGxvYWRSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSFgoOZmluYWxfbG9jYXRpb24YAiABKAkSDAoEc2l6ZRgDIAEoAxIMCgRldGFnGAQgASgJEhQKDGNvbnRlbnRfdHlwZRgFIAEoCRITCgtvYmplY3RfbmFtZRgGIAEoCSIPCg1IZWFsdGhSZXF1ZXN0IpwBCg5IZWFsdGhSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSDwoHaGVhbHRoeRgCIAEoCBIrCgxkcmFmdF9idWNrZXQYAyABKA4yFS5kcmFmdC52MS5CdWNrZXRTdGF0ZRIqCgttYWluX2J1Y2tldBgEIAEoDjIVLmRyYWZ0LnYxLkJ1Y2tldFN0YXRlIksKFEdldE9iamVjdEluZm9SZXF1ZXN0EhMKC29iamVjdF9uYW1lGAEgASgJEh4KBXN0YWdlGAIgASgOMg8uZHJhZnQudjEuU3RhZ2UixQIKFUdldE9iamVjdEluZm9SZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSEwoLb2JqZWN0X25hbWUYAiABKAkSHgoFc3RhZ2UYAyABKA4yDy5kcmFmdC52MS5TdGFnZRIMCgRzaXplGAQgASgDEhQKDGNvbnRlbnRfdHlwZRgFIAEoCRIMCgRldGFnGAYgASgJEjEKDWxhc3RfbW9kaWZpZWQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEj8KCG1ldGFkYXRhGAggAygLMi0uZHJhZnQudjEuR2V0T2JqZWN0SW5mb1Jlc3BvbnNlLk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBInYKEkxpc3RPYmplY3RzUmVxdWVzdBIeCgVzdGFnZRgBIAEoDjIPLmRyYWZ0LnYxLlN0YWdlEg4KBnByZWZpeBgCIAEoCRIRCglkZWxpbWl0ZXIYAyABKAkSDgoGY3Vyc29yGAQgASgJEg0KBWxpbWl0GAUgASgNIogBCgxMaXN0ZWRPYmplY3QSEwoLb2JqZWN0X25hbWUYASABKAkSDAoEc2l6ZRgCIAEoAxIMCgRldGFnGAMgASgJEjEKDWxhc3RfbW9kaWZpZWQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGNvbnRlbnRfdHlwZRgFIAEoCSKHAQoTTGlzdE9iamVjdHNSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSJwoHb2JqZWN0cxgCIAMoCzIWLmRyYWZ0LnYxLkxpc3RlZE9iamVjdBIQCghwcmVmaXhlcxgDIAMoCRITCgtuZXh0X2N1cnNvchgEIAEoCSJKChNEZWxldGVPYmplY3RSZXF1ZXN0EhMKC29iamVjdF9uYW1lGAEgASgJEh4KBXN0YWdlGAIgASgOMg8uZHJhZnQudjEuU3RhZ2UiSQoURGVsZXRlT2JqZWN0UmVzcG9uc2USIAoGcmVzdWx0GAEgASgLMhAuZHJhZnQudjEuUmVzdWx0Eg8KB2RlbGV0ZWQYAiABKAgqlAMKCUVycm9yVHlwZRIaChZFUlJPUl9UWVBFX1VOU1BFQ0lGSUVEEAASHwobRVJST1JfVFlQRV9CVUNLRVRfTk9UX0ZPVU5EEAESHwobRVJST1JfVFlQRV9PQkpFQ1RfTk9UX0ZPVU5EEAISHAoYRVJST1JfVFlQRV9BQ0NFU1NfREVOSUVEEAMSHAoYRVJST1JfVFlQRV9ORVRXT1JLX0VSUk9SEAQSJQohRVJST1JfVFlQRV9TVE9SQUdFX1FVT1RBX0VYQ0VFREVEEAUSIgoeRVJST1JfVFlQRV9JTlZBTElEX09CSkVDVF9OQU1FEAYSJAogRVJST1JfVFlQRV9CVUNLRVRfQUxSRUFEWV9FWElTVFMQBxIaChZFUlJPUl9UWVBFX0NPUFlfRkFJTEVEEAgSHAoYRVJST1JfVFlQRV9ERUxFVEVfRkFJTEVEEAkSIwofRVJST1JfVFlQRV9QUkVTSUdORURfVVJMX0ZBSUxFRBAKEh0KGUVSUk9SX1RZUEVfSU5URVJOQUxfRVJST1IQCyo/CgVTdGFnZRIVChFTVEFHRV9VTlNQRUNJRklFRBAAEg8KC1NUQUdFX0RSQUZUEAESDgoKU1RBR0VfTUFJThACKngKC0J1Y2tldFN0YXRlEhwKGEJVQ0tFVF9TVEFURV9VTlNQRUNJRklFRBAAEhMKD0JVQ0tFVF9TVEFURV9PSxABEhgKFEJVQ0tFVF9TVEFURV9DUkVBVEVEEAISHAoYQlVDS0VUX1NUQVRFX1VOQVZBSUxBQkxFEAMyjAUKDERyYWZ0U2VydmljZRJcChFDcmVhdGVEcmFmdEJ1Y2tldBIiLmRyYWZ0LnYxLkNyZWF0ZURyYWZ0QnVja2V0UmVxdWVzdBojLmRyYWZ0LnYxLkNyZWF0ZURyYWZ0QnVja2V0UmVzcG9uc2USTQoMR2V0VXBsb2FkVVJMEh0uZHJhZnQudjEuR2V0VXBsb2FkVVJMUmVxdWVzdBoeLmRyYWZ0LnYxLkdldFVwbG9hZFVSTFJlc3BvbnNlElMKDkdldERvd25sb2FkVVJMEh8uZHJhZnQudjEuR2V0RG93bmxvYWRVUkxSZXF1ZXN0GiAuZHJhZnQudjEuR2V0RG93bmxvYWRVUkxSZXNwb25zZRJQCg1Db25maXJtVXBsb2FkEh4uZHJhZnQudjEuQ29uZmlybVVwbG9hZFJlcXVlc3QaHy5kcmFmdC52MS5Db25maXJtVXBsb2FkUmVzcG9uc2USOwoGSGVhbHRoEhcuZHJhZnQudjEuSGVhbHRoUmVxdWVzdBoYLmRyYWZ0LnYxLkhlYWx0aFJlc3BvbnNlElAKDUdldE9iamVjdEluZm8SHi5kcmFmdC52MS5HZXRPYmplY3RJbmZvUmVxdWVzdBofLmRyYWZ0LnYxLkdldE9iamVjdEluZm9SZXNwb25zZRJKCgtMaXN0T2JqZWN0cxIcLmRyYWZ0LnYxLkxpc3RPYmplY3RzUmVxdWVzdBodLmRyYWZ0LnYxLkxpc3RPYmplY3RzUmVzcG9uc2USTQoMRGVsZXRlT2JqZWN0Eh0uZHJhZnQudjEuRGVsZXRlT2JqZWN0UmVxdWVzdBoeLmRyYWZ0LnYxLkRlbGV0ZU9iamVjdFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChRkcmFmdC92MS9kcmFmdC5wcm90bxIIZHJhZnQudjEiWQoGUmVzdWx0Eg8KB3N1Y2Nlc3MYASABKAgSFQoNZXJyb3JfbWVzc2FnZRgCIAEoCRInCgplcnJvcl90eXBlGAMgASgOMhMuZHJhZnQudjEuRXJyb3JUeXBlIhoKGENyZWF0ZURyYWZ0QnVja2V0UmVxdWVzdCKWAQoZQ3JlYXRlRHJhZnRCdWNrZXRSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSKwoMZHJhZnRfYnVja2V0GAIgASgOMhUuZHJhZnQudjEuQnVja2V0U3RhdGUSKgoLbWFpbl9idWNrZXQYAyABKA4yFS5kcmFmdC52MS5CdWNrZXRTdGF0ZSKOAgoTR2V0VXBsb2FkVVJMUmVxdWVzdBITCgtvYmplY3RfbmFtZRgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSGwoOY29udGVudF9sZW5ndGgYAyABKANIAIgBARITCgtjb250ZW50X21kNRgEIAEoCRIXCg9jaGVja3N1bV9zaGEyNTYYBSABKAkSPQoIbWV0YWRhdGEYBiADKAsyKy5kcmFmdC52MS5HZXRVcGxvYWRVUkxSZXF1ZXN0Lk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQhEKD19jb250ZW50X2xlbmd0aCKIAgoUR2V0VXBsb2FkVVJMUmVzcG9uc2USIAoGcmVzdWx0GAEgASgLMhAuZHJhZnQudjEuUmVzdWx0EgsKA3VybBgCIAEoCRIOCgZtZXRob2QYAyABKAkSPAoHaGVhZGVycxgEIAMoCzIrLmRyYWZ0LnYxLkdldFVwbG9hZFVSTFJlc3BvbnNlLkhlYWRlcnNFbnRyeRIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtvYmplY3RfbmFtZRgGIAEoCRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJMChVHZXREb3dubG9hZFVSTFJlcXVlc3QSEwoLb2JqZWN0X25hbWUYASABKAkSHgoFc3RhZ2UYAiABKA4yDy5kcmFmdC52MS5TdGFnZSKsAQoWR2V0RG93bmxvYWRVUkxSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSCwoDdXJsGAIgASgJEh4KBXN0YWdlGAMgASgOMg8uZHJhZnQudjEuU3RhZ2USLgoKZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLb2JqZWN0X25hbWUYBSABKAkiKwoUQ29uZmlybVVwbG9hZFJlcXVlc3QSEwoLb2JqZWN0X25hbWUYASABKAkimAEKFUNvbmZpcm1VcGxvYWRSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSFgoOZmluYWxfbG9jYXRpb24YAiABKAkSDAoEc2l6ZRgDIAEoAxIMCgRldGFnGAQgASgJEhQKDGNvbnRlbnRfdHlwZRgFIAEoCRITCgtvYmplY3RfbmFtZRgGIAEoCSIPCg1IZWFsdGhSZXF1ZXN0IpwBCg5IZWFsdGhSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSDwoHaGVhbHRoeRgCIAEoCBIrCgxkcmFmdF9idWNrZXQYAyABKA4yFS5kcmFmdC52MS5CdWNrZXRTdGF0ZRIqCgttYWluX2J1Y2tldBgEIAEoDjIVLmRyYWZ0LnYxLkJ1Y2tldFN0YXRlIksKFEdldE9iamVjdEluZm9SZXF1ZXN0EhMKC29iamVjdF9uYW1lGAEgASgJEh4KBXN0YWdlGAIgASgOMg8uZHJhZnQudjEuU3RhZ2UixQIKFUdldE9iamVjdEluZm9SZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSEwoLb2JqZWN0X25hbWUYAiABKAkSHgoFc3RhZ2UYAyABKA4yDy5kcmFmdC52MS5TdGFnZRIMCgRzaXplGAQgASgDEhQKDGNvbnRlbnRfdHlwZRgFIAEoCRIMCgRldGFnGAYgASgJEjEKDWxhc3RfbW9kaWZpZWQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEj8KCG1ldGFkYXRhGAggAygLMi0uZHJhZnQudjEuR2V0T2JqZWN0SW5mb1Jlc3BvbnNlLk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBInYKEkxpc3RPYmplY3RzUmVxdWVzdBIeCgVzdGFnZRgBIAEoDjIPLmRyYWZ0LnYxLlN0YWdlEg4KBnByZWZpeBgCIAEoCRIRCglkZWxpbWl0ZXIYAyABKAkSDgoGY3Vyc29yGAQgASgJEg0KBWxpbWl0GAUgASgNIogBCgxMaXN0ZWRPYmplY3QSEwoLb2JqZWN0X25hbWUYASABKAkSDAoEc2l6ZRgCIAEoAxIMCgRldGFnGAMgASgJEjEKDWxhc3RfbW9kaWZpZWQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGNvbnRlbnRfdHlwZRgFIAEoCSKHAQoTTGlzdE9iamVjdHNSZXNwb25zZRIgCgZyZXN1bHQYASABKAsyEC5kcmFmdC52MS5SZXN1bHQSJwoHb2JqZWN0cxgCIAMoCzIWLmRyYWZ0LnYxLkxpc3RlZE9iamVjdBIQCghwcmVmaXhlcxgDIAMoCRITCgtuZXh0X2N1cnNvchgEIAEoCSJKChNEZWxldGVPYmplY3RSZXF1ZXN0EhMKC29iamVjdF9uYW1lGAEgASgJEh4KBXN0YWdlGAIgASgOMg8uZHJhZnQudjEuU3RhZ2UiSQoURGVsZXRlT2JqZWN0UmVzcG9uc2USIAoGcmVzdWx0GAEgASgLMhAuZHJhZnQudjEuUmVzdWx0Eg8KB2RlbGV0ZWQYAiABKAgihwEKHENyZWF0ZU11bHRpcGFydFVwbG9hZFJlcXVlc3QSEwoLb2JqZWN0X25hbWUYASABKAkSFgoOY29udGVudF9sZW5ndGgYAiABKAMSFAoMY29udGVudF90eXBlGAMgASgJEhYKCXBhcnRfc2l6ZRgEIAEoA0gAiAEBQgwKCl9wYXJ0X3NpemUi1gEKHUNyZWF0ZU11bHRpcGFydFVwbG9hZFJlc3BvbnNlEiAKBnJlc3VsdBgBIAEoCzIQLmRyYWZ0LnYxLlJlc3VsdBIRCgl1cGxvYWRfaWQYAiABKAkSFAoMdXBsb2FkX3Rva2VuGAMgASgJEhMKC29iamVjdF9uYW1lGAQgASgJEhEKCXBhcnRfc2l6ZRgFIAEoAxISCgpwYXJ0X2NvdW50GAYgASgFEi4KCmV4cGlyZXNfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIuYBChZTaWduVXBsb2FkUGFydHNSZXF1ZXN0EhMKC29iamVjdF9uYW1lGAEgASgJEhEKCXVwbG9hZF9pZBgCIAEoCRIUCgx1cGxvYWRfdG9rZW4YAyABKAkSFAoMcGFydF9udW1iZXJzGAQgAygFEkUKC2NvbnRlbnRfbWQ1GAUgAygLMjAuZHJhZnQudjEuU2lnblVwbG9hZFBhcnRzUmVxdWVzdC5Db250ZW50TWQ1RW50cnkaMQoPQ29udGVudE1kNUVudHJ5EgsKA2tleRgBIAEoBRINCgV2YWx1ZRgCIAEoCToCOAEiogEKClNpZ25lZFBhcnQSEwoLcGFydF9udW1iZXIYASABKAUSCwoDdXJsGAIgASgJEg4KBm1ldGhvZBgDIAEoCRIyCgdoZWFkZXJzGAQgAygLMiEuZHJhZnQudjEuU2lnbmVkUGFydC5IZWFkZXJzRW50cnkaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEikAEKF1NpZ25VcGxvYWRQYXJ0c1Jlc3BvbnNlEiAKBnJlc3VsdBgBIAEoCzIQLmRyYWZ0LnYxLlJlc3VsdBIjCgVwYXJ0cxgCIAMoCzIULmRyYWZ0LnYxLlNpZ25lZFBhcnQSLgoKZXhwaXJlc19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiVgoWTGlzdFVwbG9hZFBhcnRzUmVxdWVzdBITCgtvYmplY3RfbmFtZRgBIAEoCRIRCgl1cGxvYWRfaWQYAiABKAkSFAoMdXBsb2FkX3Rva2VuGAMgASgJIj8KDFVwbG9hZGVkUGFydBITCgtwYXJ0X251bWJlchgBIAEoBRIMCgRldGFnGAIgASgJEgwKBHNpemUYAyABKAMiYgoXTGlzdFVwbG9hZFBhcnRzUmVzcG9uc2USIAoGcmVzdWx0GAEgASgLMhAuZHJhZnQudjEuUmVzdWx0EiUKBXBhcnRzGAIgAygLMhYuZHJhZnQudjEuVXBsb2FkZWRQYXJ0IjIKDUNvbXBsZXRlZFBhcnQSEwoLcGFydF9udW1iZXIYASABKAUSDAoEZXRhZxgCIAEoCSKGAQoeQ29tcGxldGVNdWx0aXBhcnRVcGxvYWRSZXF1ZXN0EhMKC29iamVjdF9uYW1lGAEgASgJEhEKCXVwbG9hZF9pZBgCIAEoCRIUCgx1cGxvYWRfdG9rZW4YAyABKAkSJgoFcGFydHMYBCADKAsyFy5kcmFmdC52MS5Db21wbGV0ZWRQYXJ0InQKH0NvbXBsZXRlTXVsdGlwYXJ0VXBsb2FkUmVzcG9uc2USIAoGcmVzdWx0GAEgASgLMhAuZHJhZnQudjEuUmVzdWx0EhMKC29iamVjdF9uYW1lGAIgASgJEgwKBHNpemUYAyABKAMSDAoEZXRhZxgEIAEoCSJbChtBYm9ydE11bHRpcGFydFVwbG9hZFJlcXVlc3QSEwoLb2JqZWN0X25hbWUYASABKAkSEQoJdXBsb2FkX2lkGAIgASgJEhQKDHVwbG9hZF90b2tlbhgDIAEoCSJRChxBYm9ydE11bHRpcGFydFVwbG9hZFJlc3BvbnNlEiAKBnJlc3VsdBgBIAEoCzIQLmRyYWZ0LnYxLlJlc3VsdBIPCgdhYm9ydGVkGAIgASgIKpQDCglFcnJvclR5cGUSGgoWRVJST1JfVFlQRV9VTlNQRUNJRklFRBAAEh8KG0VSUk9SX1RZUEVfQlVDS0VUX05PVF9GT1VORBABEh8KG0VSUk9SX1RZUEVfT0JKRUNUX05PVF9GT1VORBACEhwKGEVSUk9SX1RZUEVfQUNDRVNTX0RFTklFRBADEhwKGEVSUk9SX1RZUEVfTkVUV09SS19FUlJPUhAEEiUKIUVSUk9SX1RZUEVfU1RPUkFHRV9RVU9UQV9FWENFRURFRBAFEiIKHkVSUk9SX1RZUEVfSU5WQUxJRF9PQkpFQ1RfTkFNRRAGEiQKIEVSUk9SX1RZUEVfQlVDS0VUX0FMUkVBRFlfRVhJU1RTEAcSGgoWRVJST1JfVFlQRV9DT1BZX0ZBSUxFRBAIEhwKGEVSUk9SX1RZUEVfREVMRVRFX0ZBSUxFRBAJEiMKH0VSUk9SX1RZUEVfUFJFU0lHTkVEX1VSTF9GQUlMRUQQChIdChlFUlJPUl9UWVBFX0lOVEVSTkFMX0VSUk9SEAsqPwoFU3RhZ2USFQoRU1RBR0VfVU5TUEVDSUZJRUQQABIPCgtTVEFHRV9EUkFGVBABEg4KClNUQUdFX01BSU4QAip4CgtCdWNrZXRTdGF0ZRIcChhCVUNLRVRfU1RBVEVfVU5TUEVDSUZJRUQQABITCg9CVUNLRVRfU1RBVEVfT0sQARIYChRCVUNLRVRfU1RBVEVfQ1JFQVRFRBACEhwKGEJVQ0tFVF9TVEFURV9VTkFWQUlMQUJMRRADMv0ICgxEcmFmdFNlcnZpY2USXAoRQ3JlYXRlRHJhZnRCdWNrZXQSIi5kcmFmdC52MS5DcmVhdGVEcmFmdEJ1Y2tldFJlcXVlc3QaIy5kcmFmdC52MS5DcmVhdGVEcmFmdEJ1Y2tldFJlc3BvbnNlEk0KDEdldFVwbG9hZFVSTBIdLmRyYWZ0LnYxLkdldFVwbG9hZFVSTFJlcXVlc3QaHi5kcmFmdC52MS5HZXRVcGxvYWRVUkxSZXNwb25zZRJTCg5HZXREb3dubG9hZFVSTBIfLmRyYWZ0LnYxLkdldERvd25sb2FkVVJMUmVxdWVzdBogLmRyYWZ0LnYxLkdldERvd25sb2FkVVJMUmVzcG9uc2USUAoNQ29uZmlybVVwbG9hZBIeLmRyYWZ0LnYxLkNvbmZpcm1VcGxvYWRSZXF1ZXN0Gh8uZHJhZnQudjEuQ29uZmlybVVwbG9hZFJlc3BvbnNlEjsKBkhlYWx0aBIXLmRyYWZ0LnYxLkhlYWx0aFJlcXVlc3QaGC5kcmFmdC52MS5IZWFsdGhSZXNwb25zZRJQCg1HZXRPYmplY3RJbmZvEh4uZHJhZnQudjEuR2V0T2JqZWN0SW5mb1JlcXVlc3QaHy5kcmFmdC52MS5HZXRPYmplY3RJbmZvUmVzcG9uc2USSgoLTGlzdE9iamVjdHMSHC5kcmFmdC52MS5MaXN0T2JqZWN0c1JlcXVlc3QaHS5kcmFmdC52MS5MaXN0T2JqZWN0c1Jlc3BvbnNlEk0KDERlbGV0ZU9iamVjdBIdLmRyYWZ0LnYxLkRlbGV0ZU9iamVjdFJlcXVlc3QaHi5kcmFmdC52MS5EZWxldGVPYmplY3RSZXNwb25zZRJoChVDcmVhdGVNdWx0aXBhcnRVcGxvYWQSJi5kcmFmdC52MS5DcmVhdGVNdWx0aXBhcnRVcGxvYWRSZXF1ZXN0GicuZHJhZnQudjEuQ3JlYXRlTXVsdGlwYXJ0VXBsb2FkUmVzcG9uc2USVgoPU2lnblVwbG9hZFBhcnRzEiAuZHJhZnQudjEuU2lnblVwbG9hZFBhcnRzUmVxdWVzdBohLmRyYWZ0LnYxLlNpZ25VcGxvYWRQYXJ0c1Jlc3BvbnNlElYKD0xpc3RVcGxvYWRQYXJ0cxIgLmRyYWZ0LnYxLkxpc3RVcGxvYWRQYXJ0c1JlcXVlc3QaIS5kcmFmdC52MS5MaXN0VXBsb2FkUGFydHNSZXNwb25zZRJuChdDb21wbGV0ZU11bHRpcGFydFVwbG9hZBIoLmRyYWZ0LnYxLkNvbXBsZXRlTXVsdGlwYXJ0VXBsb2FkUmVxdWVzdBopLmRyYWZ0LnYxLkNvbXBsZXRlTXVsdGlwYXJ0VXBsb2FkUmVzcG9uc2USZQoUQWJvcnRNdWx0aXBhcnRVcGxvYWQSJS5kcmFmdC52MS5BYm9ydE11bHRpcGFydFVwbG9hZFJlcXVlc3QaJi5kcmFmdC52MS5BYm9ydE11bHRpcGFydFVwbG9hZFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * The outcome of a call. On success only `success` is set; a failure is also an
@@ -615,6 +615,419 @@ export const DeleteObjectResponseSchema: GenMessage<DeleteObjectResponse> = /*@_
   messageDesc(file_draft_v1_draft, 17);
 
 /**
+ * @generated from message draft.v1.CreateMultipartUploadRequest
+ */
+export type CreateMultipartUploadRequest = Message<"draft.v1.CreateMultipartUploadRequest"> & {
+  /**
+   * @generated from field: string object_name = 1;
+   */
+  objectName: string;
+
+  /**
+   * The whole object's length in bytes, checked against the size limit.
+   *
+   * @generated from field: int64 content_length = 2;
+   */
+  contentLength: bigint;
+
+  /**
+   * Checked against the allowed types; the draft gets this Content-Type.
+   *
+   * @generated from field: string content_type = 3;
+   */
+  contentType: string;
+
+  /**
+   * The preferred part size; the server raises it to at least 5 MiB and so that there are
+   * at most 10,000 parts. Default 16 MiB.
+   *
+   * @generated from field: optional int64 part_size = 4;
+   */
+  partSize?: bigint | undefined;
+};
+
+/**
+ * Describes the message draft.v1.CreateMultipartUploadRequest.
+ * Use `create(CreateMultipartUploadRequestSchema)` to create a new message.
+ */
+export const CreateMultipartUploadRequestSchema: GenMessage<CreateMultipartUploadRequest> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 18);
+
+/**
+ * @generated from message draft.v1.CreateMultipartUploadResponse
+ */
+export type CreateMultipartUploadResponse = Message<"draft.v1.CreateMultipartUploadResponse"> & {
+  /**
+   * @generated from field: draft.v1.Result result = 1;
+   */
+  result?: Result | undefined;
+
+  /**
+   * @generated from field: string upload_id = 2;
+   */
+  uploadId: string;
+
+  /**
+   * Opaque and signed: send it back unchanged.
+   *
+   * @generated from field: string upload_token = 3;
+   */
+  uploadToken: string;
+
+  /**
+   * @generated from field: string object_name = 4;
+   */
+  objectName: string;
+
+  /**
+   * @generated from field: int64 part_size = 5;
+   */
+  partSize: bigint;
+
+  /**
+   * @generated from field: int32 part_count = 6;
+   */
+  partCount: number;
+
+  /**
+   * When the token expires (and the cleanup may abort the upload).
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 7;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message draft.v1.CreateMultipartUploadResponse.
+ * Use `create(CreateMultipartUploadResponseSchema)` to create a new message.
+ */
+export const CreateMultipartUploadResponseSchema: GenMessage<CreateMultipartUploadResponse> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 19);
+
+/**
+ * @generated from message draft.v1.SignUploadPartsRequest
+ */
+export type SignUploadPartsRequest = Message<"draft.v1.SignUploadPartsRequest"> & {
+  /**
+   * @generated from field: string object_name = 1;
+   */
+  objectName: string;
+
+  /**
+   * @generated from field: string upload_id = 2;
+   */
+  uploadId: string;
+
+  /**
+   * @generated from field: string upload_token = 3;
+   */
+  uploadToken: string;
+
+  /**
+   * 1 to 100 part numbers, each within 1..part_count.
+   *
+   * @generated from field: repeated int32 part_numbers = 4;
+   */
+  partNumbers: number[];
+
+  /**
+   * Part number to the base64 MD5 of that part; signed when given.
+   *
+   * @generated from field: map<int32, string> content_md5 = 5;
+   */
+  contentMd5: { [key: number]: string };
+};
+
+/**
+ * Describes the message draft.v1.SignUploadPartsRequest.
+ * Use `create(SignUploadPartsRequestSchema)` to create a new message.
+ */
+export const SignUploadPartsRequestSchema: GenMessage<SignUploadPartsRequest> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 20);
+
+/**
+ * A presigned PUT of one part.
+ *
+ * @generated from message draft.v1.SignedPart
+ */
+export type SignedPart = Message<"draft.v1.SignedPart"> & {
+  /**
+   * @generated from field: int32 part_number = 1;
+   */
+  partNumber: number;
+
+  /**
+   * @generated from field: string url = 2;
+   */
+  url: string;
+
+  /**
+   * Always "PUT".
+   *
+   * @generated from field: string method = 3;
+   */
+  method: string;
+
+  /**
+   * Send exactly these headers; they are signed.
+   *
+   * @generated from field: map<string, string> headers = 4;
+   */
+  headers: { [key: string]: string };
+};
+
+/**
+ * Describes the message draft.v1.SignedPart.
+ * Use `create(SignedPartSchema)` to create a new message.
+ */
+export const SignedPartSchema: GenMessage<SignedPart> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 21);
+
+/**
+ * @generated from message draft.v1.SignUploadPartsResponse
+ */
+export type SignUploadPartsResponse = Message<"draft.v1.SignUploadPartsResponse"> & {
+  /**
+   * @generated from field: draft.v1.Result result = 1;
+   */
+  result?: Result | undefined;
+
+  /**
+   * @generated from field: repeated draft.v1.SignedPart parts = 2;
+   */
+  parts: SignedPart[];
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 3;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message draft.v1.SignUploadPartsResponse.
+ * Use `create(SignUploadPartsResponseSchema)` to create a new message.
+ */
+export const SignUploadPartsResponseSchema: GenMessage<SignUploadPartsResponse> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 22);
+
+/**
+ * @generated from message draft.v1.ListUploadPartsRequest
+ */
+export type ListUploadPartsRequest = Message<"draft.v1.ListUploadPartsRequest"> & {
+  /**
+   * @generated from field: string object_name = 1;
+   */
+  objectName: string;
+
+  /**
+   * @generated from field: string upload_id = 2;
+   */
+  uploadId: string;
+
+  /**
+   * @generated from field: string upload_token = 3;
+   */
+  uploadToken: string;
+};
+
+/**
+ * Describes the message draft.v1.ListUploadPartsRequest.
+ * Use `create(ListUploadPartsRequestSchema)` to create a new message.
+ */
+export const ListUploadPartsRequestSchema: GenMessage<ListUploadPartsRequest> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 23);
+
+/**
+ * A part the store holds.
+ *
+ * @generated from message draft.v1.UploadedPart
+ */
+export type UploadedPart = Message<"draft.v1.UploadedPart"> & {
+  /**
+   * @generated from field: int32 part_number = 1;
+   */
+  partNumber: number;
+
+  /**
+   * @generated from field: string etag = 2;
+   */
+  etag: string;
+
+  /**
+   * @generated from field: int64 size = 3;
+   */
+  size: bigint;
+};
+
+/**
+ * Describes the message draft.v1.UploadedPart.
+ * Use `create(UploadedPartSchema)` to create a new message.
+ */
+export const UploadedPartSchema: GenMessage<UploadedPart> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 24);
+
+/**
+ * @generated from message draft.v1.ListUploadPartsResponse
+ */
+export type ListUploadPartsResponse = Message<"draft.v1.ListUploadPartsResponse"> & {
+  /**
+   * @generated from field: draft.v1.Result result = 1;
+   */
+  result?: Result | undefined;
+
+  /**
+   * @generated from field: repeated draft.v1.UploadedPart parts = 2;
+   */
+  parts: UploadedPart[];
+};
+
+/**
+ * Describes the message draft.v1.ListUploadPartsResponse.
+ * Use `create(ListUploadPartsResponseSchema)` to create a new message.
+ */
+export const ListUploadPartsResponseSchema: GenMessage<ListUploadPartsResponse> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 25);
+
+/**
+ * A part to assemble: its number and the ETag its PUT answered.
+ *
+ * @generated from message draft.v1.CompletedPart
+ */
+export type CompletedPart = Message<"draft.v1.CompletedPart"> & {
+  /**
+   * @generated from field: int32 part_number = 1;
+   */
+  partNumber: number;
+
+  /**
+   * @generated from field: string etag = 2;
+   */
+  etag: string;
+};
+
+/**
+ * Describes the message draft.v1.CompletedPart.
+ * Use `create(CompletedPartSchema)` to create a new message.
+ */
+export const CompletedPartSchema: GenMessage<CompletedPart> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 26);
+
+/**
+ * @generated from message draft.v1.CompleteMultipartUploadRequest
+ */
+export type CompleteMultipartUploadRequest = Message<"draft.v1.CompleteMultipartUploadRequest"> & {
+  /**
+   * @generated from field: string object_name = 1;
+   */
+  objectName: string;
+
+  /**
+   * @generated from field: string upload_id = 2;
+   */
+  uploadId: string;
+
+  /**
+   * @generated from field: string upload_token = 3;
+   */
+  uploadToken: string;
+
+  /**
+   * Every part, 1..part_count.
+   *
+   * @generated from field: repeated draft.v1.CompletedPart parts = 4;
+   */
+  parts: CompletedPart[];
+};
+
+/**
+ * Describes the message draft.v1.CompleteMultipartUploadRequest.
+ * Use `create(CompleteMultipartUploadRequestSchema)` to create a new message.
+ */
+export const CompleteMultipartUploadRequestSchema: GenMessage<CompleteMultipartUploadRequest> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 27);
+
+/**
+ * @generated from message draft.v1.CompleteMultipartUploadResponse
+ */
+export type CompleteMultipartUploadResponse = Message<"draft.v1.CompleteMultipartUploadResponse"> & {
+  /**
+   * @generated from field: draft.v1.Result result = 1;
+   */
+  result?: Result | undefined;
+
+  /**
+   * @generated from field: string object_name = 2;
+   */
+  objectName: string;
+
+  /**
+   * @generated from field: int64 size = 3;
+   */
+  size: bigint;
+
+  /**
+   * @generated from field: string etag = 4;
+   */
+  etag: string;
+};
+
+/**
+ * Describes the message draft.v1.CompleteMultipartUploadResponse.
+ * Use `create(CompleteMultipartUploadResponseSchema)` to create a new message.
+ */
+export const CompleteMultipartUploadResponseSchema: GenMessage<CompleteMultipartUploadResponse> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 28);
+
+/**
+ * @generated from message draft.v1.AbortMultipartUploadRequest
+ */
+export type AbortMultipartUploadRequest = Message<"draft.v1.AbortMultipartUploadRequest"> & {
+  /**
+   * @generated from field: string object_name = 1;
+   */
+  objectName: string;
+
+  /**
+   * @generated from field: string upload_id = 2;
+   */
+  uploadId: string;
+
+  /**
+   * @generated from field: string upload_token = 3;
+   */
+  uploadToken: string;
+};
+
+/**
+ * Describes the message draft.v1.AbortMultipartUploadRequest.
+ * Use `create(AbortMultipartUploadRequestSchema)` to create a new message.
+ */
+export const AbortMultipartUploadRequestSchema: GenMessage<AbortMultipartUploadRequest> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 29);
+
+/**
+ * @generated from message draft.v1.AbortMultipartUploadResponse
+ */
+export type AbortMultipartUploadResponse = Message<"draft.v1.AbortMultipartUploadResponse"> & {
+  /**
+   * @generated from field: draft.v1.Result result = 1;
+   */
+  result?: Result | undefined;
+
+  /**
+   * @generated from field: bool aborted = 2;
+   */
+  aborted: boolean;
+};
+
+/**
+ * Describes the message draft.v1.AbortMultipartUploadResponse.
+ * Use `create(AbortMultipartUploadResponseSchema)` to create a new message.
+ */
+export const AbortMultipartUploadResponseSchema: GenMessage<AbortMultipartUploadResponse> = /*@__PURE__*/
+  messageDesc(file_draft_v1_draft, 30);
+
+/**
  * @generated from enum draft.v1.ErrorType
  */
 export enum ErrorType {
@@ -843,6 +1256,60 @@ export const DraftService: GenService<{
     methodKind: "unary";
     input: typeof DeleteObjectRequestSchema;
     output: typeof DeleteObjectResponseSchema;
+  },
+  /**
+   * Starts a multipart upload into the draft bucket (files over 5 GiB, resumable and
+   * parallel uploads). The server chooses the part size; the answer's upload_token goes
+   * back unchanged with every later call of this upload.
+   *
+   * @generated from rpc draft.v1.DraftService.CreateMultipartUpload
+   */
+  createMultipartUpload: {
+    methodKind: "unary";
+    input: typeof CreateMultipartUploadRequestSchema;
+    output: typeof CreateMultipartUploadResponseSchema;
+  },
+  /**
+   * Presigned PUTs for up to 100 parts, each bound to its exact length (and MD5 when given).
+   *
+   * @generated from rpc draft.v1.DraftService.SignUploadParts
+   */
+  signUploadParts: {
+    methodKind: "unary";
+    input: typeof SignUploadPartsRequestSchema;
+    output: typeof SignUploadPartsResponseSchema;
+  },
+  /**
+   * Every part uploaded so far, for resuming.
+   *
+   * @generated from rpc draft.v1.DraftService.ListUploadParts
+   */
+  listUploadParts: {
+    methodKind: "unary";
+    input: typeof ListUploadPartsRequestSchema;
+    output: typeof ListUploadPartsResponseSchema;
+  },
+  /**
+   * Assembles the parts into the draft, which is then confirmed with ConfirmUpload. An
+   * upload that breaks the policy is aborted and removed (RESOURCE_EXHAUSTED or
+   * INVALID_ARGUMENT). Safe to retry.
+   *
+   * @generated from rpc draft.v1.DraftService.CompleteMultipartUpload
+   */
+  completeMultipartUpload: {
+    methodKind: "unary";
+    input: typeof CompleteMultipartUploadRequestSchema;
+    output: typeof CompleteMultipartUploadResponseSchema;
+  },
+  /**
+   * Aborts the upload (and removes the draft it became, if completed). Idempotent.
+   *
+   * @generated from rpc draft.v1.DraftService.AbortMultipartUpload
+   */
+  abortMultipartUpload: {
+    methodKind: "unary";
+    input: typeof AbortMultipartUploadRequestSchema;
+    output: typeof AbortMultipartUploadResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_draft_v1_draft, 0);

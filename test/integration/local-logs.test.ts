@@ -1,0 +1,120 @@
+import { jest } from '@jest/globals';
+import type { TestRuntime } from '../helpers/local-runtime.js';
+
+// Powertools reads its level when the logger is built and goes back to it on every
+// invocation, so this file raises it before importing anything that logs, and keeps
+// what it writes out of the test output.
+process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+const { startTestRuntime } = await import('../helpers/local-runtime.js');
+const { CLEANUP_FUNCTION_NAME, startCleanupTimer } = await import('../../local/cleanup-timer.js');
+
+const written: string[] = [];
+
+/** Runs `work` and answers the JSON log lines written meanwhile. */
+const logLinesOf = async (work: () => Promise<unknown>) => {
+  const from = written.length;
+  await work();
+  return written
+    .slice(from)
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => ({ raw: line, json: JSON.parse(line) as Record<string, any> }));
+};
+
+describe('the local runtime logs each request as the Lambda function that served it', () => {
+  let api: TestRuntime;
+
+  beforeAll(async () => {
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    });
+    api = await startTestRuntime();
+  });
+  afterAll(async () => {
+    await api.stop();
+    jest.restoreAllMocks();
+  });
+
+  it('gives concurrent requests one function_request_id each', async () => {
+    const names = Array.from({ length: 20 }, (_, index) => `missing-${index}.txt`);
+
+    const lines = await logLinesOf(() =>
+      Promise.all(names.map((name) => api.post('/api/v1/confirm-upload', { object_name: name }))),
+    );
+
+    const failures = lines.filter((line) => line.json.message === 'request failed');
+    expect(failures.map(({ json }) => json.detail).sort()).toEqual(
+      names.map((name) => `No draft named "${name}".`).sort(),
+    );
+    expect(new Set(failures.map(({ json }) => json.function_request_id)).size).toBe(20);
+    expect(new Set(failures.map(({ json }) => json.function_name))).toEqual(
+      new Set(['draftstore-confirm-upload']),
+    );
+  });
+
+  it('logs a 4xx at INFO with its code and message only, without a stack trace', async () => {
+    const lines = await logLinesOf(async () => {
+      await api.post('/api/v1/confirm-upload', { object_name: 'never.txt' });
+      await api.post('/api/v1/upload-url', { object_name: 'a.txt', stage: 'draft' });
+      await fetch(`${api.apiUrl}/draft.v1.DraftService/ConfirmUpload`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ object_name: 'never.txt' }),
+      });
+    });
+
+    const logged = lines
+      .filter(({ json }) => json.level !== 'DEBUG')
+      .map(({ json }) => ({
+        level: json.level,
+        message: json.message,
+        function_name: json.function_name,
+        code: json.code,
+        detail: json.detail,
+      }));
+    expect(logged).toEqual([
+      {
+        level: 'INFO',
+        message: 'request failed',
+        function_name: 'draftstore-confirm-upload',
+        code: 'not_found',
+        detail: 'No draft named "never.txt".',
+      },
+      {
+        level: 'INFO',
+        message: 'request rejected',
+        function_name: 'draftstore-upload-url',
+        code: 'invalid_request',
+        detail: 'unknown field "stage"',
+      },
+      {
+        level: 'INFO',
+        message: 'rpc failed',
+        function_name: 'draftstore-connect',
+        code: 'not_found',
+        detail: 'No draft named "never.txt".',
+      },
+    ]);
+    for (const { raw } of lines) {
+      expect(raw).not.toMatch(/stack|"error":/);
+    }
+  });
+
+  it('logs a cleanup sweep as the cleanup function, not as the last request', async () => {
+    await api.post('/api/v1/download-url', { object_name: 'whatever.txt' });
+    const timer = startCleanupTimer({ cleaner: api.services.cleaner, intervalMs: 3_600_000 });
+
+    const lines = await logLinesOf(() => timer.runNow());
+    await timer.stop();
+
+    const finished = lines.find((line) => line.json.message === 'Cleanup sweep finished');
+    expect(CLEANUP_FUNCTION_NAME).toBe('draftstore-cleanup');
+    expect(finished?.json).toMatchObject({
+      level: 'DEBUG',
+      function_name: 'draftstore-cleanup',
+      function_request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+  });
+});
