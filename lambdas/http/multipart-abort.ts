@@ -1,5 +1,6 @@
 import { multipartAbortRequest } from '../contract/multipart.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
 
@@ -14,6 +15,7 @@ export const createMultipartAbortHandler = jsonRoute(
     });
     return jsonResponse(200, { aborted: true });
   },
+  { audit: auditOf.draft('multipart-abort') },
 );
 
 export const handler = createMultipartAbortHandler(multipartEnvironmentServices);

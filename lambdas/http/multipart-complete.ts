@@ -1,5 +1,6 @@
 import { multipartCompleteRequest } from '../contract/multipart.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
 import { MAX_COMPLETE_BODY_BYTES } from './route-table.js';
@@ -20,7 +21,7 @@ export const createMultipartCompleteHandler = jsonRoute(
       etag: completed.etag,
     });
   },
-  { maxBodyBytes: MAX_COMPLETE_BODY_BYTES },
+  { maxBodyBytes: MAX_COMPLETE_BODY_BYTES, audit: auditOf.draft('multipart-complete') },
 );
 
 export const handler = createMultipartCompleteHandler(multipartEnvironmentServices);

@@ -1,5 +1,6 @@
 import { multipartCreateRequest } from '../contract/multipart.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
 
@@ -22,6 +23,7 @@ export const createMultipartCreateHandler = jsonRoute(
       expires_at: upload.expiresAt.toISOString(),
     });
   },
+  { audit: auditOf.draft('multipart-create') },
 );
 
 export const handler = createMultipartCreateHandler(multipartEnvironmentServices);

@@ -1,5 +1,6 @@
 import { multipartSignPartsRequest } from '../contract/multipart.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
+import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
 
@@ -24,6 +25,7 @@ export const createMultipartSignPartsHandler = jsonRoute(
       expires_at: signed.expiresAt.toISOString(),
     });
   },
+  { audit: auditOf.draft('multipart-part-urls') },
 );
 
 export const handler = createMultipartSignPartsHandler(multipartEnvironmentServices);

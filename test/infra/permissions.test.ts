@@ -96,6 +96,28 @@ describe('function permissions (default buckets, SSE-S3)', () => {
     expect(storageOf(synthesized, 'CompatBucket')).toEqual(storageOf(synthesized, 'Health'));
   });
 
+  it('lets object-info only read (GetObject authorises HEAD) both buckets, and list both for 404s', () => {
+    expect(storageOf(synthesized, 'ObjectInfo')).toEqual({
+      ReadObjects: { Action: 's3:GetObject', Resource: [objectsArn(draft), objectsArn(main)] },
+      ListBuckets: { Action: 's3:ListBucket', Resource: [bucketArn(draft), bucketArn(main)] },
+    });
+  });
+
+  it('lets list-objects only list both buckets, reading and changing no object', () => {
+    expect(storageOf(synthesized, 'ListObjects')).toEqual({
+      ListBuckets: { Action: 's3:ListBucket', Resource: [bucketArn(draft), bucketArn(main)] },
+    });
+  });
+
+  it('lets delete-object only delete objects in both buckets', () => {
+    expect(storageOf(synthesized, 'DeleteObject')).toEqual({
+      DeleteObjects: {
+        Action: 's3:DeleteObject',
+        Resource: [objectsArn(draft), objectsArn(main)],
+      },
+    });
+  });
+
   it('lets health only HeadBucket (s3:ListBucket) both buckets', () => {
     expect(storageOf(synthesized, 'Health')).toEqual({
       ListBuckets: { Action: 's3:ListBucket', Resource: [bucketArn(draft), bucketArn(main)] },
@@ -117,11 +139,14 @@ describe('function permissions (default buckets, SSE-S3)', () => {
     });
   });
 
-  it('gives connect the union of upload, download, confirm, health and multipart', () => {
+  it('gives connect the union of upload, download, confirm, object info, listing, deletion, health and multipart', () => {
     expect(storageOf(synthesized, 'Connect')).toEqual({
       ReadObjects: { Action: 's3:GetObject', Resource: [objectsArn(draft), objectsArn(main)] },
       WriteObjects: { Action: 's3:PutObject', Resource: [objectsArn(draft), objectsArn(main)] },
-      DeleteObjects: { Action: 's3:DeleteObject', Resource: objectsArn(draft) },
+      DeleteObjects: {
+        Action: 's3:DeleteObject',
+        Resource: [objectsArn(draft), objectsArn(main)],
+      },
       ListBuckets: { Action: 's3:ListBucket', Resource: [bucketArn(draft), bucketArn(main)] },
       AbortMultipartUploads: {
         Action: 's3:AbortMultipartUpload',
