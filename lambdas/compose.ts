@@ -2,9 +2,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import { Cleaner } from './core/cleaner.js';
 import { DraftService } from './core/draft-service.js';
+import { DraftError } from './core/errors.js';
+import { MultipartService } from './core/multipart-service.js';
+import type { SigningKeySource } from './core/signing-key.js';
+import { UploadTokens } from './core/upload-token.js';
 import { logger } from './observability/logger.js';
 import type { BucketSetup } from './storage/s3-bucket-setup.js';
 import { createS3Client } from './storage/s3-client.js';
+import { S3MultipartStore } from './storage/s3-multipart-store.js';
 import { S3ObjectStore, type MultipartCopyOptions } from './storage/s3-object-store.js';
 
 /** Everything an entry point needs, built once from the configuration. */
@@ -13,6 +18,8 @@ export interface Services {
   readonly client: S3Client;
   readonly store: S3ObjectStore;
   readonly drafts: DraftService;
+  /** Client-driven multipart uploads into the draft bucket. */
+  readonly multipart: MultipartService;
   /** Sweeps expired drafts out of the draft bucket. */
   readonly cleaner: Cleaner;
 }
@@ -24,7 +31,19 @@ export interface ComposeOptions {
   readonly bucketSetup?: BucketSetup;
   /** When and how the S3 adapter copies large drafts in parts. @default DEFAULT_MULTIPART_COPY */
   readonly multipartCopy?: MultipartCopyOptions;
+  /**
+   * The key that signs multipart upload tokens. Without one, multipart calls fail (500,
+   * logged): only the multipart functions are given a key.
+   */
+  readonly signingKey?: SigningKeySource;
 }
+
+const NO_SIGNING_KEY: SigningKeySource = {
+  key: () =>
+    Promise.reject(
+      new DraftError('internal', 'No upload token key is configured for this function.'),
+    ),
+};
 
 /** The composition root: configuration → S3 client → store → domain services. */
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
@@ -43,6 +62,19 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),
   });
+  const multipart = new MultipartService({
+    store: new S3MultipartStore(client),
+    objects: store,
+    bucket: config.buckets.draft,
+    policy: {
+      maxUploadBytes: config.maxUploadBytes,
+      allowedContentTypes: config.allowedContentTypes,
+    },
+    tokens: new UploadTokens(options.signingKey ?? NO_SIGNING_KEY, options.clock),
+    uploadTtlSeconds: config.uploadTtlSeconds,
+    uploadLifetimeSeconds: config.objectLifetimeSeconds,
+    ...(options.clock && { clock: options.clock }),
+  });
   const cleaner = new Cleaner({
     store,
     bucket: config.buckets.draft,
@@ -50,7 +82,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     log: logger,
     ...(options.clock && { clock: options.clock }),
   });
-  return { config, client, store, drafts, cleaner };
+  return { config, client, store, drafts, multipart, cleaner };
 };
 
 let fromEnvironment: Services | undefined;

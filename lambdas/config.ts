@@ -1,4 +1,6 @@
 const GIB = 1024 ** 3;
+/** S3's largest object (a multipart upload); one PUT stays limited to 5 GiB. */
+const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 /** A SigV4 presigned URL cannot live longer than seven days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
@@ -135,7 +137,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       86400,
       problems,
     ),
-    maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 1, 5 * GIB, 5 * GIB, problems),
+    maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 1, MAX_OBJECT_BYTES, 5 * GIB, problems),
     cleanupIntervalSeconds: integer(env, 'CLEANUP_INTERVAL', 0, 24 * 3600, 60, problems),
     allowedContentTypes: contentTypes(env, problems),
   };

@@ -35,6 +35,11 @@ export const ERROR_TABLE: Readonly<Record<DraftErrorCode, WireError>> = {
     connectCode: Code.Unauthenticated,
     errorType: ErrorTypeNumber.ACCESS_DENIED,
   },
+  forbidden: {
+    httpStatus: 403,
+    connectCode: Code.PermissionDenied,
+    errorType: ErrorTypeNumber.ACCESS_DENIED,
+  },
   invalid_object_name: {
     httpStatus: 400,
     connectCode: Code.InvalidArgument,

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import S3rver from 's3rver';
+import { embeddedMultipart } from './embedded-multipart.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
 
 const require = createRequire(import.meta.url);
@@ -97,7 +98,7 @@ export const startEmbeddedS3 = async (options: EmbeddedS3Options): Promise<Embed
     silent: true,
     configureBuckets: options.buckets.map((name) => ({ name, configs: [LOCALHOST_CORS_XML] })),
   });
-  server.middleware.unshift(repairCopySource);
+  server.middleware.unshift(repairCopySource, embeddedMultipart(options.directory));
   tolerateRacingDirectoryCleanup(server);
   const address = (await server.run()) as { address: string; port: number };
   return {

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
 import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
@@ -10,15 +11,25 @@ import {
   type LocalConnectServer,
 } from './connect-server.js';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3.js';
+import { fileSigningKey } from './file-signing-key.js';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
+
+/** The upload token key's file name under the data folder. */
+export const UPLOAD_TOKEN_KEY_FILE = '.upload-token-key';
 
 export interface LocalRuntimeOptions {
   readonly config: Config;
   /** Start the embedded store on MINIO_ENDPOINT, or use the configured store as it is. */
   readonly embeddedStore: boolean;
-  /** Where the embedded store keeps its files. */
+  /** Where the embedded store keeps its files (and, by default, the upload token key). */
   readonly dataDirectory: string;
+  /**
+   * The file holding the key that signs multipart upload tokens, generated on first use.
+   * Runtimes that share it accept each other's tokens.
+   * @default `<dataDirectory>/.upload-token-key` (a dot-name: never taken for a bucket)
+   */
+  readonly signingKeyFile?: string;
   /** @default '127.0.0.1' */
   readonly host?: string;
   /** @default true */
@@ -71,6 +82,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const services = composeServices(config, {
     ...(options.clock && { clock: options.clock }),
     bucketSetup: { corsOrigins: LOCAL_CORS_ORIGINS },
+    signingKey: fileSigningKey(
+      options.signingKeyFile ?? join(options.dataDirectory, UPLOAD_TOKEN_KEY_FILE),
+    ),
     ...(options.multipartCopy && { multipartCopy: options.multipartCopy }),
   });
   const rpcOptions = {

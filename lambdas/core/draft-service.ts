@@ -1,7 +1,12 @@
 import { DraftError, isDraftError } from './errors.js';
 import { ownedKey } from './object-name.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
-import { enforceDeclaration, enforcePolicy, type UploadPolicy } from './upload-policy.js';
+import {
+  enforceDeclaration,
+  enforcePolicy,
+  SINGLE_PUT_MAX_BYTES,
+  type UploadPolicy,
+} from './upload-policy.js';
 
 export type Stage = 'draft' | 'main';
 
@@ -169,7 +174,8 @@ export class DraftService {
     const contentType = request.contentType ?? DEFAULT_FORM_CONTENT_TYPE;
     const issuedAt = this.#clock();
     const minBytes = 1;
-    const maxBytes = this.#policy.maxUploadBytes;
+    // A form is one POST: S3 takes at most 5 GiB that way, whatever the policy allows.
+    const maxBytes = Math.min(this.#policy.maxUploadBytes, SINGLE_PUT_MAX_BYTES);
     const post = await this.#store.presignPost({
       bucket: this.#buckets.draft,
       key,

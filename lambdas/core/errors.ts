@@ -5,6 +5,7 @@
 export const DRAFT_ERROR_CODES = [
   'invalid_request',
   'unauthenticated',
+  'forbidden',
   'invalid_object_name',
   'not_found',
   'conflict',

@@ -2,6 +2,8 @@ import { DraftError } from './errors.js';
 
 /** The largest object one S3 PUT (or POST) can carry: 5 GiB. */
 export const SINGLE_PUT_MAX_BYTES = 5 * 1024 ** 3;
+/** The largest object S3 stores at all (a multipart upload): 5 TiB. */
+export const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 
 export interface UploadPolicy {
   readonly maxUploadBytes: number;
@@ -65,6 +67,12 @@ export const enforceDeclaration = (
   declared: { contentType?: string | undefined; contentLength?: number | undefined },
 ): void => {
   enforcePolicy(policy, { contentType: declared.contentType, size: declared.contentLength });
+  if (declared.contentLength !== undefined && declared.contentLength > SINGLE_PUT_MAX_BYTES) {
+    throw new DraftError(
+      'payload_too_large',
+      `The object is ${declared.contentLength} bytes; one PUT carries at most ${SINGLE_PUT_MAX_BYTES} bytes: use a multipart upload (/api/v1/multipart/create).`,
+    );
+  }
   if (declared.contentLength === undefined && requiresDeclaredLength(policy)) {
     throw new DraftError(
       'invalid_request',

@@ -23,6 +23,8 @@ export interface RouteContext {
 export interface RouteOptions {
   /** How error bodies look. @default errorBody: `{error: {code, message}}` */
   readonly errorFormat?: ErrorBodyFormat;
+  /** The largest request body accepted. @default MAX_BODY_BYTES (64 KiB) */
+  readonly maxBodyBytes?: number;
 }
 
 const baseHandler = (format?: ErrorBodyFormat) =>
@@ -39,7 +41,7 @@ export const jsonRoute =
   ) =>
   (resolve: ServicesResolver) =>
     baseHandler(options.errorFormat)
-      .use(bodyLimit())
+      .use(bodyLimit(options.maxBodyBytes))
       .use(httpJsonBodyParser())
       .handler(async (event) => {
         const input = schema.parse(event.body);

@@ -31,3 +31,23 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/v1/draft/download-url', entry: 'compat-download-url' },
   { method: 'POST', path: '/api/v1/draft/confirm', entry: 'compat-confirm' },
 ];
+
+/** The multipart upload routes (served locally; the CDK stack gives each its own function). */
+export interface MultipartRouteSpec {
+  readonly method: 'POST';
+  readonly path: string;
+  readonly entry:
+    | 'multipart-create'
+    | 'multipart-sign-parts'
+    | 'multipart-list-parts'
+    | 'multipart-complete'
+    | 'multipart-abort';
+}
+
+export const MULTIPART_ROUTE_TABLE: readonly MultipartRouteSpec[] = [
+  { method: 'POST', path: '/api/v1/multipart/create', entry: 'multipart-create' },
+  { method: 'POST', path: '/api/v1/multipart/sign-parts', entry: 'multipart-sign-parts' },
+  { method: 'POST', path: '/api/v1/multipart/list-parts', entry: 'multipart-list-parts' },
+  { method: 'POST', path: '/api/v1/multipart/complete', entry: 'multipart-complete' },
+  { method: 'POST', path: '/api/v1/multipart/abort', entry: 'multipart-abort' },
+];

@@ -1,0 +1,125 @@
+import * as z from 'zod/mini';
+import { contentMd5, contentType, objectName } from './fields.js';
+
+/**
+ * The multipart upload routes (`/api/v1/multipart/*`): requests and answers. Limits that
+ * depend on the upload (part numbers up to its part count) are the domain's to check.
+ */
+
+/** S3's limits, repeated here so the contract stays free of the domain. */
+const MAX_PART_NUMBER = 10_000;
+const MAX_PART_BYTES = 5 * 1024 ** 3;
+const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
+/** The most part URLs one sign-parts call returns. */
+export const MAX_SIGN_PARTS = 100;
+
+const wholeNumber = (min: number, max: number, what: string) =>
+  z
+    .number({ error: 'must be a number' })
+    .check(
+      z.int('must be a whole number'),
+      z.minimum(min, `must be at least ${min}`),
+      z.maximum(max, `must be at most ${max} (${what})`),
+    );
+
+const partNumber = wholeNumber(1, MAX_PART_NUMBER, "S3's most parts");
+
+const uploadReference = {
+  object_name: objectName,
+  upload_id: z
+    .string({ error: 'must be a string' })
+    .check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is too long')),
+  upload_token: z
+    .string({ error: 'must be a string' })
+    .check(z.minLength(1, 'must not be empty'), z.maxLength(4096, 'is too long')),
+};
+
+export const multipartCreateRequest = z.strictObject({
+  object_name: objectName,
+  content_length: wholeNumber(1, MAX_OBJECT_BYTES, "S3's largest object"),
+  content_type: z.optional(contentType),
+  part_size: z.optional(wholeNumber(1, MAX_PART_BYTES, "S3's largest part")),
+});
+export type MultipartCreateRequest = z.output<typeof multipartCreateRequest>;
+
+export const multipartSignPartsRequest = z.strictObject({
+  ...uploadReference,
+  part_numbers: z
+    .array(partNumber, { error: 'must be an array of part numbers' })
+    .check(
+      z.minLength(1, 'must list at least one part'),
+      z.maxLength(MAX_SIGN_PARTS, `must list at most ${MAX_SIGN_PARTS} parts per call`),
+    ),
+  content_md5: z.optional(
+    z.record(z.string().check(z.regex(/^[1-9]\d{0,4}$/, 'keys must be part numbers')), contentMd5),
+  ),
+});
+export type MultipartSignPartsRequest = z.output<typeof multipartSignPartsRequest>;
+
+export const multipartListPartsRequest = z.strictObject(uploadReference);
+export type MultipartListPartsRequest = z.output<typeof multipartListPartsRequest>;
+
+export const multipartCompleteRequest = z.strictObject({
+  ...uploadReference,
+  parts: z
+    .array(
+      z.strictObject({
+        part_number: partNumber,
+        etag: z
+          .string({ error: 'must be a string' })
+          .check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is too long')),
+      }),
+      { error: 'must be an array of {part_number, etag}' },
+    )
+    .check(
+      z.minLength(1, 'must list at least one part'),
+      z.maxLength(MAX_PART_NUMBER, `must list at most ${MAX_PART_NUMBER} parts`),
+    ),
+});
+export type MultipartCompleteRequest = z.output<typeof multipartCompleteRequest>;
+
+export const multipartAbortRequest = z.strictObject(uploadReference);
+export type MultipartAbortRequest = z.output<typeof multipartAbortRequest>;
+
+const isoTimestamp = z.string().check(z.iso.datetime());
+
+export const multipartCreateResponse = z.object({
+  upload_id: z.string(),
+  /** Opaque; send it back unchanged with every later call of this upload. */
+  upload_token: z.string(),
+  object_name: z.string(),
+  part_size: z.number(),
+  part_count: z.number(),
+  /** When the upload token expires (and the sweep may abort the upload). */
+  expires_at: isoTimestamp,
+});
+export type MultipartCreateResponse = z.output<typeof multipartCreateResponse>;
+
+export const multipartSignPartsResponse = z.object({
+  parts: z.array(
+    z.object({
+      part_number: z.number(),
+      url: z.string(),
+      method: z.literal('PUT'),
+      /** Every header the URL signs: send exactly these. */
+      headers: z.record(z.string(), z.string()),
+    }),
+  ),
+  expires_at: isoTimestamp,
+});
+export type MultipartSignPartsResponse = z.output<typeof multipartSignPartsResponse>;
+
+export const multipartListPartsResponse = z.object({
+  parts: z.array(z.object({ part_number: z.number(), etag: z.string(), size: z.number() })),
+});
+export type MultipartListPartsResponse = z.output<typeof multipartListPartsResponse>;
+
+export const multipartCompleteResponse = z.object({
+  object_name: z.string(),
+  size: z.number(),
+  etag: z.string(),
+});
+export type MultipartCompleteResponse = z.output<typeof multipartCompleteResponse>;
+
+export const multipartAbortResponse = z.object({ aborted: z.literal(true) });
+export type MultipartAbortResponse = z.output<typeof multipartAbortResponse>;

@@ -1,0 +1,131 @@
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * What s3rver lacks for client-driven multipart uploads, added in front of it: ListParts
+ * (GET ?uploadId), AbortMultipartUpload (DELETE ?uploadId), and NoSuchUpload for parts or a
+ * complete of an upload that does not exist (s3rver would create a stray part, or fail with
+ * a 500). It reads s3rver's own layout: `<bucket>/._S3rver_uploads/<uploadId>/` holding
+ * `key`, and each part as `<n>` with its MD5 in `<n>.md5`.
+ */
+
+interface KoaContext {
+  method: string;
+  path: string;
+  query: Record<string, string | string[] | undefined>;
+  status: number;
+  body: unknown;
+  type: string;
+}
+
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+const xml = (value: string | number) =>
+  String(value).replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch] ?? ch);
+
+const single = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
+const answerXml = (ctx: KoaContext, status: number, body: string): void => {
+  ctx.status = status;
+  ctx.type = 'application/xml';
+  ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
+};
+
+const noSuchUpload = (ctx: KoaContext, uploadId: string): void =>
+  answerXml(
+    ctx,
+    404,
+    `<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message><UploadId>${xml(uploadId)}</UploadId></Error>`,
+  );
+
+interface StoredPart {
+  readonly number: number;
+  readonly size: number;
+  readonly md5: string;
+  readonly modified: Date;
+}
+
+const readParts = async (directory: string): Promise<StoredPart[]> => {
+  const names = (await readdir(directory)).filter((name) => /^\d+$/.test(name));
+  const parts = await Promise.all(
+    names.map(async (name) => {
+      const [info, md5] = await Promise.all([
+        stat(join(directory, name)),
+        readFile(join(directory, `${name}.md5`), 'utf8').catch(() => ''),
+      ]);
+      return { number: Number(name), size: info.size, md5: md5.trim(), modified: info.mtime };
+    }),
+  );
+  return parts.sort((a, b) => a.number - b.number);
+};
+
+const listParts = async (
+  ctx: KoaContext,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  directory: string,
+): Promise<void> => {
+  const marker = Number(single(ctx.query['part-number-marker']) ?? 0) || 0;
+  const maxParts = Math.min(1000, Number(single(ctx.query['max-parts']) ?? 1000) || 1000);
+  const after = (await readParts(directory)).filter((part) => part.number > marker);
+  const page = after.slice(0, maxParts);
+  const truncated = after.length > page.length;
+  const last = page.at(-1)?.number ?? marker;
+  answerXml(
+    ctx,
+    200,
+    [
+      '<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+      `<Bucket>${xml(bucket)}</Bucket><Key>${xml(key)}</Key><UploadId>${uploadId}</UploadId>`,
+      `<PartNumberMarker>${marker}</PartNumberMarker><NextPartNumberMarker>${last}</NextPartNumberMarker>`,
+      `<MaxParts>${maxParts}</MaxParts><IsTruncated>${truncated}</IsTruncated>`,
+      ...page.map(
+        (part) =>
+          `<Part><PartNumber>${part.number}</PartNumber><LastModified>${part.modified.toISOString()}</LastModified><ETag>"${part.md5}"</ETag><Size>${part.size}</Size></Part>`,
+      ),
+      '</ListPartsResult>',
+    ].join(''),
+  );
+};
+
+/** s3rver middleware (koa): serves or refuses the requests above, and passes on the rest. */
+export const embeddedMultipart =
+  (rootDirectory: string) =>
+  async (ctx: KoaContext, next: () => Promise<unknown>): Promise<void> => {
+    const uploadId = single(ctx.query.uploadId);
+    const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
+    if (uploadId === undefined || !match) {
+      await next();
+      return;
+    }
+    const bucket = decodeURIComponent(match[1]!);
+    const key = decodeURIComponent(match[2]!);
+    const directory = join(rootDirectory, bucket, '._S3rver_uploads', uploadId);
+    const storedKey = UPLOAD_ID.test(uploadId)
+      ? await readFile(join(directory, 'key'), 'utf8').catch(() => undefined)
+      : undefined;
+    const exists = storedKey === key;
+    if (ctx.method === 'GET') {
+      if (!exists) return noSuchUpload(ctx, uploadId);
+      return listParts(ctx, bucket, key, uploadId, directory);
+    }
+    if (ctx.method === 'DELETE') {
+      if (!exists) return noSuchUpload(ctx, uploadId);
+      await rm(directory, { recursive: true, force: true });
+      ctx.status = 204;
+      ctx.body = '';
+      return;
+    }
+    if ((ctx.method === 'PUT' || ctx.method === 'POST') && !exists) {
+      return noSuchUpload(ctx, uploadId);
+    }
+    await next();
+  };
