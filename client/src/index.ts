@@ -15,4 +15,3 @@ export { backoffDelay, isTransient, type RetryPolicy } from './retry.js';
 export { fetchTransport } from './transport-fetch.js';
 export type { PutRequest, PutResponse, PutTransport } from './transport.js';
 export type * from './wire.js';
-export type * from './wire-multipart.js';

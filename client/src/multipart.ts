@@ -11,9 +11,9 @@ import type {
   MultipartCompleteResponse,
   MultipartCreateRequest,
   MultipartCreateResponse,
-  MultipartListResponse,
+  MultipartListPartsResponse,
   MultipartUploadRef,
-} from './wire-multipart.js';
+} from './wire.js';
 
 export interface MultipartOptions {
   readonly objectName: string;
@@ -59,7 +59,7 @@ const resumeFrom = async (
     upload_token: record.upload_token,
   };
   try {
-    const listed = await context.api.post<MultipartListResponse>(
+    const listed = await context.api.post<MultipartListPartsResponse>(
       '/api/v1/multipart/list-parts',
       ref,
       context.signal,

@@ -1,10 +1,10 @@
 import type { Api } from './api.js';
 import { DraftStoreError } from './errors.js';
 import type {
-  MultipartSignRequest,
-  MultipartSignResponse,
+  MultipartSignPartsRequest,
+  MultipartSignPartsResponse,
   MultipartUploadRef,
-} from './wire-multipart.js';
+} from './wire.js';
 
 /** The server signs at most this many parts per call. */
 export const MAX_PARTS_PER_SIGN = 100;
@@ -15,6 +15,7 @@ export interface SignedPart {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly expiresAt: number;
+  readonly signedAt: number;
 }
 
 /**
@@ -40,16 +41,13 @@ export class PartSigner {
       const answer = await this.sign([part], { [String(part)]: contentMd5 });
       return this.toSigned(answer, part);
     }
-    for (;;) {
-      const cached = this.signed.get(part);
-      if (cached && cached.expiresAt - this.now() > EXPIRY_MARGIN_MS) return cached;
-      const pending = this.inFlight.get(part);
-      if (pending) {
-        await pending;
-        if (this.signed.has(part) && !this.isStale(part)) continue;
-      }
-      await this.signBatchFrom(part);
-    }
+    if (!this.isStale(part)) return this.signed.get(part) as SignedPart;
+    await (this.inFlight.get(part) ?? this.signBatchFrom(part));
+    // A URL just signed is used even when the API's TTL is shorter than the margin.
+    const fresh = this.signed.get(part);
+    if (fresh) return fresh;
+    await this.signBatchFrom(part);
+    return this.signed.get(part) as SignedPart;
   }
 
   /** Forgets a URL the store called expired, so the next get signs it again. */
@@ -59,7 +57,9 @@ export class PartSigner {
 
   private isStale(part: number): boolean {
     const cached = this.signed.get(part);
-    return !cached || cached.expiresAt - this.now() <= EXPIRY_MARGIN_MS;
+    if (!cached) return true;
+    const margin = Math.min(EXPIRY_MARGIN_MS, (cached.expiresAt - cached.signedAt) / 2);
+    return cached.expiresAt - this.now() <= margin;
   }
 
   private signBatchFrom(part: number): Promise<void> {
@@ -85,20 +85,20 @@ export class PartSigner {
   private sign(
     parts: number[],
     contentMd5?: Record<string, string>,
-  ): Promise<MultipartSignResponse> {
-    const request: MultipartSignRequest = {
+  ): Promise<MultipartSignPartsResponse> {
+    const request: MultipartSignPartsRequest = {
       ...this.upload,
       part_numbers: parts,
       ...(contentMd5 && { content_md5: contentMd5 }),
     };
-    return this.api.post<MultipartSignResponse>(
+    return this.api.post<MultipartSignPartsResponse>(
       '/api/v1/multipart/sign-parts',
       request,
       this.signal,
     );
   }
 
-  private toSigned(answer: MultipartSignResponse, part: number): SignedPart {
+  private toSigned(answer: MultipartSignPartsResponse, part: number): SignedPart {
     const entry = answer.parts.find((candidate) => candidate.part_number === part);
     if (!entry) {
       throw new DraftStoreError(
@@ -107,6 +107,11 @@ export class PartSigner {
         `sign-parts returned no URL for part ${part}.`,
       );
     }
-    return { url: entry.url, headers: entry.headers, expiresAt: Date.parse(answer.expires_at) };
+    return {
+      url: entry.url,
+      headers: entry.headers,
+      expiresAt: Date.parse(answer.expires_at),
+      signedAt: this.now(),
+    };
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The REST API's request and answer shapes. The existing routes' types come straight
- * from the server's zod contract (type-only imports: nothing of zod reaches a bundle).
+ * The REST API's request and answer shapes, straight from the server's zod contract
+ * (type-only imports: nothing of zod reaches a bundle).
  */
 export type {
   ConfirmRequest,
@@ -8,6 +8,20 @@ export type {
   DownloadUrlRequest,
   DownloadUrlResponse,
   ErrorResponse,
+  MultipartAbortRequest,
+  MultipartAbortResponse,
+  MultipartCompleteRequest,
+  MultipartCompleteResponse,
+  MultipartCreateRequest,
+  MultipartCreateResponse,
+  MultipartListPartsRequest,
+  MultipartListPartsResponse,
+  MultipartSignPartsRequest,
+  MultipartSignPartsResponse,
   UploadUrlRequest,
   UploadUrlResponse,
 } from '../../lambdas/contract/index.js';
+
+import type { MultipartAbortRequest } from '../../lambdas/contract/index.js';
+/** The three fields that name one multipart upload in every call after create. */
+export type MultipartUploadRef = MultipartAbortRequest;
