@@ -2,15 +2,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import type { ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
+import { demoClientBundle } from './demo-bundle.js';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
 import { listen } from './listen.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
 import { logger } from '../lambdas/observability/logger.js';
 
-/** The browser demo at `/`: a file picker driving the REST flow. Read once, on first use. */
+/** The browser demo at `/`: an upload widget built on the SDK. Read once, on first use. */
 let demoPageHtml: Promise<Buffer> | undefined;
 const demoPage = (): Promise<Buffer> =>
   (demoPageHtml ??= readFile(new URL('./demo-page.html', import.meta.url)));
+
+/** The SDK as one ES module, imported by the demo page. */
+const DEMO_CLIENT_PATH = '/demo/draftstore-client.js';
 
 /** API Gateway refuses larger payloads too; the handlers' own limit is far lower. */
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -104,6 +108,15 @@ export const startLocalHttpServer = async (
         'cache-control': 'no-store',
       });
       response.end(await demoPage());
+      return;
+    }
+    if (path === DEMO_CLIENT_PATH && request.method === 'GET') {
+      const script = await demoClientBundle();
+      response.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      response.end(script);
       return;
     }
     if (request.method === 'OPTIONS' && entry) {

@@ -1,6 +1,7 @@
 import { Api } from './api.js';
 import { DraftStoreError } from './errors.js';
 import { multipartUpload } from './multipart.js';
+import { isNode, nodeOnly } from './node-only.js';
 import { ProgressTracker, type UploadProgress } from './progress.js';
 import {
   fingerprintOf,
@@ -69,13 +70,6 @@ export interface UploadResult {
   readonly resumed: boolean;
   readonly confirmed?: ConfirmResponse;
 }
-
-const isNode = (): boolean =>
-  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
-  'string';
-
-// A variable specifier keeps bundlers for the browser from pulling in node: modules.
-const nodeOnly = <T>(module: string): Promise<T> => import(/* @vite-ignore */ module) as Promise<T>;
 
 /** The DraftStore API for browsers and Node: resumable uploads, confirm, download URLs. */
 export class DraftStoreClient {

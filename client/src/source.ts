@@ -1,3 +1,5 @@
+import { nodeOnly } from './node-only.js';
+
 /**
  * What `upload` reads from: a File or Blob (browsers and Node), or a path (Node only,
  * opened by node-source.ts). `slice` returns what a transport sends for a byte range.
@@ -41,6 +43,6 @@ export const blobSource = (blob: Blob, name?: string): UploadSource => {
 export const readPart = async (body: PartBody): Promise<Uint8Array> => {
   if (body.kind === 'bytes') return body.bytes;
   if (body.kind === 'blob') return new Uint8Array(await body.blob.arrayBuffer());
-  const { readRange } = await import('./node-source.js');
+  const { readRange } = await nodeOnly<typeof import('./node-source.js')>('./node-source.js');
   return readRange(body.path, body.start, body.end);
 };
