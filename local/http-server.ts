@@ -5,6 +5,7 @@ import { errorFormatFor } from '../lambdas/http/compat-response.js';
 import type { ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
 import { serveApiDocs } from './api-docs.js';
+import { demoClientBundle } from './demo-bundle.js';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
 import { answerParseErrorsWithJson } from './client-errors.js';
 import { inInvocation } from './invocation-scope.js';
@@ -13,10 +14,16 @@ import { authorizeLocally } from './local-authorizer.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
 import { logger } from '../lambdas/observability/logger.js';
 
-/** The browser demo at `/`: a file picker driving the REST flow. Read once, on first use. */
+/** The browser demo at `/`: an upload widget built on the SDK. Read once, on first use. */
 let demoPageHtml: Promise<Buffer> | undefined;
 const demoPage = (): Promise<Buffer> =>
   (demoPageHtml ??= readFile(new URL('./demo-page.html', import.meta.url)));
+
+/** The SDK as one ES module, imported by the demo page. */
+const DEMO_CLIENT_PATH = '/demo/draftstore-client.js';
+
+/** API Gateway refuses larger payloads too; the handlers' own limit is far lower. */
+const MAX_REQUEST_BYTES = 1024 * 1024;
 
 export interface LocalHttpServer {
   readonly url: string;
@@ -124,6 +131,15 @@ export const startLocalHttpServer = async (
       return;
     }
     if (request.method === 'GET' && (await serveApiDocs(path, response))) return;
+    if (path === DEMO_CLIENT_PATH && request.method === 'GET') {
+      const script = await demoClientBundle();
+      response.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      response.end(script);
+      return;
+    }
     if (request.method === 'OPTIONS' && entry) {
       response.writeHead(204, cors).end();
       return;

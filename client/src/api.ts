@@ -1,0 +1,63 @@
+import { abortedError, DraftStoreError } from './errors.js';
+import { withRetry, type RetryPolicy } from './retry.js';
+
+export interface ApiOptions {
+  readonly baseUrl: string;
+  readonly token?: string | undefined;
+  readonly fetch: typeof fetch;
+  readonly retry: RetryPolicy;
+}
+
+/** JSON POSTs to the REST API; `{error: {code, message}}` answers become DraftStoreError. */
+export class Api {
+  constructor(private readonly options: ApiOptions) {}
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  /**
+   * `retry` only for calls that are safe to repeat (every route but multipart create
+   * and complete, whose repetition could leak an upload or fail a finished one).
+   */
+  post<T>(path: string, body: unknown, signal?: AbortSignal, retry = true): Promise<T> {
+    const once = () => this.once<T>(path, body, signal);
+    return retry ? withRetry(this.options.retry, signal, once) : once();
+  }
+
+  private async once<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
+    let response: Response;
+    try {
+      response = await this.options.fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(this.options.token && { authorization: `Bearer ${this.options.token}` }),
+        },
+        body: JSON.stringify(body),
+        ...(signal && { signal }),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw abortedError();
+      throw new DraftStoreError(0, 'network_error', `${path}: ${String(error)}`, { cause: error });
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (response.ok && parsed !== undefined) return parsed as T;
+    const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    if (typeof error?.code === 'string' && typeof error.message === 'string') {
+      throw new DraftStoreError(response.status, error.code, error.message);
+    }
+    throw new DraftStoreError(
+      response.status,
+      response.ok ? 'invalid_response' : `http_${response.status}`,
+      `${path} answered ${response.status} without a DraftStore JSON body`,
+    );
+  }
+}

@@ -1,0 +1,203 @@
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream } from 'node:stream/web';
+import { DraftStoreClient } from '../client.js';
+import { DraftStoreError, isAborted } from '../errors.js';
+import { storeError } from '../store-error.js';
+import { parseInvocation, UsageError, USAGE, type Command, type Invocation } from './args.js';
+import { guessContentType } from './content-type.js';
+import { formatBytes } from './format.js';
+import { createProgressView, type ViewMode } from './progress-view.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  /** Calls `listener` on Ctrl-C; returns the function that stops listening. */
+  readonly onInterrupt: (listener: () => void) => () => void;
+}
+
+type UploadCommand = Extract<Command, { kind: 'upload' }>;
+
+const quote = (word: string) =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+
+/** The command that continues an interrupted run: the unfinished files, same options, no secrets. */
+const resumeCommand = (invocation: Invocation, command: UploadCommand, files: string[]): string => {
+  const words = ['draftstore', 'upload', ...files];
+  if (command.name !== undefined) words.push('--name', command.name);
+  if (command.type !== undefined) words.push('--type', command.type);
+  if (command.confirm) words.push('--confirm');
+  if (command.concurrency !== 4) words.push('--concurrency', String(command.concurrency));
+  if (command.partSize !== undefined) words.push('--part-size', String(command.partSize));
+  if (command.checksum) words.push('--checksum', command.checksum);
+  if (invocation.json) words.push('--json');
+  words.push('--api', invocation.api);
+  // The token is never printed: the resumed run reads it from the environment.
+  const command_ = words.map(quote).join(' ');
+  return invocation.token ? `DRAFTSTORE_TOKEN=… ${command_}` : command_;
+};
+
+const describe = (error: unknown): string =>
+  error instanceof DraftStoreError
+    ? `${error.code}${error.status ? ` (${error.status})` : ''}: ${error.message}`
+    : String(error);
+
+const errorJson = (error: unknown) =>
+  error instanceof DraftStoreError
+    ? { status: error.status, code: error.code, message: error.message }
+    : { status: 0, code: 'internal', message: String(error) };
+
+const upload = async (
+  client: DraftStoreClient,
+  invocation: Invocation,
+  command: UploadCommand,
+  io: CliIo,
+): Promise<number> => {
+  for (const file of command.files) {
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) throw new UsageError(`${file}: no such file`);
+  }
+  const mode: ViewMode = invocation.json ? 'silent' : io.stderr.isTTY ? 'tty' : 'plain';
+  const write = (text: string) => io.stderr.write(text);
+  const controller = new AbortController();
+  const stopListening = io.onInterrupt(() => controller.abort());
+  let exit: number = EXIT.ok;
+  try {
+    for (const [index, file] of command.files.entries()) {
+      const objectName = command.name ?? basename(file);
+      const started = Date.now();
+      let view: ReturnType<typeof createProgressView> | undefined;
+      try {
+        const result = await client.upload(file, {
+          objectName,
+          contentType: command.type ?? guessContentType(file),
+          confirm: command.confirm,
+          concurrency: command.concurrency,
+          ...(command.partSize && { partSize: command.partSize }),
+          checksum: command.checksum,
+          resume: command.resume,
+          keepForResume: true,
+          signal: controller.signal,
+          onProgress: ({ loaded, total }) => {
+            view ??= createProgressView(mode, objectName, total, write);
+            view.update(loaded);
+          },
+        });
+        const seconds = (Date.now() - started) / 1000;
+        if (invocation.json) {
+          io.stdout.write(`${JSON.stringify({ file, ...result, seconds })}\n`);
+        } else {
+          const how = result.multipart
+            ? `${result.part_count} parts${result.resumed ? `, resumed: ${result.parts_sent} sent` : ''}`
+            : 'one PUT';
+          const rate = formatBytes(result.size / Math.max(seconds, 0.001));
+          const confirmed = result.confirmed
+            ? `, confirmed as ${result.confirmed.final_location}`
+            : ' (draft)';
+          const line = `uploaded ${objectName}: ${formatBytes(result.size)} in ${seconds.toFixed(1)} s, ${rate}/s, ${how}${confirmed}`;
+          if (view) view.end(line);
+          else write(`${line}\n`);
+        }
+      } catch (error) {
+        if (isAborted(error) || controller.signal.aborted) {
+          view?.end(`interrupted: ${objectName}`);
+          write(
+            `Interrupted. The upload is kept; resume it with:\n  ${resumeCommand(invocation, command, command.files.slice(index))}\n`,
+          );
+          return EXIT.interrupted;
+        }
+        view?.end(`failed: ${objectName}`);
+        exit = EXIT.failed;
+        if (invocation.json)
+          io.stdout.write(`${JSON.stringify({ file, error: errorJson(error) })}\n`);
+        write(`error: ${file}: ${describe(error)}\n`);
+      }
+    }
+    return exit;
+  } finally {
+    stopListening();
+  }
+};
+
+const download = async (
+  client: DraftStoreClient,
+  command: Extract<Command, { kind: 'download' }>,
+  invocation: Invocation,
+  io: CliIo,
+): Promise<number> => {
+  const { download_url } = await client.downloadUrl(command.name, { stage: command.stage });
+  const response = await fetch(download_url);
+  if (!response.ok || !response.body) {
+    throw storeError({ status: response.status, etag: null, body: await response.text() });
+  }
+  const output = command.output ?? basename(command.name);
+  const sink: Writable =
+    output === '-' ? (io.stdout as Writable) : createWriteStream(output, { flags: 'w' });
+  await pipeline(Readable.fromWeb(response.body as ReadableStream<Uint8Array>), sink, {
+    end: output !== '-',
+  });
+  if (output !== '-') {
+    if (invocation.json) {
+      io.stdout.write(
+        `${JSON.stringify({ object_name: command.name, stage: command.stage, file: output })}\n`,
+      );
+    } else io.stderr.write(`downloaded ${command.name} (${command.stage}) to ${output}\n`);
+  }
+  return EXIT.ok;
+};
+
+/** `draftstore …`: parses, runs, and answers the exit code. */
+export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
+  let invocation: Invocation;
+  try {
+    invocation = parseInvocation(argv, io.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`draftstore: ${error.message}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const { command } = invocation;
+  if (command.kind === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  const client = new DraftStoreClient({ baseUrl: invocation.api, token: invocation.token });
+  try {
+    switch (command.kind) {
+      case 'upload':
+        return await upload(client, invocation, command, io);
+      case 'confirm': {
+        const confirmed = await client.confirm(command.name);
+        io.stdout.write(
+          invocation.json
+            ? `${JSON.stringify(confirmed)}\n`
+            : `confirmed ${confirmed.object_name}: ${confirmed.final_location} (${formatBytes(confirmed.size)})\n`,
+        );
+        return EXIT.ok;
+      }
+      case 'url': {
+        const answer = await client.downloadUrl(command.name, { stage: command.stage });
+        io.stdout.write(
+          invocation.json ? `${JSON.stringify(answer)}\n` : `${answer.download_url}\n`,
+        );
+        return EXIT.ok;
+      }
+      case 'download':
+        return await download(client, command, invocation, io);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`draftstore: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (invocation.json) io.stdout.write(`${JSON.stringify({ error: errorJson(error) })}\n`);
+    io.stderr.write(`error: ${describe(error)}\n`);
+    return EXIT.failed;
+  }
+};

@@ -1,0 +1,217 @@
+import { Api } from './api.js';
+import { DraftStoreError } from './errors.js';
+import { multipartUpload } from './multipart.js';
+import { isNode, nodeOnly } from './node-only.js';
+import { ProgressTracker, type UploadProgress } from './progress.js';
+import {
+  fingerprintOf,
+  localStorageResumeStore,
+  memoryResumeStore,
+  type ResumeStore,
+} from './resume-store.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { singlePut } from './single-put.js';
+import { blobSource, type UploadSource } from './source.js';
+import { fetchTransport } from './transport-fetch.js';
+import type { PutTransport } from './transport.js';
+import { hasXhr, xhrTransport } from './transport-xhr.js';
+import type { UploadContext } from './upload-context.js';
+import type { ConfirmResponse, DownloadUrlResponse } from './wire.js';
+
+const MIB = 1024 * 1024;
+
+export interface DraftStoreClientOptions {
+  /** The API, e.g. `http://127.0.0.1:8080` or the deployed API Gateway URL. */
+  readonly baseUrl: string;
+  /** The bearer JWT, when the API has an authorizer. */
+  readonly token?: string | undefined;
+  /** Files up to this size go up in one PUT, larger ones in parts. @default 16 MiB */
+  readonly multipartThreshold?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** @default XMLHttpRequest in browsers, node:http(s) in Node, else fetch */
+  readonly transport?: PutTransport;
+  /** @default localStorage in browsers, a file in the user's cache directory in Node */
+  readonly resumeStore?: ResumeStore;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+export interface UploadOptions {
+  /** @default the file's name */
+  readonly objectName?: string;
+  /** @default the Blob's type; none for paths */
+  readonly contentType?: string;
+  /** Confirm the draft into the main bucket once the bytes are in. @default false */
+  readonly confirm?: boolean;
+  readonly onProgress?: (progress: UploadProgress) => void;
+  readonly signal?: AbortSignal;
+  /** Parts in flight at once. @default 4 */
+  readonly concurrency?: number;
+  /** Asked of the server, which may raise it (at most 10,000 parts, at least 5 MiB). */
+  readonly partSize?: number;
+  /** Sign each body's MD5, so the store refuses corrupted bytes. @default false */
+  readonly checksum?: 'md5' | false;
+  /** Remember multipart uploads and continue them on a later call. @default true */
+  readonly resume?: boolean;
+  /** On cancel, leave the multipart upload for a later resume instead of aborting it. */
+  readonly keepForResume?: boolean;
+}
+
+export interface UploadResult {
+  readonly object_name: string;
+  readonly size: number;
+  readonly etag: string | null;
+  readonly multipart: boolean;
+  readonly part_count: number;
+  readonly parts_sent: number;
+  readonly puts: number;
+  readonly resumed: boolean;
+  readonly confirmed?: ConfirmResponse;
+}
+
+/** The DraftStore API for browsers and Node: resumable uploads, confirm, download URLs. */
+export class DraftStoreClient {
+  private readonly api: Api;
+  private readonly options: DraftStoreClientOptions;
+  private readonly retry: RetryPolicy;
+  private transport?: PutTransport;
+  private resumeStore?: ResumeStore;
+
+  constructor(options: DraftStoreClientOptions) {
+    if (!options.baseUrl) throw new TypeError('DraftStoreClient needs a baseUrl');
+    this.options = options;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.api = new Api({
+      baseUrl: options.baseUrl,
+      token: options.token,
+      fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+      retry: this.retry,
+    });
+    if (options.transport) this.transport = options.transport;
+    if (options.resumeStore) this.resumeStore = options.resumeStore;
+  }
+
+  async upload(input: Blob | string, options: UploadOptions = {}): Promise<UploadResult> {
+    const source = await this.sourceOf(input, options.contentType);
+    try {
+      return await this.uploadSource(source, options);
+    } finally {
+      await source.close?.();
+    }
+  }
+
+  confirm(objectName: string, signal?: AbortSignal): Promise<ConfirmResponse> {
+    return this.api.post<ConfirmResponse>(
+      '/api/v1/confirm-upload',
+      { object_name: objectName },
+      signal,
+    );
+  }
+
+  downloadUrl(
+    objectName: string,
+    options: { stage?: 'draft' | 'main'; signal?: AbortSignal } = {},
+  ): Promise<DownloadUrlResponse> {
+    return this.api.post<DownloadUrlResponse>(
+      '/api/v1/download-url',
+      { object_name: objectName, ...(options.stage && { stage: options.stage }) },
+      options.signal,
+    );
+  }
+
+  /** Aborts a multipart upload by hand (idempotent), e.g. one left by a cancelled run. */
+  async abort(objectName: string, uploadId: string, uploadToken: string): Promise<void> {
+    await this.api.post('/api/v1/multipart/abort', {
+      object_name: objectName,
+      upload_id: uploadId,
+      upload_token: uploadToken,
+    });
+  }
+
+  private async uploadSource(source: UploadSource, options: UploadOptions): Promise<UploadResult> {
+    const objectName = options.objectName ?? source.name;
+    const contentType = options.contentType ?? (source.type || undefined);
+    const context: UploadContext = {
+      api: this.api,
+      transport: await this.transportFor(),
+      retry: this.retry,
+      progress: new ProgressTracker(source.size, options.onProgress),
+      signal: options.signal,
+      checksum: options.checksum ?? false,
+      now: this.options.now ?? Date.now,
+    };
+    const threshold = this.options.multipartThreshold ?? 16 * MIB;
+    let result: UploadResult;
+    if (source.size <= threshold) {
+      const { etag } = await singlePut(context, source, objectName, contentType);
+      result = {
+        object_name: objectName,
+        size: source.size,
+        etag: etag?.replace(/"/g, '') ?? null,
+        multipart: false,
+        part_count: 1,
+        parts_sent: 1,
+        puts: 1,
+        resumed: false,
+      };
+    } else {
+      const store = options.resume === false ? undefined : await this.resumeStoreFor();
+      const uploaded = await multipartUpload(context, source, {
+        objectName,
+        contentType,
+        partSize: options.partSize,
+        concurrency: Math.max(1, options.concurrency ?? 4),
+        resume: store && {
+          store,
+          fingerprint: fingerprintOf(this.api.baseUrl, objectName, source),
+        },
+        keepForResume: options.keepForResume ?? false,
+      });
+      result = {
+        object_name: uploaded.object_name,
+        size: uploaded.size,
+        etag: uploaded.etag,
+        multipart: true,
+        part_count: uploaded.part_count,
+        parts_sent: uploaded.parts_sent,
+        puts: uploaded.puts,
+        resumed: uploaded.resumed,
+      };
+    }
+    if (!options.confirm) return result;
+    return { ...result, confirmed: await this.confirm(result.object_name, options.signal) };
+  }
+
+  private async sourceOf(input: Blob | string, contentType?: string): Promise<UploadSource> {
+    if (typeof input !== 'string') return blobSource(input);
+    if (!isNode()) {
+      throw new DraftStoreError(0, 'invalid_input', 'Paths can be uploaded from Node only.');
+    }
+    const { fileSource } = await nodeOnly<typeof import('./node-source.js')>('./node-source.js');
+    return fileSource(input, contentType);
+  }
+
+  private async transportFor(): Promise<PutTransport> {
+    if (this.transport) return this.transport;
+    if (hasXhr()) this.transport = xhrTransport;
+    else if (isNode()) {
+      this.transport = (
+        await nodeOnly<typeof import('./transport-node.js')>('./transport-node.js')
+      ).nodeTransport;
+    } else this.transport = fetchTransport((...args) => globalThis.fetch(...args));
+    return this.transport;
+  }
+
+  private async resumeStoreFor(): Promise<ResumeStore> {
+    if (this.resumeStore) return this.resumeStore;
+    if (typeof localStorage !== 'undefined') this.resumeStore = localStorageResumeStore();
+    else if (isNode()) {
+      this.resumeStore = (
+        await nodeOnly<typeof import('./resume-store-file.js')>('./resume-store-file.js')
+      ).fileResumeStore();
+    } else this.resumeStore = memoryResumeStore();
+    return this.resumeStore;
+  }
+}

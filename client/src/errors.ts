@@ -1,0 +1,23 @@
+/**
+ * Every failure the SDK reports: an API error keeps the REST `{error: {code, message}}`
+ * (e.g. 413 `payload_too_large`); a store error keeps the S3 status and `<Code>`
+ * (e.g. 403 `SignatureDoesNotMatch`); a failure without an answer has status 0
+ * (`network_error`, or `aborted` when the caller's signal fired).
+ */
+export class DraftStoreError extends Error {
+  override readonly name = 'DraftStoreError';
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export const abortedError = (): DraftStoreError =>
+  new DraftStoreError(0, 'aborted', 'The upload was cancelled.');
+
+export const isAborted = (error: unknown): boolean =>
+  error instanceof DraftStoreError && error.code === 'aborted';

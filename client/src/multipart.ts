@@ -1,0 +1,244 @@
+import { abortedError, DraftStoreError, isAborted } from './errors.js';
+import { md5Base64 } from './md5.js';
+import { PartSigner } from './part-signer.js';
+import type { ResumeRecord, ResumeStore } from './resume-store.js';
+import { isTransient, withRetry } from './retry.js';
+import { readPart, type PartBody, type UploadSource } from './source.js';
+import { isExpiredUrl, storeError } from './store-error.js';
+import { URL_EXPIRED, type UploadContext } from './upload-context.js';
+import type {
+  MultipartCompleteRequest,
+  MultipartCompleteResponse,
+  MultipartCreateRequest,
+  MultipartCreateResponse,
+  MultipartListPartsResponse,
+  MultipartUploadRef,
+} from './wire.js';
+
+export interface MultipartOptions {
+  readonly objectName: string;
+  readonly contentType?: string | undefined;
+  readonly partSize?: number | undefined;
+  readonly concurrency: number;
+  /** Where unfinished uploads are remembered; undefined when resume is off. */
+  readonly resume?: { readonly store: ResumeStore; readonly fingerprint: string } | undefined;
+  readonly keepForResume: boolean;
+}
+
+export interface MultipartResult extends MultipartCompleteResponse {
+  readonly upload_id: string;
+  readonly part_count: number;
+  /** Parts this call sent (the others were already in the store: resumed). */
+  readonly parts_sent: number;
+  /** PUT requests this call made, retries included. */
+  readonly puts: number;
+  readonly resumed: boolean;
+}
+
+interface DonePart {
+  readonly etag: string;
+  readonly size: number;
+}
+
+const partCount = (size: number, partSize: number) => Math.max(1, Math.ceil(size / partSize));
+
+/**
+ * The parts an earlier run left, if the remembered upload still exists and is ours.
+ * A token the server no longer accepts (expired, aborted upload) means starting over.
+ */
+const resumeFrom = async (
+  context: UploadContext,
+  options: MultipartOptions,
+): Promise<{ record: ResumeRecord; done: Map<number, DonePart> } | undefined> => {
+  if (!options.resume) return undefined;
+  const record = await options.resume.store.get(options.resume.fingerprint);
+  if (!record || record.object_name !== options.objectName) return undefined;
+  const ref: MultipartUploadRef = {
+    object_name: record.object_name,
+    upload_id: record.upload_id,
+    upload_token: record.upload_token,
+  };
+  try {
+    const listed = await context.api.post<MultipartListPartsResponse>(
+      '/api/v1/multipart/list-parts',
+      ref,
+      context.signal,
+    );
+    return {
+      record,
+      done: new Map(
+        listed.parts.map((part) => [part.part_number, { etag: part.etag, size: part.size }]),
+      ),
+    };
+  } catch (error) {
+    if (error instanceof DraftStoreError && error.status >= 400 && error.status < 500) {
+      await options.resume.store.delete(options.resume.fingerprint);
+      return undefined;
+    }
+    throw error;
+  }
+};
+
+const sendPart = async (
+  context: UploadContext,
+  signer: PartSigner,
+  source: UploadSource,
+  record: ResumeRecord,
+  part: number,
+  signal: AbortSignal,
+  countPut: () => void,
+): Promise<string> => {
+  const start = (part - 1) * record.part_size;
+  const end = Math.min(source.size, start + record.part_size);
+  let body: PartBody = source.slice(start, end);
+  let contentMd5: string | undefined;
+  if (context.checksum === 'md5') {
+    const bytes = await readPart(body);
+    contentMd5 = md5Base64(bytes);
+    body = { kind: 'bytes', bytes };
+  }
+  return withRetry(
+    context.retry,
+    signal,
+    async () => {
+      const url = await signer.get(part, contentMd5);
+      countPut();
+      const response = await context.transport({
+        url: url.url,
+        headers: url.headers,
+        body,
+        onProgress: (sent) => context.progress.report(part, sent),
+        signal,
+      });
+      if (response.status >= 200 && response.status < 300) {
+        if (!response.etag) {
+          throw new DraftStoreError(
+            response.status,
+            'missing_etag',
+            'The store answered a part without a readable ETag (CORS must expose ETag).',
+          );
+        }
+        return response.etag;
+      }
+      if (isExpiredUrl(response, url.expiresAt, context.now())) {
+        signer.invalidate(part);
+        throw new DraftStoreError(403, URL_EXPIRED, `The URL of part ${part} expired.`);
+      }
+      throw storeError(response);
+    },
+    (error) => isTransient(error) || (error as DraftStoreError).code === URL_EXPIRED,
+  );
+};
+
+/**
+ * A multipart upload: create (or resume), sign, PUT the missing parts `concurrency` at
+ * a time, complete. The first part that fails for good stops the others.
+ */
+export const multipartUpload = async (
+  context: UploadContext,
+  source: UploadSource,
+  options: MultipartOptions,
+): Promise<MultipartResult> => {
+  const resumed = await resumeFrom(context, options);
+  let record: ResumeRecord;
+  if (resumed) {
+    record = resumed.record;
+  } else {
+    const request: MultipartCreateRequest = {
+      object_name: options.objectName,
+      content_length: source.size,
+      ...(options.contentType && { content_type: options.contentType }),
+      ...(options.partSize && { part_size: options.partSize }),
+    };
+    const created = await context.api.post<MultipartCreateResponse>(
+      '/api/v1/multipart/create',
+      request,
+      context.signal,
+      false,
+    );
+    record = {
+      upload_id: created.upload_id,
+      upload_token: created.upload_token,
+      part_size: created.part_size,
+      object_name: created.object_name,
+    };
+    await options.resume?.store.set(options.resume.fingerprint, record);
+  }
+  const ref: MultipartUploadRef = {
+    object_name: record.object_name,
+    upload_id: record.upload_id,
+    upload_token: record.upload_token,
+  };
+  const count = partCount(source.size, record.part_size);
+  const expectedSize = (part: number) =>
+    Math.min(source.size, part * record.part_size) - (part - 1) * record.part_size;
+  const etags = new Map<number, string>();
+  for (const [part, done] of resumed?.done ?? []) {
+    if (part <= count && done.size === expectedSize(part)) {
+      etags.set(part, done.etag);
+      context.progress.report(part, done.size);
+    }
+  }
+  const wanted = Array.from({ length: count }, (_, i) => i + 1).filter((part) => !etags.has(part));
+
+  // One failed part cancels its siblings; the caller's signal cancels everything.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  context.signal?.addEventListener('abort', onAbort, { once: true });
+  const signer = new PartSigner(context.api, ref, wanted, context.now, stop.signal);
+  let puts = 0;
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (failure === undefined && next < wanted.length) {
+      const part = wanted[next++] as number;
+      try {
+        etags.set(
+          part,
+          await sendPart(context, signer, source, record, part, stop.signal, () => puts++),
+        );
+      } catch (error) {
+        failure ??= error;
+        stop.abort();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, wanted.length) }, worker));
+  } finally {
+    context.signal?.removeEventListener('abort', onAbort);
+  }
+
+  if (failure !== undefined || context.signal?.aborted) {
+    const cancelled = context.signal?.aborted === true;
+    // Kept: a cancel with keepForResume, or any other failure when resume is on.
+    const keep = cancelled ? options.keepForResume && options.resume : options.resume;
+    if (!keep) {
+      await context.api.post('/api/v1/multipart/abort', ref).catch(() => undefined);
+      await options.resume?.store.delete(options.resume.fingerprint);
+    }
+    throw cancelled || isAborted(failure) ? abortedError() : failure;
+  }
+
+  const complete: MultipartCompleteRequest = {
+    ...ref,
+    parts: [...etags]
+      .sort(([a], [b]) => a - b)
+      .map(([part_number, etag]) => ({ part_number, etag })),
+  };
+  const completed = await context.api.post<MultipartCompleteResponse>(
+    '/api/v1/multipart/complete',
+    complete,
+    context.signal,
+    false,
+  );
+  await options.resume?.store.delete(options.resume.fingerprint);
+  return {
+    ...completed,
+    upload_id: record.upload_id,
+    part_count: count,
+    parts_sent: wanted.length,
+    puts,
+    resumed: resumed !== undefined,
+  };
+};

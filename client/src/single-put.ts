@@ -1,0 +1,56 @@
+import { DraftStoreError } from './errors.js';
+import { md5Base64 } from './md5.js';
+import { isTransient, withRetry } from './retry.js';
+import { readPart, type UploadSource } from './source.js';
+import { isExpiredUrl, storeError } from './store-error.js';
+import { URL_EXPIRED, type UploadContext } from './upload-context.js';
+import type { UploadUrlRequest, UploadUrlResponse } from './wire.js';
+
+/**
+ * One presigned PUT of the whole file. Every attempt asks for a fresh URL, so a retry
+ * after a long failure never meets an expired signature.
+ */
+export const singlePut = async (
+  context: UploadContext,
+  source: UploadSource,
+  objectName: string,
+  contentType: string | undefined,
+): Promise<{ etag: string | null }> => {
+  let body = source.slice(0, source.size);
+  let contentMd5: string | undefined;
+  if (context.checksum === 'md5') {
+    const bytes = await readPart(body);
+    contentMd5 = md5Base64(bytes);
+    body = { kind: 'bytes', bytes };
+  }
+  const request: UploadUrlRequest = {
+    object_name: objectName,
+    content_length: source.size,
+    ...(contentType && { content_type: contentType }),
+    ...(contentMd5 && { content_md5: contentMd5 }),
+  };
+  return withRetry(
+    context.retry,
+    context.signal,
+    async () => {
+      const ticket = await context.api.post<UploadUrlResponse>(
+        '/api/v1/upload-url',
+        request,
+        context.signal,
+      );
+      const response = await context.transport({
+        url: ticket.upload_url,
+        headers: ticket.headers,
+        body,
+        onProgress: (sent) => context.progress.report(1, sent),
+        signal: context.signal,
+      });
+      if (response.status >= 200 && response.status < 300) return { etag: response.etag };
+      if (isExpiredUrl(response, Date.parse(ticket.expires_at), context.now())) {
+        throw new DraftStoreError(403, URL_EXPIRED, 'The upload URL expired before the PUT.');
+      }
+      throw storeError(response);
+    },
+    (error) => isTransient(error) || (error as DraftStoreError).code === URL_EXPIRED,
+  );
+};

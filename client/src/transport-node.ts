@@ -1,0 +1,99 @@
+import { createReadStream } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
+import { abortedError, DraftStoreError } from './errors.js';
+import { partLength } from './source.js';
+import type { PutTransport } from './transport.js';
+
+// Parts of one upload reuse connections, as the aws CLI does.
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
+
+// Small writes, so that progress moves while a part held in memory goes out.
+function* chunksOf(bytes: Uint8Array): Generator<Buffer> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  for (let offset = 0; offset < buffer.length; offset += 256 * 1024) {
+    yield buffer.subarray(offset, offset + 256 * 1024);
+  }
+}
+
+/**
+ * PUT over node:http(s) with a fixed Content-Length and a counted body stream: fetch
+ * would send a stream body chunked, which S3 refuses for presigned PUTs.
+ */
+export const nodeTransport: PutTransport = ({ url, headers, body, onProgress, signal }) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortedError());
+    const length = partLength(body);
+    const hasLength = Object.keys(headers).some((name) => name.toLowerCase() === 'content-length');
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    let settled = false;
+    const fail = (error: DraftStoreError) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    };
+    const req: ClientRequest = send(target, {
+      method: 'PUT',
+      headers: hasLength ? headers : { ...headers, 'content-length': String(length) },
+      agent: target.protocol === 'https:' ? httpsAgent : httpAgent,
+    });
+    const onAbort = () => {
+      fail(abortedError());
+      req.destroy();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (error) =>
+      fail(
+        new DraftStoreError(0, 'network_error', `PUT failed: ${error.message}`, { cause: error }),
+      ),
+    );
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', (error) =>
+        fail(new DraftStoreError(0, 'network_error', `PUT answer broken: ${error.message}`)),
+      );
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        const etag = res.headers.etag;
+        resolve({
+          status: res.statusCode ?? 0,
+          etag: typeof etag === 'string' ? etag : null,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+    });
+    const stream =
+      body.kind === 'file'
+        ? createReadStream(body.path, {
+            start: body.start,
+            end: body.end - 1,
+            highWaterMark: 256 * 1024,
+          })
+        : body.kind === 'bytes'
+          ? Readable.from(chunksOf(body.bytes))
+          : Readable.fromWeb(body.blob.stream() as import('node:stream/web').ReadableStream);
+    let sent = 0;
+    stream.on('error', (error: Error) =>
+      fail(new DraftStoreError(0, 'read_error', `Reading the file failed: ${error.message}`)),
+    );
+    stream.on('data', (chunk: Buffer | string) => {
+      const size = chunk.length;
+      const flushed = req.write(chunk, () => {
+        sent += size;
+        onProgress(sent);
+      });
+      if (!flushed) {
+        stream.pause();
+        req.once('drain', () => stream.resume());
+      }
+    });
+    stream.on('end', () => req.end());
+    req.on('close', () => stream.destroy());
+  });

@@ -1,0 +1,27 @@
+/**
+ * The REST API's request and answer shapes, straight from the server's zod contract
+ * (type-only imports: nothing of zod reaches a bundle).
+ */
+export type {
+  ConfirmRequest,
+  ConfirmResponse,
+  DownloadUrlRequest,
+  DownloadUrlResponse,
+  ErrorResponse,
+  MultipartAbortRequest,
+  MultipartAbortResponse,
+  MultipartCompleteRequest,
+  MultipartCompleteResponse,
+  MultipartCreateRequest,
+  MultipartCreateResponse,
+  MultipartListPartsRequest,
+  MultipartListPartsResponse,
+  MultipartSignPartsRequest,
+  MultipartSignPartsResponse,
+  UploadUrlRequest,
+  UploadUrlResponse,
+} from '../../lambdas/contract/index.js';
+
+import type { MultipartAbortRequest } from '../../lambdas/contract/index.js';
+/** The three fields that name one multipart upload in every call after create. */
+export type MultipartUploadRef = MultipartAbortRequest;

@@ -1,0 +1,333 @@
+import { randomBytes } from 'node:crypto';
+import {
+  backoffDelay,
+  DraftStoreClient,
+  DraftStoreError,
+  fetchTransport,
+  fingerprintOf,
+  memoryResumeStore,
+  type PutTransport,
+  type ResumeStore,
+  type UploadProgress,
+} from '../../client/src/index.js';
+import { DEFAULT_RETRY } from '../../client/src/retry.js';
+import { blobSource } from '../../client/src/source.js';
+import { createFakeApi, s3Error, type FakeApi } from '../helpers/fake-draftstore-api.js';
+
+const BASE = 'http://api.test';
+const PART = 1000;
+
+interface Setup {
+  readonly api: FakeApi;
+  readonly client: DraftStoreClient;
+  readonly sleeps: number[];
+  readonly store: ResumeStore;
+}
+
+const setup = (
+  overrides: { transport?: (inner: PutTransport) => PutTransport; now?: () => number } = {},
+): Setup => {
+  const api = createFakeApi(overrides.now ? { now: overrides.now } : {});
+  const sleeps: number[] = [];
+  const store = memoryResumeStore();
+  const inner = fetchTransport(api.fetch);
+  const client = new DraftStoreClient({
+    baseUrl: BASE,
+    fetch: api.fetch,
+    transport: overrides.transport ? overrides.transport(inner) : inner,
+    resumeStore: store,
+    multipartThreshold: PART,
+    retry: {
+      random: () => 0.5,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    },
+    ...(overrides.now && { now: overrides.now }),
+  });
+  return { api, client, sleeps, store };
+};
+
+const file = (size: number, name = 'movie.mp4') =>
+  new File([randomBytes(size)], name, { type: 'video/mp4', lastModified: 1_700_000_000_000 });
+
+const bytesOf = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer());
+
+describe('SDK path choice', () => {
+  it('sends a file at the threshold in one PUT and a larger one in parts', async () => {
+    const { api, client } = setup();
+    const small = file(PART);
+    const single = await client.upload(small, { partSize: PART });
+    expect(single).toMatchObject({ multipart: false, size: PART, etag: 'single' });
+    expect(api.object).toEqual(await bytesOf(small));
+    expect(api.apiCalls('multipart/create')).toHaveLength(0);
+
+    const big = file(4 * PART + 500);
+    const multi = await client.upload(big, { partSize: PART, objectName: 'x/big.mp4' });
+    expect(multi).toMatchObject({ multipart: true, part_count: 5, parts_sent: 5, puts: 5 });
+    expect(api.object).toEqual(await bytesOf(big));
+    expect(api.apiCalls('multipart/create')[0]?.body).toEqual({
+      object_name: 'x/big.mp4',
+      content_length: 4500,
+      content_type: 'video/mp4',
+      part_size: PART,
+    });
+    // Five URLs in one sign-parts call: the SDK signs ahead in batches.
+    expect(api.apiCalls('multipart/sign-parts').map((call) => call.body.part_numbers)).toEqual([
+      [1, 2, 3, 4, 5],
+    ]);
+  });
+});
+
+describe('SDK retries', () => {
+  it('retries a part answered 503 SlowDown with jittered, growing backoff, then completes', async () => {
+    const { api, client, sleeps } = setup();
+    let failures = 0;
+    api.fault = (call) =>
+      call.method === 'PUT' && call.path.startsWith('/part/upload-1/2?') && failures++ < 2
+        ? s3Error(503, 'SlowDown', 'Please reduce your request rate.')
+        : undefined;
+    const big = file(3 * PART);
+    const result = await client.upload(big, { partSize: PART, concurrency: 1 });
+    expect(result.puts).toBe(5);
+    expect(api.object).toEqual(await bytesOf(big));
+    // random() = 0.5 of 250 ms · 2^attempt.
+    expect(sleeps).toEqual([125, 250]);
+  });
+
+  it('retries a network failure and a 500, but never a 403 SignatureDoesNotMatch', async () => {
+    const { api, client } = setup();
+    let calls = 0;
+    api.fault = (call) => {
+      if (call.method !== 'PUT') return undefined;
+      calls++;
+      if (calls === 1) throw new TypeError('fetch failed: ECONNRESET');
+      if (calls === 2) return s3Error(500, 'InternalError');
+      return s3Error(
+        403,
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match',
+      );
+    };
+    const failure = await client
+      .upload(file(2 * PART), { partSize: PART, concurrency: 1, resume: false })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DraftStoreError);
+    expect(failure).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(calls).toBe(3);
+    // Without resume nothing could continue it, so the upload is aborted.
+    expect(api.aborted).toBe(true);
+  });
+
+  it('gives up after the configured retries with the last store error', async () => {
+    const { api, client, sleeps } = setup();
+    api.fault = (call) => (call.method === 'PUT' ? s3Error(503, 'SlowDown') : undefined);
+    await expect(client.upload(file(PART / 2))).rejects.toMatchObject({
+      status: 503,
+      code: 'SlowDown',
+    });
+    expect(api.puts()).toHaveLength(DEFAULT_RETRY.retries + 1);
+    expect(sleeps).toHaveLength(DEFAULT_RETRY.retries);
+  });
+
+  it('keeps every backoff below its doubling ceiling and the cap', () => {
+    const policy = { ...DEFAULT_RETRY, random: () => 0.999999 };
+    const delays = Array.from({ length: 10 }, (_, n) => backoffDelay(policy, n));
+    delays.forEach((delay, n) => {
+      expect(delay).toBeLessThan(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n));
+    });
+    expect(delays.at(-1)).toBe(policy.maxDelayMs - 1);
+    expect(backoffDelay({ ...policy, random: () => 0 }, 3)).toBe(0);
+  });
+
+  it('re-signs a part whose URL expired (403 "Request has expired") and sends it again', async () => {
+    const { api, client } = setup();
+    let expired = false;
+    api.fault = (call) => {
+      if (call.method === 'PUT' && call.path.startsWith('/part/upload-1/3?') && !expired) {
+        expired = true;
+        return s3Error(403, 'AccessDenied', 'Request has expired');
+      }
+      return undefined;
+    };
+    const big = file(3 * PART);
+    await client.upload(big, { partSize: PART, concurrency: 1 });
+    expect(api.object).toEqual(await bytesOf(big));
+    const signs = api.apiCalls('multipart/sign-parts').map((call) => call.body.part_numbers);
+    expect(signs).toEqual([[1, 2, 3], [3]]);
+    const part3 = api.puts().filter((call) => call.path.startsWith('/part/upload-1/3?'));
+    expect(part3).toHaveLength(2);
+    expect(part3[0]?.path).not.toBe(part3[1]?.path);
+  });
+
+  it('re-signs a URL past its expires_at before the store refuses it', async () => {
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const { api, client } = setup({
+      now: () => clock,
+      // Each PUT takes 40 minutes of fake time: by part 3 the batch's 1 h URLs are stale.
+      transport: (inner) => async (request) => {
+        clock += 40 * 60_000;
+        return inner(request);
+      },
+    });
+    await client.upload(file(3 * PART), { partSize: PART, concurrency: 1 });
+    expect(api.apiCalls('multipart/sign-parts').map((call) => call.body.part_numbers)).toEqual([
+      [1, 2, 3],
+      [3],
+    ]);
+    expect(api.puts()).toHaveLength(3);
+  });
+});
+
+describe('SDK errors', () => {
+  it('turns an API error into DraftStoreError with status, code and message', async () => {
+    const { api, client } = setup();
+    api.fault = (call) =>
+      call.path === '/api/v1/multipart/create'
+        ? new Response(
+            JSON.stringify({
+              error: { code: 'payload_too_large', message: 'content_length: over 100 bytes' },
+            }),
+            { status: 413 },
+          )
+        : undefined;
+    const failure = await client.upload(file(2 * PART)).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DraftStoreError);
+    expect(failure).toMatchObject({
+      status: 413,
+      code: 'payload_too_large',
+      message: 'content_length: over 100 bytes',
+    });
+    // A 4xx from the API is not transient: asked once.
+    expect(api.apiCalls('multipart/create')).toHaveLength(1);
+  });
+});
+
+describe('SDK resume bookkeeping', () => {
+  const cancelAfterParts = (api: FakeApi, parts: number, controller: AbortController) => {
+    api.fault = (call) => {
+      if (call.method === 'PUT' && api.parts.size >= parts) {
+        // What fetch does when its signal fires mid-request.
+        controller.abort();
+        throw new DOMException('This operation was aborted', 'AbortError');
+      }
+      return undefined;
+    };
+  };
+
+  it('keeps a cancelled upload for resume, then sends only the missing parts', async () => {
+    const { api, client, store } = setup();
+    const big = file(5 * PART);
+    const controller = new AbortController();
+    cancelAfterParts(api, 2, controller);
+    const first = await client
+      .upload(big, {
+        partSize: PART,
+        concurrency: 1,
+        signal: controller.signal,
+        keepForResume: true,
+      })
+      .catch((error: unknown) => error);
+    expect(first).toMatchObject({ status: 0, code: 'aborted' });
+    expect(api.aborted).toBe(false);
+    const fingerprint = fingerprintOf(BASE, big.name, blobSource(big));
+    expect(await store.get(fingerprint)).toEqual({
+      upload_id: 'upload-1',
+      upload_token: 'token-upload-1',
+      part_size: PART,
+      object_name: big.name,
+    });
+
+    api.fault = undefined;
+    const putsBefore = api.puts().length;
+    const progress: UploadProgress[] = [];
+    const second = await client.upload(big, {
+      partSize: PART,
+      onProgress: (event) => progress.push(event),
+    });
+    expect(second).toMatchObject({ resumed: true, part_count: 5, parts_sent: 3, puts: 3 });
+    expect(api.puts().length - putsBefore).toBe(3);
+    expect(api.apiCalls('multipart/create')).toHaveLength(1);
+    expect(api.apiCalls('multipart/list-parts')[0]?.body).toEqual({
+      object_name: big.name,
+      upload_id: 'upload-1',
+      upload_token: 'token-upload-1',
+    });
+    expect(api.object).toEqual(await bytesOf(big));
+    // Parts already in the store count at once; the total still ends exactly at 100 %.
+    expect(progress[0]).toEqual({ loaded: PART, total: 5 * PART });
+    expect(progress.at(-1)).toEqual({ loaded: 5 * PART, total: 5 * PART });
+    expect(await store.get(fingerprint)).toBeUndefined();
+  });
+
+  it('aborts a cancelled upload and forgets it unless keepForResume is set', async () => {
+    const { api, client, store } = setup();
+    const big = file(4 * PART);
+    const controller = new AbortController();
+    cancelAfterParts(api, 1, controller);
+    await expect(
+      client.upload(big, { partSize: PART, concurrency: 1, signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'aborted' });
+    expect(api.apiCalls('multipart/abort')[0]?.body).toEqual({
+      object_name: big.name,
+      upload_id: 'upload-1',
+      upload_token: 'token-upload-1',
+    });
+    expect(await store.get(fingerprintOf(BASE, big.name, blobSource(big)))).toBeUndefined();
+  });
+
+  it('starts over when the remembered upload is gone (list-parts 404)', async () => {
+    const { api, client, store } = setup();
+    const big = file(2 * PART);
+    const fingerprint = fingerprintOf(BASE, big.name, blobSource(big));
+    await store.set(fingerprint, {
+      upload_id: 'gone',
+      upload_token: 'token-gone',
+      part_size: PART,
+      object_name: big.name,
+    });
+    const result = await client.upload(big, { partSize: PART });
+    expect(result).toMatchObject({ resumed: false, parts_sent: 2 });
+    expect(api.apiCalls('multipart/list-parts')).toHaveLength(1);
+    expect(api.apiCalls('multipart/create')).toHaveLength(1);
+    expect(await store.get(fingerprint)).toBeUndefined();
+  });
+
+  it('fingerprints name, size and mtime: a changed file is a different upload', () => {
+    const a = blobSource(new File(['aaaa'], 'f.bin', { lastModified: 1 }));
+    const touched = blobSource(new File(['aaaa'], 'f.bin', { lastModified: 2 }));
+    const grown = blobSource(new File(['aaaaa'], 'f.bin', { lastModified: 1 }));
+    const same = blobSource(new File(['bbbb'], 'f.bin', { lastModified: 1 }));
+    const key = fingerprintOf(BASE, 'f.bin', a);
+    expect(fingerprintOf(BASE, 'f.bin', touched)).not.toBe(key);
+    expect(fingerprintOf(BASE, 'f.bin', grown)).not.toBe(key);
+    expect(fingerprintOf(BASE, 'other.bin', a)).not.toBe(key);
+    expect(fingerprintOf(BASE, 'f.bin', same)).toBe(key);
+  });
+});
+
+describe('SDK progress', () => {
+  it('never goes backwards when a half-sent part is retried, and ends at the total', async () => {
+    let attempt = 0;
+    const { client } = setup({
+      // Reports half of part 2, then fails it once; the retry starts from zero on the wire.
+      transport: (inner) => async (request) => {
+        if (request.url.includes('/part/upload-1/2?') && attempt++ === 0) {
+          request.onProgress(PART / 2);
+          throw new DraftStoreError(0, 'network_error', 'connection reset');
+        }
+        request.onProgress(PART / 4);
+        return inner(request);
+      },
+    });
+    const events: UploadProgress[] = [];
+    await client.upload(file(3 * PART), {
+      partSize: PART,
+      concurrency: 1,
+      onProgress: (event) => events.push(event),
+    });
+    // Part 2 got to 500 bytes, failed, and its retry's first 250 bytes changed nothing.
+    expect(events.map((event) => event.loaded)).toEqual([250, 1000, 1500, 2000, 2250, 3000]);
+    expect(events.every((event) => event.total === 3 * PART)).toBe(true);
+  });
+});
