@@ -6,7 +6,7 @@ import type { ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
 import { serveApiDocs } from './api-docs.js';
 import { demoClientBundle } from './demo-bundle.js';
-import { localContext, toApiGatewayEvent } from './api-gateway-event.js';
+import { toApiGatewayEvent } from './api-gateway-event.js';
 import { answerParseErrorsWithJson } from './client-errors.js';
 import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
@@ -21,9 +21,6 @@ const demoPage = (): Promise<Buffer> =>
 
 /** The SDK as one ES module, imported by the demo page. */
 const DEMO_CLIENT_PATH = '/demo/draftstore-client.js';
-
-/** API Gateway refuses larger payloads too; the handlers' own limit is far lower. */
-const MAX_REQUEST_BYTES = 1024 * 1024;
 
 export interface LocalHttpServer {
   readonly url: string;
