@@ -3,22 +3,30 @@
 // then each function's bundle size, so CI logs show size regressions. Offline-safe: no
 // credentials or network needed. Extra arguments go to `cdk synth`
 // (e.g. `npm run synth -- -c jwtIssuer=https://issuer.example.com/ -c jwtAudience=api`).
+// Exits 1 when a bundle crosses its budget in scripts/bundle-budget.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { URL, fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
+import { checkBudget } from './bundle-budget.mjs';
 
 const outdir = resolve('cdk.out');
 rmSync(outdir, { recursive: true, force: true });
 const started = Date.now();
-const synth = spawnSync('cdk', ['synth', '--quiet', '--output', outdir, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: {
-    ...process.env,
-    // Don't probe EC2 instance metadata for credentials (slow off EC2, pointless here).
-    AWS_EC2_METADATA_DISABLED: 'true',
+const synth = spawnSync(
+  'cdk',
+  ['synth', '--quiet', '--no-notices', '--output', outdir, ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      // Don't probe EC2 instance metadata for credentials (slow off EC2, pointless here).
+      AWS_EC2_METADATA_DISABLED: 'true',
+      CDK_DISABLE_CLI_TELEMETRY: 'true',
+    },
   },
-});
+);
 if (synth.status !== 0) {
   console.error(`cdk synth failed (exit ${synth.status ?? synth.signal})`);
   process.exit(synth.status ?? 1);
@@ -74,3 +82,14 @@ const total = rows.reduce((sum, row) => sum + row.zipped, 0);
 console.log(
   `  ${'total zipped'.padEnd(width)}  ${''.padStart(10)}  ${''.padStart(10)}  ${kib(total).padStart(10)}`,
 );
+
+const budgetFile = fileURLToPath(new URL('./bundle-budget.json', import.meta.url));
+const budget = JSON.parse(readFileSync(budgetFile, 'utf8'));
+const problems = checkBudget(rows, budget);
+if (problems.length > 0) {
+  console.error('\nBundle size budget exceeded (scripts/bundle-budget.json):');
+  for (const problem of problems) console.error(`  - ${problem}`);
+  console.error('Shrink the bundle, or raise its budget deliberately in the same change.');
+  process.exit(1);
+}
+console.log(`\nEvery bundle is within its budget (scripts/bundle-budget.json).`);
