@@ -4,7 +4,7 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Code } from '@connectrpc/connect';
 import type { Services } from '../../lambdas/compose.js';
 import type { DraftService } from '../../lambdas/core/draft-service.js';
-import type { RpcServices } from '../../lambdas/rpc/draft-service.js';
+import { MAX_RPC_REQUEST_BYTES, type RpcServices } from '../../lambdas/rpc/draft-service.js';
 import { DRAFT_ERROR_CODES, DraftError, type DraftErrorCode } from '../../lambdas/core/errors.js';
 import { ERROR_TABLE, ErrorTypeNumber } from '../../lambdas/error-table.js';
 import { ConfirmUploadRequestSchema, ResultSchema } from '../../lambdas/gen/draft/v1/draft_pb.js';
@@ -264,15 +264,17 @@ describe('each limit on both sides of its boundary', () => {
     );
   });
 
-  it('holds Connect JSON to 64 KiB: exactly 64 KiB answers, one byte more is resource_exhausted', async () => {
+  it('holds Connect JSON to 1 MiB (room for a 10,000-part CompleteMultipartUpload): exactly 1 MiB answers, one byte more is resource_exhausted', async () => {
     const fields = { objectName: 'a.txt', contentLength: '1' };
-    const exact = await send('/draft.v1.DraftService/GetUploadURL', sized(fields, 64 * 1024));
+    const limit = MAX_RPC_REQUEST_BYTES;
+    expect(limit).toBe(1024 * 1024);
+    const exact = await send('/draft.v1.DraftService/GetUploadURL', sized(fields, limit));
     expect(exact.status).toBe(200);
     expect(exact.json.url).toEqual(expect.any(String));
-    const over = await send('/draft.v1.DraftService/GetUploadURL', sized(fields, 64 * 1024 + 1));
+    const over = await send('/draft.v1.DraftService/GetUploadURL', sized(fields, limit + 1));
     expect(over.status).toBe(429);
     expect(over.json.code).toBe('resource_exhausted');
-    expect(over.json.message).toMatch(/65537/);
+    expect(over.json.message).toMatch(new RegExp(String(limit + 1)));
   });
 
   it('accepts a key of exactly 1024 bytes and refuses 1025 with invalid_object_name naming the room left', async () => {
