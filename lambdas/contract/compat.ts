@@ -36,6 +36,11 @@ export const compatResultResponse = z.object({
 /** The original upload-url / download-url answer: the result plus the presigned URL. */
 export const compatUrlResponse = z.extend(compatResultResponse, { url: z.string() });
 
+/** The original upload-url answer, plus every header the URL signs: send exactly these. */
+export const compatUploadUrlResponse = z.extend(compatUrlResponse, {
+  headers: z.record(z.string(), z.string()),
+});
+
 /** The original failure answer; `error_type` is the draft.v1.ErrorType number. */
 export const compatErrorResponse = z.object({
   result: z.object({ error_message: z.string(), error_type: z.number().check(z.int()) }),

@@ -1,8 +1,10 @@
 import type * as z from 'zod/mini';
 import {
+  compatDownloadRequest,
   compatObjectRequest,
   compatResultResponse,
   compatUploadRequest,
+  compatUploadUrlResponse,
   compatUrlResponse,
   confirmRequest,
   deleteObjectRequest,
@@ -441,7 +443,7 @@ export const OPERATIONS: Readonly<Record<RouteSpec['entry'], OperationSpec>> = {
   'compat-upload-url': {
     summary: 'Original API: presign a PUT upload',
     description:
-      'The original shape. Unknown fields are ignored; `content_type` and `content_length` are optional extensions that get signed like on `/api/v1/upload-url`.',
+      'The original shape. Unknown fields are ignored; `content_type`, `content_length`, `content_md5` and `checksum_sha256` are optional extensions that get signed like on `/api/v1/upload-url`, and `headers` lists what the PUT must send.',
     tag: 'Original DraftStore API',
     errorShape: 'compat',
     request: {
@@ -454,20 +456,25 @@ export const OPERATIONS: Readonly<Record<RouteSpec['entry'], OperationSpec>> = {
       },
     },
     response: {
-      name: 'CompatUrlResponse',
-      schema: compatUrlResponse,
-      example: { result: { success: true }, url: `${DRAFT_URL}?${SIGNED}` },
+      name: 'CompatUploadUrlResponse',
+      schema: compatUploadUrlResponse,
+      example: {
+        result: { success: true },
+        url: `${DRAFT_URL}?${SIGNED}`,
+        headers: { 'content-type': 'application/pdf', 'content-length': '52431' },
+      },
     },
     errors: ['invalid_object_name', 'payload_too_large', 'unsupported_media_type'],
   },
   'compat-download-url': {
     summary: 'Original API: presign a download of a draft',
-    description: 'The original shape; always the draft stage.',
+    description:
+      'The original shape. Without `stage` it signs the draft, or the confirmed object when no draft exists (as the original server did); `stage` picks one.',
     tag: 'Original DraftStore API',
     errorShape: 'compat',
     request: {
-      name: 'CompatObjectRequest',
-      schema: compatObjectRequest,
+      name: 'CompatDownloadRequest',
+      schema: compatDownloadRequest,
       example: { object_name: 'docs/report.pdf' },
     },
     response: {

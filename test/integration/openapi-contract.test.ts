@@ -186,6 +186,86 @@ describe('the REST answers match docs/openapi.json', () => {
     }
   });
 
+  it('the object and multipart routes, success and error', async () => {
+    const name = 'objects/c.txt';
+    const bytes = new Uint8Array(Buffer.from('catalogued'));
+    const upload = await post('/api/v1/upload-url', {
+      object_name: name,
+      content_type: 'text/plain',
+      content_length: bytes.length,
+      metadata: { project: 'apollo' },
+    });
+    expect(upload.status).toBe(200);
+    const { upload_url, headers } = upload.body as {
+      upload_url: string;
+      headers: Record<string, string>;
+    };
+    expect((await putPresigned(upload_url, bytes, headers)).status).toBe(200);
+    expect((await post('/api/v1/confirm-upload', { object_name: name })).status).toBe(200);
+
+    const info = await post('/api/v1/object-info', { object_name: name });
+    expect([info.status, (info.body as { metadata: unknown }).metadata]).toEqual([
+      200,
+      { project: 'apollo' },
+    ]);
+    expect((await post('/api/v1/list-objects', { prefix: 'objects/' })).status).toBe(200);
+    expect((await post('/api/v1/delete-object', { object_name: name, stage: 'main' })).status).toBe(
+      200,
+    );
+
+    const created = await post('/api/v1/multipart/create', {
+      object_name: 'mp/a.txt',
+      content_length: bytes.length,
+      content_type: 'text/plain',
+    });
+    expect(created.status).toBe(200);
+    const { upload_id, upload_token } = created.body as { upload_id: string; upload_token: string };
+    const reference = { object_name: 'mp/a.txt', upload_id, upload_token };
+    const signed = await post('/api/v1/multipart/sign-parts', { ...reference, part_numbers: [1] });
+    expect(signed.status).toBe(200);
+    const [part] = (signed.body as { parts: { url: string; headers: Record<string, string> }[] })
+      .parts;
+    const put = await putPresigned(part!.url, bytes, part!.headers);
+    expect(put.status).toBe(200);
+    const etag = put.headers.get('etag') ?? '';
+    expect((await post('/api/v1/multipart/list-parts', reference)).status).toBe(200);
+    const completed = await post('/api/v1/multipart/complete', {
+      ...reference,
+      parts: [{ part_number: 1, etag }],
+    });
+    expect(completed.status).toBe(200);
+    expect((await post('/api/v1/multipart/abort', reference)).status).toBe(200);
+
+    const forged = { ...reference, upload_token: `${upload_token}x` };
+    for (const [path, body, status, code] of [
+      ['/api/v1/object-info', { object_name: 'missing.txt' }, 404, 'not_found'],
+      ['/api/v1/list-objects', { limit: 0 }, 400, 'invalid_request'],
+      ['/api/v1/delete-object', { object_name: name }, 400, 'invalid_request'],
+      [
+        '/api/v1/multipart/create',
+        { object_name: 'mp/big.txt', content_length: 5000, content_type: 'text/plain' },
+        413,
+        'payload_too_large',
+      ],
+      ['/api/v1/multipart/sign-parts', { ...forged, part_numbers: [1] }, 403, 'forbidden'],
+      ['/api/v1/multipart/list-parts', forged, 403, 'forbidden'],
+      [
+        '/api/v1/multipart/complete',
+        { ...forged, parts: [{ part_number: 1, etag }] },
+        403,
+        'forbidden',
+      ],
+      ['/api/v1/multipart/abort', forged, 403, 'forbidden'],
+    ] as const) {
+      const answer = await post(path, body);
+      expect({ path, status: answer.status, code: (answer.body as any).error?.code }).toEqual({
+        path,
+        status,
+        code,
+      });
+    }
+  });
+
   it('answers 503 in the documented shapes when the store is down', async () => {
     const dead = createServer();
     await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
