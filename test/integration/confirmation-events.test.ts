@@ -1,8 +1,13 @@
 import { jest } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bearerFor, startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+import type { TestRuntime } from '../helpers/local-runtime.js';
 import { putPresigned } from '../helpers/uploads.js';
+
+// The event's log line is INFO: raise the level before the logger is built (the test setup
+// keeps every other file quiet), as Powertools goes back to it on every invocation.
+process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+const { bearerFor, startTestRuntime } = await import('../helpers/local-runtime.js');
 
 jest.setTimeout(60_000);
 
