@@ -119,10 +119,9 @@ describe('the draftstore CLI against the local runtime (single PUT)', () => {
   it('exits 130 on Ctrl-C and prints the command that resumes, without the token', async () => {
     const file = join(folder, 'slow.bin');
     await writeFile(file, randomBytes(14 * MIB));
-    const running = startCli(['upload', file, '--confirm'], {
-      ...env,
-      DRAFTSTORE_TOKEN: 'secret.jwt.value',
-    });
+    // A well-formed (unverified, local) JWT: the runtime refuses a malformed one with 401.
+    const token = (bearerFor('ctrl-c').authorization ?? '').replace('Bearer ', '');
+    const running = startCli(['upload', file, '--confirm'], { ...env, DRAFTSTORE_TOKEN: token });
     await running.waitForStderr(/slow\.bin: \d+%/);
     running.child.kill('SIGINT');
     const run = await running.done;
@@ -130,6 +129,6 @@ describe('the draftstore CLI against the local runtime (single PUT)', () => {
     expect(run.stderr).toContain(
       `Interrupted. The upload is kept; resume it with:\n  DRAFTSTORE_TOKEN=… draftstore upload ${file} --confirm --api ${api.apiUrl}\n`,
     );
-    expect(run.stderr).not.toContain('secret.jwt.value');
+    expect(run.stderr).not.toContain(token);
   });
 });
