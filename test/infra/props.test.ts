@@ -49,7 +49,7 @@ describe('DraftStore props', () => {
       /uploadTtl must be 1 to 604800/,
     ],
     ['a zero download TTL', () => ({ downloadTtl: Duration.seconds(0) }), /downloadTtl must be/],
-    ['an upload limit over 5 GiB', () => ({ maxUploadBytes: 6 * 1024 ** 3 }), /maxUploadBytes/],
+    ['an upload limit over 5 TiB', () => ({ maxUploadBytes: 5 * 1024 ** 4 + 1 }), /maxUploadBytes/],
     [
       'a malformed content type',
       () => ({ allowedContentTypes: ['images'] }),
