@@ -1,5 +1,4 @@
 import {
-  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   ListPartsCommand,
@@ -17,6 +16,7 @@ import type {
   PresignPartRequest,
 } from '../core/multipart-store.js';
 import type { PresignedRequest } from '../core/object-store.js';
+import { abortUpload } from './s3-abort-upload.js';
 import { errorCode, toDraftError } from './s3-errors.js';
 
 /** S3's answers to a complete whose part list is wrong: the client's mistake, not the store's. */
@@ -122,15 +122,7 @@ export class S3MultipartStore implements MultipartStore {
     }
   }
 
-  async abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
-    try {
-      await this.client.send(
-        new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }),
-      );
-    } catch (error) {
-      // Completed or aborted meanwhile: either way it no longer holds storage.
-      if (errorCode(error) === 'NoSuchUpload') return;
-      throw toDraftError(error, 'aborting a multipart upload');
-    }
+  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    return abortUpload(this.client, bucket, key, uploadId);
   }
 }

@@ -36,6 +36,7 @@ import type {
   PresignPutRequest,
 } from '../core/object-store.js';
 import { DraftError } from '../core/errors.js';
+import { abortUpload } from './s3-abort-upload.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
 import { ensureBucket, type BucketSetup } from './s3-bucket-setup.js';
 import { ConditionalDeletes } from './conditional-deletes.js';
@@ -570,16 +571,8 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
-    try {
-      await this.client.send(
-        new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }),
-      );
-    } catch (error) {
-      // Completed or aborted meanwhile: either way it no longer holds storage.
-      if (errorCode(error) === 'NoSuchUpload') return;
-      throw toDraftError(error, 'aborting a multipart upload');
-    }
+  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    return abortUpload(this.client, bucket, key, uploadId);
   }
 
   async ensureBucket(bucket: string): Promise<'created' | 'existed'> {

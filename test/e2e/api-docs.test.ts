@@ -1,26 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { ROUTE_TABLE } from '../../lambdas/http/route-table.js';
+import { CHROMIUM, describeWithBrowser } from '../helpers/chromium.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-
-if (!available && process.env.CI === 'true') {
-  throw new Error(
-    `Chromium is required in CI (apt-get install chromium); not found at ${CHROMIUM}`,
-  );
-}
-if (!available) {
-  console.warn(
-    `SKIPPED: browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium).`,
-  );
-}
-
-const describeWithBrowser = available ? describe : describe.skip;
 
 describeWithBrowser('the API reference at /docs', () => {
   let api: TestRuntime;

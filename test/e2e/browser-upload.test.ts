@@ -1,24 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, describeWithBrowser } from '../helpers/chromium.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-
-if (!available && process.env.CI === 'true') {
-  throw new Error(
-    `Chromium is required in CI (apt-get install chromium); not found at ${CHROMIUM}`,
-  );
-}
-if (!available) {
-  // Visible in the run, so a green suite never hides that the browser test did not run.
-  console.warn(
-    `SKIPPED: browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium).`,
-  );
-}
-
-const describeWithBrowser = available ? describe : describe.skip;
 
 const MIB = 1024 * 1024;
 
