@@ -1,21 +1,11 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-
-/** The repository root: `lib/..`. Entries, the lock file and tsconfig are resolved from here. */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/**
- * ESM bundles still meet CommonJS dependencies that call `require` (for Node built-ins);
- * esbuild's shim needs a real `require` in scope, which ESM does not have.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __draftstoreCreateRequire } from 'node:module'; const require = __draftstoreCreateRequire(import.meta.url);";
+import { LAMBDA_BUNDLE, PROJECT_ROOT } from './bundle-options.js';
 
 export interface HandlerFunctionProps {
   /** The handler source, relative to the repository root, e.g. `lambdas/http/health.ts`. */
@@ -97,18 +87,17 @@ export class HandlerFunction extends Construct {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node24',
-        // Prefer the ESM builds of dependencies that ship both.
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
+        target: LAMBDA_BUNDLE.target,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        banner: LAMBDA_BUNDLE.banner,
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourcemap,
         sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
+        sourcesContent: LAMBDA_BUNDLE.sourcesContent,
         // Bundle everything, the AWS SDK included: the version is pinned by our lock file,
         // not by whatever the runtime ships, and tree-shaking keeps cold starts small.
         externalModules: [],
-        tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
+        tsconfig: LAMBDA_BUNDLE.tsconfig,
       },
     });
   }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ESM_REQUIRE_BANNER, HandlerFunction } from '../../lib/handler-function.js';
+import { ESM_REQUIRE_BANNER } from '../../lib/bundle-options.js';
+import { HandlerFunction } from '../../lib/handler-function.js';
 
 describe('HandlerFunction bundling (real esbuild, no Docker)', () => {
   let outdir: string;
