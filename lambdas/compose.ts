@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import { Cleaner } from './core/cleaner.js';
 import type { ConfirmationEvents } from './core/confirmation-events.js';
+import type { FormPresigner } from './core/form-presigner.js';
 import { DraftService } from './core/draft-service.js';
 import { ObjectCatalog } from './core/object-catalog.js';
 import { DraftError } from './core/errors.js';
@@ -46,6 +47,13 @@ export interface ComposeOptions {
    * @default DEFAULT_NAME_POLICY (255-byte segments: AWS S3, Ceph RGW, MinIO)
    */
   readonly names?: NamePolicy;
+  /**
+   * Builds the presigner of form uploads. Only what serves upload-form passes one: every
+   * bundle that imports @aws-sdk/s3-presigned-post carries it, and esbuild inlines a
+   * dynamic import too.
+   * @default undefined: DraftService.uploadForm fails as `internal`
+   */
+  readonly forms?: (client: S3Client) => FormPresigner;
   /** Where confirmations are published. @default none: in AWS, S3's EventBridge events are them */
   readonly events?: ConfirmationEvents;
 }
@@ -67,6 +75,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
   });
   const drafts = new DraftService({
     store,
+    ...(options.forms && { forms: options.forms(client) }),
     buckets: config.buckets,
     policy: {
       maxUploadBytes: config.maxUploadBytes,
@@ -114,6 +123,9 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
 
 let fromEnvironment: Services | undefined;
 
-/** The Lambda runtime's services, composed from process.env on first use and reused while warm. */
-export const environmentServices = (): Services =>
-  (fromEnvironment ??= composeServices(loadConfig()));
+/**
+ * The Lambda runtime's services, composed from process.env on first use and reused while
+ * warm. One process serves one function, so the first call's options are the only ones.
+ */
+export const environmentServices = (options: Pick<ComposeOptions, 'forms'> = {}): Services =>
+  (fromEnvironment ??= composeServices(loadConfig(), options));

@@ -7,6 +7,7 @@ import { webhookPublisher } from '../lambdas/events/webhook-publisher.js';
 import { logger } from '../lambdas/observability/logger.js';
 import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
 import type { MultipartCopyOptions } from '../lambdas/storage/s3-object-store.js';
+import { s3FormPresigner } from '../lambdas/storage/s3-form-presigner.js';
 import { requireAwsCredentials } from './aws-credentials.js';
 import { startCleanupTimer, type CleanupTimer } from './cleanup-timer.js';
 import {
@@ -91,6 +92,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     };
   }
   const services = composeServices(config, {
+    forms: s3FormPresigner,
     ...(options.clock && { clock: options.clock }),
     bucketSetup: { corsOrigins: LOCAL_CORS_ORIGINS },
     signingKey: fileSigningKey(

@@ -15,7 +15,6 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type {
   CopyRequest,
@@ -30,9 +29,7 @@ import type {
   ObjectListing,
   ObjectStore,
   PresignGetRequest,
-  PresignedPost,
   PresignedRequest,
-  PresignPostRequest,
   PresignPutRequest,
 } from '../core/object-store.js';
 import { DraftError } from '../core/errors.js';
@@ -233,35 +230,6 @@ export class S3ObjectStore implements ObjectStore {
       return { url, headers };
     } catch (error) {
       throw toDraftError(error, 'presigning an upload');
-    }
-  }
-
-  async presignPost(request: PresignPostRequest): Promise<PresignedPost> {
-    const metadataFields = Object.fromEntries(
-      Object.entries(request.metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name}`, value]),
-    );
-    try {
-      const post = await createPresignedPost(this.client, {
-        Bucket: request.bucket,
-        Key: request.key,
-        Fields: { 'Content-Type': request.contentType, ...metadataFields },
-        Conditions: [
-          // The library signs `starts-with $key` for a key ending in `${filename}`; an
-          // explicit exact condition pins the key whatever it holds (names refuse the
-          // placeholder too, see object-name.ts).
-          { key: request.key },
-          ['content-length-range', request.minBytes, request.maxBytes],
-          ['eq', '$Content-Type', request.contentType],
-          // Exact conditions: the store refuses a form that drops or changes any of them.
-          ...Object.entries(metadataFields).map(
-            ([field, value]) => ['eq', `$${field}`, value] as ['eq', string, string],
-          ),
-        ],
-        Expires: request.expiresInSeconds,
-      });
-      return { url: post.url, fields: post.fields };
-    } catch (error) {
-      throw toDraftError(error, 'presigning a form upload');
     }
   }
 
