@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
+import { composeCleaner } from '../lambdas/compose-cleaner.js';
 import { allPublishers, logPublisher } from '../lambdas/events/log-publisher.js';
 import { webhookPublisher } from '../lambdas/events/webhook-publisher.js';
 import { logger } from '../lambdas/observability/logger.js';
@@ -93,6 +94,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   }
   const services = composeServices(config, {
     forms: s3FormPresigner,
+    cleaner: composeCleaner,
     ...(options.clock && { clock: options.clock }),
     bucketSetup: { corsOrigins: LOCAL_CORS_ORIGINS },
     signingKey: fileSigningKey(

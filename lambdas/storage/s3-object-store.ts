@@ -38,6 +38,7 @@ import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
 import { ensureBucket, type BucketSetup } from './s3-bucket-setup.js';
 import { ConditionalDeletes } from './conditional-deletes.js';
 import { copySource, partCopySource } from './copy-source.js';
+import { S3PutPresigner } from './s3-put-presigner.js';
 
 export { copySource } from './copy-source.js';
 
@@ -175,6 +176,7 @@ export class S3ObjectStore implements ObjectStore {
   readonly #multipart: Required<MultipartCopyOptions>;
   readonly #partCopySourceDecodedTwice: boolean;
   readonly #conditionalDeletes: ConditionalDeletes;
+  readonly #puts: S3PutPresigner;
 
   constructor(
     private readonly client: S3Client,
@@ -191,6 +193,7 @@ export class S3ObjectStore implements ObjectStore {
       multipartThreshold: Math.min(options.multipartThreshold, MAX_SINGLE_COPY_BYTES),
     };
     this.#partCopySourceDecodedTwice = compatibility.partCopySourceDecodedTwice ?? false;
+    this.#puts = new S3PutPresigner(client);
     this.#conditionalDeletes = new ConditionalDeletes(
       client,
       !(compatibility.probeConditionalDeletes ?? false),
@@ -209,24 +212,36 @@ export class S3ObjectStore implements ObjectStore {
     for (const [name, value] of Object.entries(request.metadata ?? {})) {
       headers[`x-amz-meta-${name}`] = value;
     }
-    const command = new PutObjectCommand({
-      Bucket: request.bucket,
-      Key: request.key,
-      ContentType: request.contentType,
-      ContentLength: request.contentLength,
-      ContentMD5: request.contentMd5,
-      ChecksumSHA256: request.checksumSha256,
-      Metadata: request.metadata && { ...request.metadata },
-    });
+    // Hoisted into the query string, a checksum would be signed but not checked, and
+    // metadata would be a query parameter the client need not send as a header.
+    const unhoistable = ['x-amz-checksum-sha256', ...metadataHeaders];
     try {
-      const url = await getSignedUrl(this.client, command, {
-        expiresIn: request.expiresInSeconds,
-        // Signed headers bind the upload: the store rejects any other type, length or body.
-        signableHeaders: new Set(Object.keys(headers)),
-        // Hoisted into the query string, a checksum would be signed but not checked, and
-        // metadata would be a query parameter the client need not send as a header.
-        unhoistableHeaders: new Set(['x-amz-checksum-sha256', ...metadataHeaders]),
-      });
+      const url =
+        (await this.#puts.presign({
+          bucket: request.bucket,
+          key: request.key,
+          expiresInSeconds: request.expiresInSeconds,
+          headers,
+          unhoistable,
+        })) ??
+        (await getSignedUrl(
+          this.client,
+          new PutObjectCommand({
+            Bucket: request.bucket,
+            Key: request.key,
+            ContentType: request.contentType,
+            ContentLength: request.contentLength,
+            ContentMD5: request.contentMd5,
+            ChecksumSHA256: request.checksumSha256,
+            Metadata: request.metadata && { ...request.metadata },
+          }),
+          {
+            expiresIn: request.expiresInSeconds,
+            // Signed headers bind the upload: the store rejects any other type, length or body.
+            signableHeaders: new Set(Object.keys(headers)),
+            unhoistableHeaders: new Set(unhoistable),
+          },
+        ));
       return { url, headers };
     } catch (error) {
       throw toDraftError(error, 'presigning an upload');
