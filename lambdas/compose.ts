@@ -10,10 +10,13 @@ import { MultipartService } from './core/multipart-service.js';
 import type { SigningKeySource } from './core/signing-key.js';
 import { UploadTokens } from './core/upload-token.js';
 import type { NamePolicy } from './core/object-name.js';
-import type { BucketSetup } from './storage/s3-bucket-setup.js';
 import { createS3Client } from './storage/s3-client.js';
 import { S3MultipartStore } from './storage/s3-multipart-store.js';
-import { S3ObjectStore, type MultipartCopyOptions } from './storage/s3-object-store.js';
+import {
+  S3ObjectStore,
+  type BucketCreator,
+  type MultipartCopyOptions,
+} from './storage/s3-object-store.js';
 
 /** Everything an entry point needs, built once from the configuration. */
 export interface Services {
@@ -45,8 +48,12 @@ export interface CleanerParts {
 export interface ComposeOptions {
   readonly client?: S3Client;
   readonly clock?: () => Date;
-  /** Extra options for the S3 adapter (CORS origins of buckets that ensureBuckets sets up). */
-  readonly bucketSetup?: BucketSetup;
+  /**
+   * Creates missing buckets on S3-compatible stores (s3BucketCreator, with the CORS origins
+   * to set up). Only what may provision buckets passes one: in AWS the stack owns them.
+   * @default undefined: on STORAGE_TYPE=minio, ensureBuckets fails as `internal`
+   */
+  readonly bucketCreator?: (client: S3Client) => BucketCreator;
   /** When and how the S3 adapter copies large drafts in parts. @default DEFAULT_MULTIPART_COPY */
   readonly multipartCopy?: MultipartCopyOptions;
   /**
@@ -91,7 +98,7 @@ const NO_CLEANER: Sweeper = {
 /** The composition root: configuration → S3 client → store → domain services. */
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
   const client = options.client ?? createS3Client(config);
-  const store = new S3ObjectStore(client, options.bucketSetup, options.multipartCopy, {
+  const store = new S3ObjectStore(client, options.bucketCreator?.(client), options.multipartCopy, {
     partCopySourceDecodedTwice: config.partCopySourceDecodedTwice,
     // AWS documents conditional deletes; other stores may ignore them without an error.
     probeConditionalDeletes: config.storageType === 'minio',

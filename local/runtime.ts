@@ -6,7 +6,7 @@ import { composeCleaner } from '../lambdas/compose-cleaner.js';
 import { allPublishers, logPublisher } from '../lambdas/events/log-publisher.js';
 import { webhookPublisher } from '../lambdas/events/webhook-publisher.js';
 import { logger } from '../lambdas/observability/logger.js';
-import { ensureBucket } from '../lambdas/storage/s3-bucket-setup.js';
+import { ensureBucket, s3BucketCreator } from '../lambdas/storage/s3-bucket-setup.js';
 import type { MultipartCopyOptions } from '../lambdas/storage/s3-object-store.js';
 import { s3FormPresigner } from '../lambdas/storage/s3-form-presigner.js';
 import { requireAwsCredentials } from './aws-credentials.js';
@@ -96,7 +96,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     forms: s3FormPresigner,
     cleaner: composeCleaner,
     ...(options.clock && { clock: options.clock }),
-    bucketSetup: { corsOrigins: LOCAL_CORS_ORIGINS },
+    bucketCreator: s3BucketCreator({ corsOrigins: LOCAL_CORS_ORIGINS }),
     signingKey: fileSigningKey(
       options.signingKeyFile ?? join(options.dataDirectory, UPLOAD_TOKEN_KEY_FILE),
     ),

@@ -16,6 +16,12 @@ export interface BucketSetup {
   readonly corsOrigins: readonly string[];
 }
 
+/**
+ * Browser origins allowed on buckets that ensureBucket creates or updates. Presigned
+ * URLs carry their own authorization, so any origin may use one it was handed.
+ */
+export const DEFAULT_BUCKET_SETUP: BucketSetup = { corsOrigins: ['*'] };
+
 /** The lifecycle rule of buckets ensureBucket sets up, as the CDK stack gives its own. */
 export const ABORT_INCOMPLETE_UPLOADS_RULE = 'abort-incomplete-multipart-uploads';
 
@@ -173,3 +179,10 @@ export const ensureBucket = async (
   );
   return outcome;
 };
+
+/** ComposeOptions.bucketCreator over S3: ensureBucket with this setup. */
+export const s3BucketCreator =
+  (setup: BucketSetup = DEFAULT_BUCKET_SETUP) =>
+  (client: S3Client) =>
+  (bucket: string): Promise<'created' | 'existed'> =>
+    ensureBucket(client, bucket, setup);

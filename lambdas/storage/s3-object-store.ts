@@ -35,7 +35,6 @@ import type {
 import { DraftError } from '../core/errors.js';
 import { abortUpload } from './s3-abort-upload.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
-import { ensureBucket, type BucketSetup } from './s3-bucket-setup.js';
 import { ConditionalDeletes } from './conditional-deletes.js';
 import { copySource, partCopySource } from './copy-source.js';
 import { S3PutPresigner } from './s3-put-presigner.js';
@@ -45,11 +44,8 @@ export { copySource } from './copy-source.js';
 /** The most keys one DeleteObjects request accepts. */
 export const DELETE_BATCH_LIMIT = 1000;
 
-/**
- * Browser origins allowed on buckets that ensureBucket creates or updates. Presigned
- * URLs carry their own authorization, so any origin may use one it was handed.
- */
-export const DEFAULT_BUCKET_SETUP: BucketSetup = { corsOrigins: ['*'] };
+/** Creates a missing bucket with DraftStore's setup; see s3BucketCreator. */
+export type BucketCreator = (bucket: string) => Promise<'created' | 'existed'>;
 
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
@@ -180,8 +176,12 @@ export class S3ObjectStore implements ObjectStore {
 
   constructor(
     private readonly client: S3Client,
-    /** Block Public Access and CORS for ensureBucket. @default DEFAULT_BUCKET_SETUP */
-    private readonly bucketSetup: BucketSetup = DEFAULT_BUCKET_SETUP,
+    /**
+     * What ensureBucket does. Only what provisions buckets passes one (s3BucketCreator): in
+     * AWS the stack owns them, and the creation code would only weigh on every bundle.
+     * @default undefined: ensureBucket fails as `internal`
+     */
+    private readonly createBucket?: BucketCreator,
     /** When and how `copy` copies in parts. @default DEFAULT_MULTIPART_COPY */
     multipartCopy: MultipartCopyOptions = {},
     /** The store's known deviations from AWS S3. @default none */
@@ -559,7 +559,10 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async ensureBucket(bucket: string): Promise<'created' | 'existed'> {
-    return ensureBucket(this.client, bucket, this.bucketSetup);
+    if (this.createBucket === undefined) {
+      throw new DraftError('internal', 'This store was composed without bucket creation.');
+    }
+    return this.createBucket(bucket);
   }
 
   async checkBucket(bucket: string): Promise<void> {

@@ -1,6 +1,8 @@
 import { jest } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
+import { s3BucketCreator } from '../../lambdas/storage/s3-bucket-setup.js';
+import { s3FormPresigner } from '../../lambdas/storage/s3-form-presigner.js';
 import { composeServices } from '../../lambdas/compose.js';
 import { loadConfig } from '../../lambdas/config.js';
 import { startLocalHttpServer, type LocalHttpServer } from '../../local/http-server.js';
@@ -271,8 +273,10 @@ describe('the REST answers match docs/openapi.json', () => {
     await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
     const { port } = dead.address() as AddressInfo;
     await new Promise<void>((resolve) => dead.close(() => resolve()));
+    // As the local runtime composes them: with form uploads and bucket creation.
     const services = composeServices(
       loadConfig({ STORAGE_TYPE: 'minio', MINIO_ENDPOINT: `127.0.0.1:${port}` }),
+      { forms: s3FormPresigner, bucketCreator: s3BucketCreator() },
     );
     let server: LocalHttpServer | undefined;
     try {

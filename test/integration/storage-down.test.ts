@@ -1,5 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { s3BucketCreator } from '../../lambdas/storage/s3-bucket-setup.js';
+import { s3FormPresigner } from '../../lambdas/storage/s3-form-presigner.js';
 import { composeServices } from '../../lambdas/compose.js';
 import { loadConfig } from '../../lambdas/config.js';
 import { startLocalHttpServer, type LocalHttpServer } from '../../local/http-server.js';
@@ -24,7 +26,11 @@ describe('when the store is unreachable', () => {
       MINIO_ENDPOINT: `127.0.0.1:${await deadPort()}`,
       MINIO_SECRET_KEY: secret,
     });
-    const services = composeServices(config);
+    // As the local runtime composes them: with form uploads and bucket creation.
+    const services = composeServices(config, {
+      forms: s3FormPresigner,
+      bucketCreator: s3BucketCreator(),
+    });
     destroy = () => services.client.destroy();
     server = await startLocalHttpServer({
       host: '127.0.0.1',
