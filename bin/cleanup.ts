@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../lambdas/config.js';
 import { composeServices } from '../lambdas/compose.js';
+import { composeCleaner } from '../lambdas/compose-cleaner.js';
 import { startEmbeddedS3, type EmbeddedS3 } from '../local/embedded-s3.js';
 
 const USAGE = `Usage: npm run cleanup -- [--dry-run] [--prefix OWNER/]
@@ -72,7 +73,7 @@ const main = async (): Promise<number> => {
     });
     config = { ...config, minio: { ...config.minio, endpoint: store.endpoint, useSsl: false } };
   }
-  const services = composeServices(config);
+  const services = composeServices(config, { cleaner: composeCleaner });
   try {
     const summary = await services.cleaner.sweep({
       dryRun: args['dry-run'],

@@ -1,7 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
-import { Cleaner } from './core/cleaner.js';
+import type { Cleaner } from './core/cleaner.js';
 import type { ConfirmationEvents } from './core/confirmation-events.js';
+import type { FormPresigner } from './core/form-presigner.js';
 import { DraftService } from './core/draft-service.js';
 import { ObjectCatalog } from './core/object-catalog.js';
 import { DraftError } from './core/errors.js';
@@ -9,7 +10,6 @@ import { MultipartService } from './core/multipart-service.js';
 import type { SigningKeySource } from './core/signing-key.js';
 import { UploadTokens } from './core/upload-token.js';
 import type { NamePolicy } from './core/object-name.js';
-import { logger } from './observability/logger.js';
 import type { BucketSetup } from './storage/s3-bucket-setup.js';
 import { createS3Client } from './storage/s3-client.js';
 import { S3MultipartStore } from './storage/s3-multipart-store.js';
@@ -25,8 +25,21 @@ export interface Services {
   readonly objects: ObjectCatalog;
   /** Client-driven multipart uploads into the draft bucket. */
   readonly multipart: MultipartService;
-  /** Sweeps expired drafts out of the draft bucket, and abandoned copies out of main. */
-  readonly cleaner: Cleaner;
+  /**
+   * Sweeps expired drafts out of the draft bucket, and abandoned copies out of main. Only
+   * what runs the sweep composes a real one (ComposeOptions.cleaner).
+   */
+  readonly cleaner: Sweeper;
+}
+
+/** The part of Cleaner that entry points use. */
+export type Sweeper = Pick<Cleaner, 'sweep'>;
+
+/** What a cleaner is built from: see lambdas/compose-cleaner.ts. */
+export interface CleanerParts {
+  readonly config: Config;
+  readonly store: S3ObjectStore;
+  readonly clock?: () => Date;
 }
 
 export interface ComposeOptions {
@@ -46,6 +59,19 @@ export interface ComposeOptions {
    * @default DEFAULT_NAME_POLICY (255-byte segments: AWS S3, Ceph RGW, MinIO)
    */
   readonly names?: NamePolicy;
+  /**
+   * Builds the presigner of form uploads. Only what serves upload-form passes one: every
+   * bundle that imports @aws-sdk/s3-presigned-post carries it, and esbuild inlines a
+   * dynamic import too.
+   * @default undefined: DraftService.uploadForm fails as `internal`
+   */
+  readonly forms?: (client: S3Client) => FormPresigner;
+  /**
+   * Builds the sweeper. Only what sweeps passes one (the cleanup function, the local
+   * runtime and CLI), so the sweep's code stays out of the other bundles.
+   * @default undefined: sweep() fails as `internal`
+   */
+  readonly cleaner?: (parts: CleanerParts) => Sweeper;
   /** Where confirmations are published. @default none: in AWS, S3's EventBridge events are them */
   readonly events?: ConfirmationEvents;
 }
@@ -55,6 +81,11 @@ const NO_SIGNING_KEY: SigningKeySource = {
     Promise.reject(
       new DraftError('internal', 'No upload token key is configured for this function.'),
     ),
+};
+
+const NO_CLEANER: Sweeper = {
+  sweep: () =>
+    Promise.reject(new DraftError('internal', 'This service was composed without the sweep.')),
 };
 
 /** The composition root: configuration → S3 client → store → domain services. */
@@ -67,6 +98,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
   });
   const drafts = new DraftService({
     store,
+    ...(options.forms && { forms: options.forms(client) }),
     buckets: config.buckets,
     policy: {
       maxUploadBytes: config.maxUploadBytes,
@@ -100,20 +132,18 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     uploadLifetimeSeconds: config.objectLifetimeSeconds,
     ...(options.clock && { clock: options.clock }),
   });
-  const cleaner = new Cleaner({
-    store,
-    bucket: config.buckets.draft,
-    // Only confirm starts multipart uploads there; those it could not abort are swept.
-    mainBucket: config.buckets.main,
-    lifetimeSeconds: config.objectLifetimeSeconds,
-    log: logger,
-    ...(options.clock && { clock: options.clock }),
-  });
+  const cleaner = options.cleaner
+    ? options.cleaner({ config, store, ...(options.clock && { clock: options.clock }) })
+    : NO_CLEANER;
   return { config, client, store, drafts, objects, multipart, cleaner };
 };
 
 let fromEnvironment: Services | undefined;
 
-/** The Lambda runtime's services, composed from process.env on first use and reused while warm. */
-export const environmentServices = (): Services =>
-  (fromEnvironment ??= composeServices(loadConfig()));
+/**
+ * The Lambda runtime's services, composed from process.env on first use and reused while
+ * warm. One process serves one function, so the first call's options are the only ones.
+ */
+export const environmentServices = (
+  options: Pick<ComposeOptions, 'forms' | 'cleaner'> = {},
+): Services => (fromEnvironment ??= composeServices(loadConfig(), options));

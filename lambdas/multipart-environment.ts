@@ -2,19 +2,23 @@ import { composeServices, type Services } from './compose.js';
 import { loadConfig } from './config.js';
 import { secretsManagerKey } from './secrets/secrets-manager-key.js';
 import { UPLOAD_TOKEN_SECRET_ENV } from './secrets/upload-token-secret-env.js';
+import { createS3Client } from './storage/s3-client.js';
 
 let composed: Services | undefined;
 
 /**
  * The multipart functions' services: the usual ones plus the upload-token key from Secrets
- * Manager. Kept apart from environmentServices so that only these functions bundle the
- * Secrets Manager client, and only they are allowed to read the secret.
+ * Manager. Kept apart from environmentServices so that only these functions carry the
+ * secret's reader, and only they are allowed to read the secret.
  */
 export const multipartEnvironmentServices = (): Services => {
   if (composed) return composed;
-  const secretId = process.env[UPLOAD_TOKEN_SECRET_ENV]?.trim();
-  composed = composeServices(loadConfig(), {
-    ...(secretId && { signingKey: secretsManagerKey(secretId) }),
+  const config = loadConfig();
+  const client = createS3Client(config);
+  const secretArn = process.env[UPLOAD_TOKEN_SECRET_ENV]?.trim();
+  composed = composeServices(config, {
+    client,
+    ...(secretArn && { signingKey: secretsManagerKey(secretArn, client.config) }),
   });
   return composed;
 };

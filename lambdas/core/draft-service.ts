@@ -2,6 +2,7 @@ import { contentDisposition, fileNameOf } from './content-disposition.js';
 import type { ConfirmationEvents } from './confirmation-events.js';
 import { DraftError, isDraftError } from './errors.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
+import type { FormPresigner } from './form-presigner.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 import {
   enforceDeclaration,
@@ -21,6 +22,12 @@ export interface Buckets {
 
 export interface DraftServiceOptions {
   readonly store: ObjectStore;
+  /**
+   * Presigns form uploads (uploadForm). Only what serves forms gets one, so the other
+   * functions carry no POST-policy code.
+   * @default undefined: uploadForm fails as `internal`
+   */
+  readonly forms?: FormPresigner;
   readonly buckets: Buckets;
   readonly policy: UploadPolicy;
   /** What names the configured store can hold. @default DEFAULT_NAME_POLICY (255-byte segments) */
@@ -140,6 +147,7 @@ const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
 /** The two-stage upload flow: presigned PUT into drafts, preview, confirm into main. */
 export class DraftService {
   readonly #store: ObjectStore;
+  readonly #forms: FormPresigner | undefined;
   readonly #buckets: Buckets;
   readonly #policy: UploadPolicy;
   readonly #names: NamePolicy;
@@ -152,6 +160,7 @@ export class DraftService {
 
   constructor(options: DraftServiceOptions) {
     this.#store = options.store;
+    this.#forms = options.forms;
     this.#buckets = options.buckets;
     this.#policy = options.policy;
     this.#names = options.names ?? DEFAULT_NAME_POLICY;
@@ -194,6 +203,13 @@ export class DraftService {
     };
   }
 
+  #formPresigner(): FormPresigner {
+    if (this.#forms === undefined) {
+      throw new DraftError('internal', 'This service was composed without form uploads.');
+    }
+    return this.#forms;
+  }
+
   /**
    * A presigned POST into the draft bucket, usable as a plain HTML form: the store
    * itself refuses another key, another Content-Type, an empty or oversize body, or a
@@ -210,7 +226,7 @@ export class DraftService {
     const minBytes = 0;
     // A form is one POST: S3 takes at most 5 GiB that way, whatever the policy allows.
     const maxBytes = Math.min(this.#policy.maxUploadBytes, SINGLE_PUT_MAX_BYTES);
-    const post = await this.#store.presignPost({
+    const post = await this.#formPresigner().presignPost({
       bucket: this.#buckets.draft,
       key,
       expiresInSeconds: this.#uploadTtl,

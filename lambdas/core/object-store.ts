@@ -6,11 +6,6 @@
  */
 export interface ObjectStore {
   presignPut(request: PresignPutRequest): Promise<PresignedRequest>;
-  /**
-   * A presigned POST (browser form upload): the policy binds the exact key, the
-   * Content-Type, a size range and the expiry, and the store enforces every condition.
-   */
-  presignPost(request: PresignPostRequest): Promise<PresignedPost>;
   presignGet(request: PresignGetRequest): Promise<string>;
   /** Metadata of an object, or `undefined` when there is no such object. */
   head(bucket: string, key: string): Promise<ObjectInfo | undefined>;

@@ -1,6 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Services } from '../compose.js';
@@ -10,6 +8,8 @@ import { logger } from '../observability/logger.js';
 import { bodyLimit } from './body-limit.js';
 import { callerOf } from './caller.js';
 import { errorResponse, type ErrorBodyFormat } from './error-response.js';
+import { jsonBody } from './json-body.js';
+import { lambdaContext } from './lambda-context.js';
 import { utf8Body } from './utf8-body.js';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -61,9 +61,14 @@ const bodyRecord = (body: unknown): Readonly<Record<string, unknown>> =>
     ? (body as Record<string, unknown>)
     : {};
 
+/**
+ * No early-timeout timer (`timeoutEarlyInMillis: 0`): these handlers finish in milliseconds
+ * and have nothing to say in a timeout's last moments, yet the timer costs a setTimeout
+ * and a Promise.race on every call. Lambda still enforces the function's timeout.
+ */
 const baseHandler = (format?: ErrorBodyFormat) =>
-  middy<HttpEvent, HttpResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+  middy<HttpEvent, HttpResult>({ timeoutEarlyInMillis: 0 })
+    .use(lambdaContext(logger))
     .use(errorResponse(format));
 
 /** A POST route with a JSON body, checked by `schema` before `run` sees it. */
@@ -77,7 +82,7 @@ export const jsonRoute =
     baseHandler(options.errorFormat)
       .use(bodyLimit(options.maxBodyBytes))
       .use(utf8Body())
-      .use(httpJsonBodyParser())
+      .use(jsonBody())
       .handler(async (event) => {
         const handle = async () => {
           const input = schema.parse(event.body);

@@ -1,4 +1,5 @@
 import { environmentServices } from '../compose.js';
+import { s3FormPresigner } from '../storage/s3-form-presigner.js';
 import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
@@ -30,4 +31,7 @@ export const createUploadFormHandler = jsonRoute(
   { audit: auditOf.draft('upload-form') },
 );
 
-export const handler = createUploadFormHandler(environmentServices);
+// The only Lambda entry that wires the POST presigner: see ComposeOptions.forms.
+export const handler = createUploadFormHandler(() =>
+  environmentServices({ forms: s3FormPresigner }),
+);

@@ -2,6 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { environmentServices } from '../compose.js';
+import { composeCleaner } from '../compose-cleaner.js';
 import type { Cleaner, SweepSummary } from '../core/cleaner.js';
 import { logger as sharedLogger } from '../observability/logger.js';
 
@@ -80,7 +81,7 @@ const metrics = new Metrics({
 });
 
 export const handler = createCleanupHandler({
-  cleaner: () => environmentServices().cleaner,
+  cleaner: () => environmentServices({ cleaner: composeCleaner }).cleaner,
   logger: sharedLogger,
   metrics,
 });

@@ -4,8 +4,12 @@ import {
   universalServerResponseToFetch,
   type UniversalHandler,
 } from '@connectrpc/connect/protocol';
-import { createConnectRouter, createContextValues } from '@connectrpc/connect';
-import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
+import { createContextValues } from '@connectrpc/connect';
+import type {
+  APIGatewayProxyStructuredResultV2,
+  Context,
+  LambdaFunctionURLEvent,
+} from 'aws-lambda';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
 import { logger } from '../observability/logger.js';
 import type { AuditOrigin } from '../observability/audit.js';
@@ -17,6 +21,7 @@ import {
   type MultipartResolver,
 } from './draft-service.js';
 import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
+import { createWebRouter } from './web-router.js';
 
 /** What the handler answers: always the structured form (status, headers, base64 body). */
 export type FunctionUrlResult = APIGatewayProxyStructuredResultV2;
@@ -114,7 +119,7 @@ const connectErrorResult = (
  * (body base64). Serves Connect (binary and JSON) and gRPC-web; refuses plain gRPC.
  */
 export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
-  const router = createConnectRouter();
+  const router = createWebRouter();
   draftRoutes(options.resolve, {
     grpc: false,
     ...(options.multipart && { multipart: options.multipart }),
@@ -213,7 +218,12 @@ let fromEnvironment: ReturnType<typeof createFunctionUrlHandler> | undefined;
  * NONE), a valid RS256 bearer token is required and its `sub` owns the keys; without
  * them (auth AWS_IAM, which signs requests but names no end user) callers are anonymous.
  */
-export const handler = async (event: LambdaFunctionURLEvent): Promise<FunctionUrlResult> => {
+export const handler = async (
+  event: LambdaFunctionURLEvent,
+  context?: Context,
+): Promise<FunctionUrlResult> => {
+  // Request id and function name on every log line of this invocation.
+  if (context) logger.addContext(context);
   fromEnvironment ??= createFunctionUrlHandler({
     // The multipart RPCs need the upload token key, so this function composes with it.
     resolve: multipartEnvironmentServices,

@@ -15,7 +15,6 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type {
   CopyRequest,
@@ -30,9 +29,7 @@ import type {
   ObjectListing,
   ObjectStore,
   PresignGetRequest,
-  PresignedPost,
   PresignedRequest,
-  PresignPostRequest,
   PresignPutRequest,
 } from '../core/object-store.js';
 import { DraftError } from '../core/errors.js';
@@ -41,6 +38,7 @@ import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
 import { ensureBucket, type BucketSetup } from './s3-bucket-setup.js';
 import { ConditionalDeletes } from './conditional-deletes.js';
 import { copySource, partCopySource } from './copy-source.js';
+import { S3PutPresigner } from './s3-put-presigner.js';
 
 export { copySource } from './copy-source.js';
 
@@ -178,6 +176,7 @@ export class S3ObjectStore implements ObjectStore {
   readonly #multipart: Required<MultipartCopyOptions>;
   readonly #partCopySourceDecodedTwice: boolean;
   readonly #conditionalDeletes: ConditionalDeletes;
+  readonly #puts: S3PutPresigner;
 
   constructor(
     private readonly client: S3Client,
@@ -194,6 +193,7 @@ export class S3ObjectStore implements ObjectStore {
       multipartThreshold: Math.min(options.multipartThreshold, MAX_SINGLE_COPY_BYTES),
     };
     this.#partCopySourceDecodedTwice = compatibility.partCopySourceDecodedTwice ?? false;
+    this.#puts = new S3PutPresigner(client);
     this.#conditionalDeletes = new ConditionalDeletes(
       client,
       !(compatibility.probeConditionalDeletes ?? false),
@@ -212,56 +212,39 @@ export class S3ObjectStore implements ObjectStore {
     for (const [name, value] of Object.entries(request.metadata ?? {})) {
       headers[`x-amz-meta-${name}`] = value;
     }
-    const command = new PutObjectCommand({
-      Bucket: request.bucket,
-      Key: request.key,
-      ContentType: request.contentType,
-      ContentLength: request.contentLength,
-      ContentMD5: request.contentMd5,
-      ChecksumSHA256: request.checksumSha256,
-      Metadata: request.metadata && { ...request.metadata },
-    });
+    // Hoisted into the query string, a checksum would be signed but not checked, and
+    // metadata would be a query parameter the client need not send as a header.
+    const unhoistable = ['x-amz-checksum-sha256', ...metadataHeaders];
     try {
-      const url = await getSignedUrl(this.client, command, {
-        expiresIn: request.expiresInSeconds,
-        // Signed headers bind the upload: the store rejects any other type, length or body.
-        signableHeaders: new Set(Object.keys(headers)),
-        // Hoisted into the query string, a checksum would be signed but not checked, and
-        // metadata would be a query parameter the client need not send as a header.
-        unhoistableHeaders: new Set(['x-amz-checksum-sha256', ...metadataHeaders]),
-      });
+      const url =
+        (await this.#puts.presign({
+          bucket: request.bucket,
+          key: request.key,
+          expiresInSeconds: request.expiresInSeconds,
+          headers,
+          unhoistable,
+        })) ??
+        (await getSignedUrl(
+          this.client,
+          new PutObjectCommand({
+            Bucket: request.bucket,
+            Key: request.key,
+            ContentType: request.contentType,
+            ContentLength: request.contentLength,
+            ContentMD5: request.contentMd5,
+            ChecksumSHA256: request.checksumSha256,
+            Metadata: request.metadata && { ...request.metadata },
+          }),
+          {
+            expiresIn: request.expiresInSeconds,
+            // Signed headers bind the upload: the store rejects any other type, length or body.
+            signableHeaders: new Set(Object.keys(headers)),
+            unhoistableHeaders: new Set(unhoistable),
+          },
+        ));
       return { url, headers };
     } catch (error) {
       throw toDraftError(error, 'presigning an upload');
-    }
-  }
-
-  async presignPost(request: PresignPostRequest): Promise<PresignedPost> {
-    const metadataFields = Object.fromEntries(
-      Object.entries(request.metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name}`, value]),
-    );
-    try {
-      const post = await createPresignedPost(this.client, {
-        Bucket: request.bucket,
-        Key: request.key,
-        Fields: { 'Content-Type': request.contentType, ...metadataFields },
-        Conditions: [
-          // The library signs `starts-with $key` for a key ending in `${filename}`; an
-          // explicit exact condition pins the key whatever it holds (names refuse the
-          // placeholder too, see object-name.ts).
-          { key: request.key },
-          ['content-length-range', request.minBytes, request.maxBytes],
-          ['eq', '$Content-Type', request.contentType],
-          // Exact conditions: the store refuses a form that drops or changes any of them.
-          ...Object.entries(metadataFields).map(
-            ([field, value]) => ['eq', `$${field}`, value] as ['eq', string, string],
-          ),
-        ],
-        Expires: request.expiresInSeconds,
-      });
-      return { url: post.url, fields: post.fields };
-    } catch (error) {
-      throw toDraftError(error, 'presigning a form upload');
     }
   }
 

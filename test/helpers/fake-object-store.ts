@@ -1,3 +1,4 @@
+import type { FormPresigner } from '../../lambdas/core/form-presigner.js';
 import { createHash } from 'node:crypto';
 import { DraftError } from '../../lambdas/core/errors.js';
 import type {
@@ -28,7 +29,7 @@ export interface StoredObject {
   metadata: Record<string, string>;
 }
 
-type Operation = keyof ObjectStore;
+type Operation = keyof ObjectStore | keyof FormPresigner;
 
 /** An unfinished multipart upload held by the fake. */
 export interface PendingUpload {
@@ -38,10 +39,10 @@ export interface PendingUpload {
 }
 
 /**
- * An in-memory ObjectStore for unit tests of the domain. It keeps real bytes and
+ * An in-memory ObjectStore (and FormPresigner) for unit tests of the domain. It keeps real bytes and
  * real ETags, honours copy preconditions and can be told to fail any operation.
  */
-export class FakeObjectStore implements ObjectStore {
+export class FakeObjectStore implements ObjectStore, FormPresigner {
   readonly buckets = new Map<string, Map<string, StoredObject>>();
   readonly calls: { operation: Operation; args: unknown[] }[] = [];
   readonly #faults = new Map<Operation, (() => Error | undefined)[]>();

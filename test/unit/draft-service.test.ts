@@ -11,6 +11,7 @@ const setup = (policy = { maxUploadBytes: 1000, allowedContentTypes: [] as strin
   const store = new FakeObjectStore([buckets.draft, buckets.main], () => now);
   const service = new DraftService({
     store,
+    forms: store,
     buckets,
     policy,
     uploadTtlSeconds: 600,
@@ -135,6 +136,22 @@ describe('DraftService.uploadForm', () => {
       expiresAt: new Date('2026-01-01T00:10:00.000Z'),
     });
     expect(store.count('presignPost')).toBe(1);
+  });
+
+  it('fails as internal, signing nothing, when composed without a form presigner', async () => {
+    const store = new FakeObjectStore([buckets.draft, buckets.main], () => now);
+    const service = new DraftService({
+      store,
+      buckets,
+      policy: { maxUploadBytes: 1000, allowedContentTypes: [] },
+      uploadTtlSeconds: 600,
+      downloadTtlSeconds: 60,
+    });
+
+    await expect(codeOf(service.uploadForm(alice, { objectName: 'a.txt' }))).resolves.toBe(
+      'internal',
+    );
+    expect(store.calls).toEqual([]);
   });
 
   it('defaults the type to application/octet-stream', async () => {
