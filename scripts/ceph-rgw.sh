@@ -18,6 +18,7 @@ RGW_REGION=us-east-1
 RGW_UID=draftstore
 START_TIMEOUT=${CEPH_START_TIMEOUT:-90}
 MEMSTORE_BYTES=${CEPH_MEMSTORE_BYTES:-4294967296}
+LC_DEBUG_INTERVAL=${RGW_LC_DEBUG_INTERVAL:-10}
 
 CONF=$CEPH_DIR/ceph.conf
 # Only a directory carrying this marker is ever wiped, so a mistyped CEPH_DIR
@@ -221,8 +222,9 @@ paxos min wait = 0.01
 [$RGW_NAME]
 rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
 rgw data = $CEPH_DIR/rgw
-# A lifecycle "day" lasts 10 s so expiration rules can be tested.
-rgw lc debug interval = 10
+# A lifecycle "day" lasts 10 s so expiration rules can be tested (-1: a real day, for
+# uploads that run longer than that).
+rgw lc debug interval = $LC_DEBUG_INTERVAL
 # Fail within the start timeout instead of the default 300 s.
 rgw init timeout = $START_TIMEOUT
 EOF

@@ -65,13 +65,18 @@ const scriptEnv = (directory: string, extra: Record<string, string> = {}) => ({
 /**
  * Starts a private RGW instance: its own state directory and free ports, so parallel
  * test files, other RGW instances on the machine and a developer's own one never meet.
+ * `settings` are scripts/ceph-rgw.sh variables (e.g. RGW_LC_DEBUG_INTERVAL).
  */
-export const startRgw = async (): Promise<RgwInstance> => {
+export const startRgw = async (settings: Record<string, string> = {}): Promise<RgwInstance> => {
   const directory = await mkdtemp(join(tmpdir(), 'draftstore-rgw-'));
   const [rgwPort, monPort] = [await freePort(), await freePort()];
   try {
     const { stdout } = await run('bash', [script(), 'start'], {
-      env: scriptEnv(directory, { RGW_PORT: String(rgwPort), CEPH_MON_PORT: String(monPort) }),
+      env: scriptEnv(directory, {
+        ...settings,
+        RGW_PORT: String(rgwPort),
+        CEPH_MON_PORT: String(monPort),
+      }),
       timeout: 150_000,
     });
     const vars = Object.fromEntries(

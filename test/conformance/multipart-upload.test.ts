@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListPartsCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { jest } from '@jest/globals';
 import { logger } from '../../lambdas/observability/logger.js';
 import { bearerFor, type TestRuntime } from '../helpers/local-runtime.js';
 import { bytes, uploadInParts, type SignedPartJson } from '../helpers/multipart.js';
 import { sha256 } from '../helpers/uploads.js';
-import { describeRgw, putWith, sharedRgw, startRgwRuntime } from './stores.js';
+import { describeRgw, putWith, rgwClient, sharedRgw, startRgwRuntime } from './stores.js';
 
 // Multipart uploads against a real S3 implementation (Ceph RGW): real PUTs to presigned part
 // URLs, and the store itself refusing a part that breaks its signature.
@@ -168,6 +169,54 @@ describeRgw('multipart uploads', () => {
       { part_number: 2, etag: expect.any(String), size: 5 * MIB },
       { part_number: 4, etag: expect.any(String), size: MIB },
     ]);
+  });
+
+  it("lists all 1001 parts across S3's 1000-part ListParts page, in order", async () => {
+    const count = 1001;
+    const big = await sibling({ MAX_UPLOAD_BYTES: String(count * 5 * MIB) });
+    const created = await big.post('/api/v1/multipart/create', {
+      object_name: 'paged.bin',
+      content_length: count * 5 * MIB,
+      part_size: 5 * MIB,
+    });
+    expect(created.json).toMatchObject({ part_size: 5 * MIB, part_count: count });
+    const reference = {
+      object_name: 'paged.bin',
+      upload_id: created.json.upload_id as string,
+      upload_token: created.json.upload_token as string,
+    };
+    // Straight to RGW, one byte each: ListParts pages by count, not size, and 1001 parts of
+    // the signed 5 MiB would be 5 GiB of RAM in the memstore OSD.
+    const s3 = rgwClient(sharedRgw()!);
+    const target = {
+      Bucket: api.config.buckets.draft,
+      Key: 'anonymous/paged.bin',
+      UploadId: reference.upload_id,
+    };
+    const etags = new Map<number, string>();
+    const numbers = Array.from({ length: count }, (_, index) => index + 1);
+    for (let at = 0; at < count; at += 50) {
+      await Promise.all(
+        numbers.slice(at, at + 50).map(async (PartNumber) => {
+          const put = await s3.send(
+            new UploadPartCommand({ ...target, PartNumber, Body: Buffer.from([PartNumber % 256]) }),
+          );
+          etags.set(PartNumber, put.ETag!);
+        }),
+      );
+    }
+
+    const firstPage = await s3.send(new ListPartsCommand({ ...target, MaxParts: 1000 }));
+    const listed = await big.post('/api/v1/multipart/list-parts', reference);
+    await big.post('/api/v1/multipart/abort', reference);
+
+    // RGW itself stops at 1000: the route had to ask for a second page.
+    expect(firstPage.Parts).toHaveLength(1000);
+    expect([firstPage.IsTruncated, firstPage.NextPartNumberMarker]).toEqual([true, '1000']);
+    expect(listed.status).toBe(200);
+    expect(listed.json.parts).toEqual(
+      numbers.map((part_number) => ({ part_number, etag: etags.get(part_number), size: 1 })),
+    );
   });
 
   it('aborts: no upload and no draft remain, and a second abort answers the same', async () => {

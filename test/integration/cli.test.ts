@@ -1,7 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { jest } from '@jest/globals';
 import { runCli, startCli } from '../helpers/cli.js';
 import { bearerFor, startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
@@ -10,6 +11,7 @@ import { sha256 } from '../helpers/uploads.js';
 jest.setTimeout(60_000);
 
 const MIB = 1024 * 1024;
+const ROOT = resolve('.');
 
 describe('the draftstore CLI against the local runtime (single PUT)', () => {
   let api: TestRuntime;
@@ -114,6 +116,45 @@ describe('the draftstore CLI against the local runtime (single PUT)', () => {
     const run = await runCli(args, env);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`draftstore: ${message}`);
+  });
+
+  // What a user types after `npm install`: npx finds the bin npm linked for the workspace
+  // (node_modules/.bin/draftstore → client/bin/draftstore.js) and runs it; --no: never fetch,
+  // and -- so that npx leaves --help to draftstore.
+  it('runs as `npx draftstore` from the project root: --help, then a multipart upload', async () => {
+    const bytes = randomBytes(17 * MIB + 5);
+    const file = join(folder, 'npx.bin');
+    await writeFile(file, bytes);
+    const npx = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+        execFile(
+          'npx',
+          ['--no', '--', 'draftstore', ...args],
+          { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: folder, ...env } },
+          (error, stdout, stderr) =>
+            done({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr }),
+        );
+      });
+
+    const linked = await realpath(join(ROOT, 'node_modules/.bin/draftstore'));
+    const help = await npx(['--help']);
+    const upload = await npx(['upload', file, '--json', '--confirm']);
+
+    // (A git worktree that borrows another checkout's node_modules links to that one's client/.)
+    expect(linked).toMatch(/\/client\/bin\/draftstore\.js$/);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage:\n {2}draftstore upload <file>\.\.\./);
+    expect(upload.code).toBe(0);
+    expect(JSON.parse(upload.stdout)).toMatchObject({
+      object_name: 'npx.bin',
+      size: bytes.length,
+      multipart: true,
+      part_count: 2,
+      confirmed: { final_location: 'main/anonymous/npx.bin' },
+    });
+    const main = await api.post('/api/v1/download-url', { object_name: 'npx.bin', stage: 'main' });
+    const stored = Buffer.from(await (await fetch(main.json.download_url)).arrayBuffer());
+    expect(sha256(stored)).toBe(sha256(bytes));
   });
 
   it('exits 130 on Ctrl-C and prints the command that resumes, without the token', async () => {

@@ -281,6 +281,56 @@ describe('multipart uploads over REST on the embedded store', () => {
     expect(draft.status).toBe(404);
   });
 
+  // The check after CompleteMultipartUpload, from the stored object: it catches a store that
+  // kept other bytes than were signed. s3rver checks no signatures, so it stores a part
+  // longer or shorter than its signed Content-Length (RGW refuses those, conformance).
+  it.each([
+    { name: 'longer.bin', last: 2 * MIB, status: 413, code: 'payload_too_large' },
+    { name: 'shorter.bin', last: MIB / 2, status: 400, code: 'invalid_request' },
+  ])(
+    'removes the draft when the completed object is not the declared size ($name)',
+    async ({ name, last, status, code }) => {
+      const declared = 10 * MIB + MIB;
+      const created = (await create(name, { content_length: declared, part_size: 5 * MIB })).json;
+      const reference = {
+        object_name: name,
+        upload_id: created.upload_id,
+        upload_token: created.upload_token,
+      };
+      const signed = (
+        await api.post('/api/v1/multipart/sign-parts', { ...reference, part_numbers: [1, 2, 3] })
+      ).json.parts as SignedPartJson[];
+      const parts = [];
+      for (const part of signed) {
+        // fetch sends the body's own length: part 3 breaks its signed 1 MiB.
+        const put = await putPart(part, bytes(part.part_number === 3 ? last : 5 * MIB));
+        expect(put.status).toBe(200);
+        parts.push({ part_number: part.part_number, etag: put.headers.get('etag') ?? '' });
+      }
+
+      const completed = await api.post('/api/v1/multipart/complete', { ...reference, parts });
+      const draft = await api.post('/api/v1/download-url', { object_name: name });
+      const stored = await api.services.store.head(api.config.buckets.draft, `anonymous/${name}`);
+      const retried = await api.post('/api/v1/multipart/complete', { ...reference, parts });
+
+      expect(completed).toEqual({
+        status,
+        json: {
+          error: {
+            code,
+            message: `The upload is ${10 * MIB + last} bytes; ${declared} were declared.`,
+          },
+        },
+      });
+      expect(stored).toBeUndefined();
+      expect(draft.status).toBe(404);
+      expect(draft.json.error.code).toBe('not_found');
+      // The upload is gone too: nothing to complete a second time.
+      expect(retried.status).toBe(404);
+      expect(retried.json.error.code).toBe('not_found');
+    },
+  );
+
   it('takes a complete body over 64 KiB (up to 10,000 parts), and checks each part', async () => {
     const created = (await create('long-list.bin', { part_size: 5 * MIB })).json;
     const parts = Array.from({ length: 2000 }, (_, index) => ({

@@ -1,0 +1,86 @@
+import { DraftError } from '../../lambdas/core/errors.js';
+import type { MultipartStore } from '../../lambdas/core/multipart-store.js';
+import { MultipartService } from '../../lambdas/core/multipart-service.js';
+import { UploadTokens } from '../../lambdas/core/upload-token.js';
+import { FakeObjectStore } from '../helpers/fake-object-store.js';
+
+const MIB = 1024 ** 2;
+const BUCKET = 'drafts';
+
+/**
+ * A store that keeps every part's bytes but assembles the object with a type of its own
+ * choosing: the case the check after CompleteMultipartUpload exists for. (No real store
+ * here changes the type; RGW and s3rver keep it, so this path has no end-to-end test.)
+ */
+const storeThatRetypes = (objects: FakeObjectStore, storedType: string): MultipartStore => {
+  const metadata = new Map<string, Record<string, string>>();
+  return {
+    createUpload: async (request) => {
+      metadata.set('upload-1', { ...request.metadata });
+      return { uploadId: 'upload-1' };
+    },
+    presignPart: async () => ({ url: 'fake://part', headers: {} }),
+    listParts: async () => ({ parts: [] }),
+    completeUpload: async (request) => {
+      const stored = objects.put(request.bucket, request.key, Buffer.alloc(6 * MIB), {
+        contentType: storedType,
+        metadata: metadata.get(request.uploadId) ?? {},
+      });
+      return { etag: stored.etag };
+    },
+    abortMultipartUpload: async () => undefined,
+  };
+};
+
+describe('MultipartService.complete checks the stored object', () => {
+  it('removes a draft the store typed otherwise than declared, with 415, conditionally on its ETag', async () => {
+    const objects = new FakeObjectStore([BUCKET]);
+    const service = new MultipartService({
+      store: storeThatRetypes(objects, 'text/html'),
+      objects,
+      bucket: BUCKET,
+      policy: { maxUploadBytes: 64 * MIB, allowedContentTypes: ['image/*'] },
+      tokens: new UploadTokens({ key: async () => new Uint8Array(32).fill(7) }),
+      uploadTtlSeconds: 60,
+      uploadLifetimeSeconds: 3600,
+    });
+    const caller = { owner: 'alice' };
+    const created = await service.create(caller, {
+      objectName: 'photo.png',
+      contentLength: 6 * MIB,
+      contentType: 'image/png',
+      partSize: 5 * MIB,
+    });
+    const reference = {
+      objectName: 'photo.png',
+      uploadId: created.uploadId,
+      uploadToken: created.uploadToken,
+    };
+    const stored = objects.buckets.get(BUCKET);
+
+    const refused = await service
+      .complete(caller, {
+        ...reference,
+        parts: [
+          { partNumber: 1, etag: '"a"' },
+          { partNumber: 2, etag: '"b"' },
+        ],
+      })
+      .catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(DraftError);
+    expect(refused).toMatchObject({
+      code: 'unsupported_media_type',
+      message: 'Content type "text/html" is not allowed; allowed: image/*.',
+    });
+    // The draft was the upload's own (its marker), removed only if still that ETag.
+    const deletes = objects.calls.filter((call) => call.operation === 'delete');
+    expect(deletes).toEqual([
+      {
+        operation: 'delete',
+        args: [BUCKET, 'alice/photo.png', { ifMatch: expect.stringMatching(/^"[0-9a-f]{32}"$/) }],
+      },
+    ]);
+    expect(stored?.has('alice/photo.png')).toBe(false);
+  });
+});
