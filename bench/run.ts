@@ -1,11 +1,13 @@
 import { formatCleanupBench, runCleanupBench } from './cleanup-bench.js';
+import { coldStartHeader, formatColdStartBench, runColdStartBench } from './cold-start-bench.js';
 import { formatUploadBench, runUploadBench } from './upload-bench.js';
 
 /**
  * `npm run bench`. Sizes can be lowered for a quick look:
  * BENCH_DRAFTS=5000 BENCH_SMALL_DRAFTS=500 BENCH_SPEED_DRAFTS=1000 BENCH_SPEED_PAIRS=1 npm run bench
- * P6 (CLI vs aws s3 cp on Ceph RGW): BENCH_P6_MIB=1024 BENCH_P6_PAIRS=3; BENCH_ONLY=p6 or
- * BENCH_ONLY=cleanup runs one of them.
+ * P2 (cold start of each cdk.out bundle; run `npm run synth` first): BENCH_ROUNDS=5 (at least 5).
+ * P6 (CLI vs aws s3 cp on Ceph RGW): BENCH_P6_MIB=1024 BENCH_P6_PAIRS=3.
+ * BENCH_ONLY=p2 (or a comma list of cleanup, p2, p6) runs only those parts.
  */
 const size = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -22,15 +24,27 @@ const main = async () => {
   const small = size('BENCH_SMALL_DRAFTS', Math.max(1, Math.round(large / 10)));
   const speedDrafts = size('BENCH_SPEED_DRAFTS', Math.min(large, 5_000));
   const speedPairs = size('BENCH_SPEED_PAIRS', 3);
-  const only = process.env.BENCH_ONLY;
-  if (only !== 'p6') {
+  const parts = ['cleanup', 'p2', 'p6'];
+  const only = (process.env.BENCH_ONLY ?? parts.join(',')).split(',').map((part) => part.trim());
+  const unknown = only.filter((part) => !parts.includes(part));
+  if (unknown.length > 0) {
+    console.error(`BENCH_ONLY takes ${parts.join(', ')}; got "${unknown.join(', ')}"`);
+    process.exit(2);
+  }
+  if (only.includes('cleanup')) {
     console.log(
       `DraftStore benchmark: cleanup (${large} and ${small} drafts; ${speedPairs} speed pairs of ${speedDrafts})`,
     );
     const report = await runCleanupBench({ large, small, speedDrafts, speedPairs });
     console.log(formatCleanupBench(report));
   }
-  if (only !== 'cleanup') {
+  if (only.includes('p2')) {
+    const rounds = Math.max(5, size('BENCH_ROUNDS', 5));
+    console.log(coldStartHeader(rounds));
+    const coldStart = await runColdStartBench({ rounds, log: (line) => console.log(line) });
+    console.log(formatColdStartBench(coldStart));
+  }
+  if (only.includes('p6')) {
     const upload = await runUploadBench({
       bytes: size('BENCH_P6_MIB', 1024) * 1024 * 1024,
       pairs: size('BENCH_P6_PAIRS', 3),
