@@ -5,7 +5,8 @@ import { formatUploadBench, runUploadBench } from './upload-bench.js';
 /**
  * `npm run bench`. Sizes can be lowered for a quick look:
  * BENCH_DRAFTS=5000 BENCH_SMALL_DRAFTS=500 BENCH_SPEED_DRAFTS=1000 BENCH_SPEED_PAIRS=1 npm run bench
- * P2 (cold start of each cdk.out bundle; run `npm run synth` first): BENCH_ROUNDS=5 (at least 5).
+ * P2 (cold start of each cdk.out bundle; run `npm run synth` first): BENCH_ROUNDS=5 (at least 5),
+ * BENCH_P2_FUNCTIONS=UploadUrl,Connect to measure only those.
  * P6 (CLI vs aws s3 cp on Ceph RGW): BENCH_P6_MIB=1024 BENCH_P6_PAIRS=3.
  * BENCH_ONLY=p2 (or a comma list of cleanup, p2, p6) runs only those parts.
  */
@@ -41,7 +42,12 @@ const main = async () => {
   if (only.includes('p2')) {
     const rounds = Math.max(5, size('BENCH_ROUNDS', 5));
     console.log(coldStartHeader(rounds));
-    const coldStart = await runColdStartBench({ rounds, log: (line) => console.log(line) });
+    const only = process.env.BENCH_P2_FUNCTIONS?.split(',').map((name) => name.trim());
+    const coldStart = await runColdStartBench({
+      rounds,
+      log: (line) => console.log(line),
+      ...(only && { only }),
+    });
     console.log(formatColdStartBench(coldStart));
   }
   if (only.includes('p6')) {
