@@ -252,12 +252,23 @@ export const runColdStartBench = async (
   const rows: ColdStartRow[] = [];
   try {
     for (const { fn, event } of measured) {
-      const { stats, a, b } = await alternate(
-        rounds,
-        async () => cold(fn, await event()),
-        () => cold(undefined, bareEvent),
-        (functionMs, bareMs) => functionMs / bareMs,
-      );
+      let measuredRun: Awaited<ReturnType<typeof alternate<number>>>;
+      try {
+        measuredRun = await alternate(
+          rounds,
+          async () => cold(fn, await event()),
+          () => cold(undefined, bareEvent),
+          (functionMs, bareMs) => functionMs / bareMs,
+        );
+      } catch (error) {
+        // One function that cannot run here (say, a new way of reading its secret) must not
+        // hide the others' figures; it is listed, with the reason, after them.
+        const reason = (error as Error).message.split('\n')[0];
+        skipped.push(`${fn.name} (failed: ${reason})`);
+        log(`  ${fn.name}: NOT MEASURED, ${reason}`);
+        continue;
+      }
+      const { stats, a, b } = measuredRun;
       const bytes = statSync(fn.bundle).size;
       const row: ColdStartRow = {
         name: fn.name,
@@ -297,8 +308,8 @@ export const formatColdStartBench = (report: ColdStartReport): string => {
   const sizes = report.rows.map((row) => row.sizeRatio);
   return [
     `P2 summary (bare bundle ${kib(report.bareBytes)}; ${report.rows.length} functions, ${report.rounds} rounds each):`,
-    `  init ratio medians ${Math.min(...medians).toFixed(2)}x-${Math.max(...medians).toFixed(2)}x, goal <= ${INIT_GOAL}x: ${initMet === report.rows.length ? 'met' : `NOT MET (${report.rows.length - initMet} of ${report.rows.length} over)`}`,
-    `  size ratios ${Math.min(...sizes).toFixed(3)}x-${Math.max(...sizes).toFixed(3)}x, goal <= ${SIZE_GOAL}x (Connect ${CONNECT_SIZE_GOAL}x): ${sizeMet === report.rows.length ? 'met' : `NOT MET (${report.rows.length - sizeMet} of ${report.rows.length} over)`}`,
-    ...report.skipped.map((name) => `  not measured: ${name}`),
+    `  init ratio medians ${Math.min(...medians).toFixed(2)}x-${Math.max(...medians).toFixed(2)}x, goal <= ${INIT_GOAL}x: ${initMet === report.rows.length && report.skipped.length === 0 ? 'met' : `NOT MET (${report.rows.length - initMet} of ${report.rows.length} over)`}`,
+    `  size ratios ${Math.min(...sizes).toFixed(3)}x-${Math.max(...sizes).toFixed(3)}x, goal <= ${SIZE_GOAL}x (Connect ${CONNECT_SIZE_GOAL}x): ${sizeMet === report.rows.length && report.skipped.length === 0 ? 'met' : `NOT MET (${report.rows.length - sizeMet} of ${report.rows.length} over)`}`,
+    ...report.skipped.map((name) => `  not measured (so not met): ${name}`),
   ].join('\n');
 };
