@@ -39,6 +39,15 @@ const config: Config = {
       globalSetup: '<rootDir>/test/conformance/global-setup.ts',
       globalTeardown: '<rootDir>/test/conformance/global-teardown.ts',
     },
+    // The synthesized bundles (cdk.out) run as deployed against the same Ceph RGW; its setup
+    // synthesizes first when cdk.out is stale, and shares the conformance project's RGW.
+    {
+      ...common,
+      displayName: 'deployed',
+      testMatch: ['<rootDir>/test/deployed/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/deployed/global-setup.ts',
+      globalTeardown: '<rootDir>/test/conformance/global-teardown.ts',
+    },
     // Property-based HTTP fuzz of `npm start` (FUZZ_SEED / FUZZ_RUNS override the fixed seed and 10,000 cases).
     { ...common, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.test.ts'] },
     {

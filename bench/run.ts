@@ -1,4 +1,5 @@
 import { formatCleanupBench, runCleanupBench } from './cleanup-bench.js';
+import { coldStartHeader, formatColdStartBench, runColdStartBench } from './cold-start-bench.js';
 import { formatConfirmRequestsBench, runConfirmRequestsBench } from './confirm-requests-bench.js';
 import { formatHotPathBench, runHotPathBench } from './hot-path-bench.js';
 import { formatRestThroughputBench, runRestThroughputBench } from './rest-throughput-bench.js';
@@ -7,9 +8,10 @@ import { formatUploadBench, runUploadBench } from './upload-bench.js';
 /**
  * `npm run bench`. Sizes can be lowered for a quick look:
  * BENCH_DRAFTS=5000 BENCH_SMALL_DRAFTS=500 BENCH_SPEED_DRAFTS=1000 BENCH_SPEED_PAIRS=1 npm run bench
- * P6 (CLI vs aws s3 cp on Ceph RGW): BENCH_P6_MIB=1024 BENCH_P6_PAIRS=3.
- * BENCH_ONLY=p1,p4,p5,p6,cleanup (any of them, comma-separated) runs only those parts;
- * BENCH_ROUNDS sets the alternating A/B rounds of P1 and P5 (at least 5).
+ * P2 (cold start of each cdk.out bundle; run `npm run synth` first): BENCH_P2_FUNCTIONS=UploadUrl,Connect
+ * measures only those. P6 (CLI vs aws s3 cp on Ceph RGW): BENCH_P6_MIB=1024 BENCH_P6_PAIRS=3.
+ * BENCH_ONLY=p1,p2,p4,p5,p6,cleanup (any of them, comma-separated) runs only those parts;
+ * BENCH_ROUNDS sets the alternating A/B rounds of P1, P2 and P5 (at least 5).
  */
 const size = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -21,7 +23,7 @@ const size = (name: string, fallback: number): number => {
   return value;
 };
 
-const PARTS = ['p1', 'p4', 'p5', 'cleanup', 'p6'] as const;
+const PARTS = ['p1', 'p2', 'p4', 'p5', 'cleanup', 'p6'] as const;
 
 const main = async () => {
   const only = (process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((part) => part.trim());
@@ -32,6 +34,16 @@ const main = async () => {
   }
   const rounds = Math.max(5, size('BENCH_ROUNDS', 7));
   if (only.includes('p1')) console.log(formatHotPathBench(await runHotPathBench({ rounds })));
+  if (only.includes('p2')) {
+    console.log(coldStartHeader(rounds));
+    const functions = process.env.BENCH_P2_FUNCTIONS?.split(',').map((name) => name.trim());
+    const coldStart = await runColdStartBench({
+      rounds,
+      log: (line) => console.log(line),
+      ...(functions && { only: functions }),
+    });
+    console.log(formatColdStartBench(coldStart));
+  }
   if (only.includes('p4')) console.log(formatConfirmRequestsBench(await runConfirmRequestsBench()));
   if (only.includes('p5')) {
     console.log(formatRestThroughputBench(await runRestThroughputBench({ rounds })));

@@ -119,6 +119,9 @@ export default async function globalSetup(
   projectConfig: { rootDir: string },
 ): Promise<void> {
   process.env[ROOT_ENV] = projectConfig.rootDir;
+  // The deployed project's setup runs this too; jest runs each project's setup, in no set
+  // order, so whichever comes second reuses the first one's instance (or its skip reason).
+  if (process.env[RGW_ENV] !== undefined || process.env[RGW_SKIPPED_ENV] !== undefined) return;
   const missing = await missingCeph();
   if (missing !== undefined) {
     const reason = `Ceph is not installed (missing: ${missing}); apt-get install radosgw ceph-mon ceph-osd`;
