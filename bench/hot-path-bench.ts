@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { composeServices } from '../lambdas/compose.js';
 import { loadConfig } from '../lambdas/config.js';
 import { createUploadUrlHandler } from '../lambdas/http/upload-url.js';
@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { httpApiEvent } from '../test/helpers/lambda-events.js';
 import { alternate, formatRatio, type RatioStats } from './ratio.js';
 
 /**
@@ -29,35 +30,7 @@ const config = loadConfig({
   MINIO_SECRET_KEY: 'bench-secret',
 });
 
-export const uploadUrlEvent = (body: string): APIGatewayProxyEventV2 => ({
-  version: '2.0',
-  routeKey: 'POST /api/v1/upload-url',
-  rawPath: '/api/v1/upload-url',
-  rawQueryString: '',
-  headers: { 'content-type': 'application/json', host: 'api.example.com' },
-  requestContext: {
-    accountId: '123456789012',
-    apiId: 'api',
-    domainName: 'api.example.com',
-    domainPrefix: 'api',
-    http: {
-      method: 'POST',
-      path: '/api/v1/upload-url',
-      protocol: 'HTTP/1.1',
-      sourceIp: '127.0.0.1',
-      userAgent: 'bench',
-    },
-    requestId: 'bench',
-    routeKey: 'POST /api/v1/upload-url',
-    stage: '$default',
-    time: '01/Jan/2026:00:00:00 +0000',
-    timeEpoch: 1_767_225_600_000,
-  },
-  body,
-  isBase64Encoded: false,
-});
-
-export const lambdaContext = (functionName: string): Context => ({
+const lambdaContext = (functionName: string): Context => ({
   callbackWaitsForEmptyEventLoop: false,
   functionName,
   functionVersion: '$LATEST',
@@ -98,7 +71,10 @@ export const measureHotPath = async (
   let n = 0;
   const viaHandler = async () => {
     const response = await handler(
-      uploadUrlEvent(`{"object_name":"docs/file-${n++}.txt","content_type":"text/plain"}`),
+      httpApiEvent('POST', '/api/v1/upload-url', {
+        object_name: `docs/file-${n++}.txt`,
+        content_type: 'text/plain',
+      }),
       context,
     );
     if (response.statusCode !== 200) throw new Error(`upload-url answered ${response.body}`);

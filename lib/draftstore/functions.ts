@@ -38,6 +38,18 @@ interface FunctionSpec {
 // default, here), so the confirm functions get 29 s; memory buys CPU and network share.
 const CONFIRM_LIMITS = { memorySize: 512, timeout: Duration.seconds(29) };
 
+/** confirm-upload and compat-confirm: the same move, so the same grant and limits. */
+const CONFIRM: FunctionSpec = {
+  access: ({ draft, main }) => ({
+    read: [draft, main],
+    write: [main],
+    delete: [draft],
+    list: [draft, main],
+    abortUploads: [main],
+  }),
+  ...CONFIRM_LIMITS,
+};
+
 /**
  * Every function's storage grant and limits, one row each. A new REST route is a row in
  * lambdas/http/route-table.ts (which gives it its function, `lambdas/http/<entry>.ts`, and
@@ -56,14 +68,7 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
   // deletes the draft. Above 64 MiB the copy is a multipart upload into main, aborted if a
   // part fails.
   'confirm-upload': {
-    access: ({ draft, main }) => ({
-      read: [draft, main],
-      write: [main],
-      delete: [draft],
-      list: [draft, main],
-      abortUploads: [main],
-    }),
-    ...CONFIRM_LIMITS,
+    ...CONFIRM,
   },
   // HEADs one object (GetObject authorises HEAD); ListBucket turns a missing one into 404.
   'object-info': {
@@ -116,14 +121,7 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
     access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main] }),
   },
   'compat-confirm': {
-    access: ({ draft, main }) => ({
-      read: [draft, main],
-      write: [main],
-      delete: [draft],
-      list: [draft, main],
-      abortUploads: [main],
-    }),
-    ...CONFIRM_LIMITS,
+    ...CONFIRM,
   },
   // Lists expired drafts, deletes them in batches, aborts stale multipart uploads in the
   // draft bucket and confirm's abandoned copies in main (never touching main's objects).

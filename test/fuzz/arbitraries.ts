@@ -174,6 +174,13 @@ const extraFields = fc.dictionary(
   { maxKeys: 2 },
 );
 
+/** The body as generated, or (one time in five) with unknown fields added. */
+const sometimesWithExtraFields = <T extends object>(body: T) =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constant(body) },
+    { weight: 1, arbitrary: extraFields.map((extra) => ({ ...extra, ...body })) },
+  );
+
 /** A body a well-behaved client could send: only the name is hostile. */
 const plausibleBody = fc
   .record(
@@ -206,12 +213,7 @@ export const snakeCaseBody = fc.oneof(
         },
         { requiredKeys: [] },
       )
-      .chain((body) =>
-        fc.oneof(
-          { weight: 4, arbitrary: fc.constant(body) },
-          { weight: 1, arbitrary: extraFields.map((extra) => ({ ...extra, ...body })) },
-        ),
-      )
+      .chain(sometimesWithExtraFields)
       .map((body) => JSON.stringify(body)),
   },
   { weight: 1, arbitrary: anyJsonValue.map((value) => JSON.stringify(value)) },
@@ -257,12 +259,7 @@ export const connectBody = fc.oneof(
         },
         { requiredKeys: [] },
       )
-      .chain((body) =>
-        fc.oneof(
-          { weight: 4, arbitrary: fc.constant(body) },
-          { weight: 1, arbitrary: extraFields.map((extra) => ({ ...extra, ...body })) },
-        ),
-      )
+      .chain(sometimesWithExtraFields)
       .map((body) => JSON.stringify(body)),
   },
   { weight: 1, arbitrary: anyJsonValue.map((value) => JSON.stringify(value)) },
