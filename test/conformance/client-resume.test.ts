@@ -136,10 +136,18 @@ describeRgw('the SDK re-signs an expired part URL', () => {
       { part: '3', status: 200 },
     ]);
     // One batch ahead; then part 2 (and 3, as stale by then) signed again.
-    expect(signs).toEqual([
+    expect(signs.slice(0, 2)).toEqual([
       [1, 2, 3],
       [2, 3],
     ]);
+    // With a 2 s TTL, a slow PUT of part 2 leaves part 3's new URL inside the expiry margin, so
+    // the SDK may sign part 3 once more; it never signs an already-stored part again.
+    expect(
+      signs
+        .slice(2)
+        .flat()
+        .every((part) => part === 3),
+    ).toBe(true);
     const main = await api.post('/api/v1/download-url', {
       object_name: 'stale/url.bin',
       stage: 'main',
