@@ -107,7 +107,9 @@ describeWithBrowser('a browser uploads through the demo page', () => {
       () => (globalThis as any).draftstoreEvents,
     );
     const loaded = events.map((event) => event.loaded);
-    expect(loaded.length).toBeGreaterThan(10);
+    // Byte-level, not per part: the 16 + 16 + 8 MiB parts alone would only ever report
+    // multiples of 8 MiB, however fast the machine is.
+    expect(loaded.some((bytes) => bytes % (8 * MIB) !== 0)).toBe(true);
     expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
     expect(events.at(-1)).toEqual({ name: 'film.mp4', loaded: 40 * MIB, total: 40 * MIB });
     expect(await page.textContent(`${row('film.mp4')} .percent`)).toBe('100 %');

@@ -8,6 +8,8 @@ export interface CountingProxy {
   readonly requests: string[];
   /** Part PUTs (`?partNumber=`) seen so far. */
   partPuts(): number;
+  /** Resolves once no forwarded request is in flight: what a killed client sent has landed or failed. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -18,8 +20,10 @@ export interface CountingProxy {
 export const startCountingProxy = async (upstream: string): Promise<CountingProxy> => {
   const [host, port] = upstream.split(':');
   const requests: string[] = [];
+  let inFlight = 0;
   const server: Server = createServer((incoming, outgoing) => {
     requests.push(`${incoming.method} ${incoming.url}`);
+    inFlight += 1;
     const forwarded = request(
       {
         host,
@@ -33,6 +37,7 @@ export const startCountingProxy = async (upstream: string): Promise<CountingProx
         answer.pipe(outgoing);
       },
     );
+    forwarded.on('close', () => (inFlight -= 1));
     forwarded.on('error', () => outgoing.destroy());
     incoming.on('error', () => forwarded.destroy());
     incoming.pipe(forwarded);
@@ -43,6 +48,9 @@ export const startCountingProxy = async (upstream: string): Promise<CountingProx
     endpoint: `127.0.0.1:${address.port}`,
     requests,
     partPuts: () => requests.filter((line) => /^PUT .*[?&]partNumber=/.test(line)).length,
+    idle: async () => {
+      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
