@@ -133,6 +133,7 @@ export class MultipartService {
     const issuedAt = this.#clock();
     const expiresAt = new Date(issuedAt.getTime() + this.#lifetime * 1000);
     const marker = randomUUID();
+    this.#tokens.prefetchKey();
     const { uploadId } = await this.#store.createUpload({
       bucket: this.#bucket,
       key,

@@ -121,6 +121,15 @@ export class UploadTokens {
     };
   }
 
+  /**
+   * Starts reading the key without waiting for it, so that a cold start's key fetch overlaps
+   * the store call ahead of the first `sign`. A failure is left to that `sign` to report:
+   * key sources do not cache a failed read.
+   */
+  prefetchKey(): void {
+    this.#keys.key().catch(() => undefined);
+  }
+
   async #mac(body: string): Promise<Buffer> {
     const key = await this.#keys.key();
     if (key.length < MIN_SIGNING_KEY_BYTES) {

@@ -84,3 +84,77 @@ describe('MultipartService.complete checks the stored object', () => {
     expect(stored?.has('alice/photo.png')).toBe(false);
   });
 });
+
+describe('MultipartService.create reads the token key alongside the store call', () => {
+  /** A store whose CreateMultipartUpload answers only when the test says so. */
+  const heldStore = (objects: FakeObjectStore) => {
+    let release: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    const store: MultipartStore = {
+      ...storeThatRetypes(objects, 'image/png'),
+      createUpload: async () => {
+        await answered;
+        return { uploadId: 'upload-1' };
+      },
+    };
+    return { store, release: () => release() };
+  };
+  const serviceWith = (
+    store: MultipartStore,
+    objects: FakeObjectStore,
+    key: () => Promise<Uint8Array>,
+  ) =>
+    new MultipartService({
+      store,
+      objects,
+      bucket: BUCKET,
+      policy: { maxUploadBytes: 64 * MIB, allowedContentTypes: ['image/*'] },
+      tokens: new UploadTokens({ key }),
+      uploadTtlSeconds: 60,
+      uploadLifetimeSeconds: 3600,
+    });
+  const request = { objectName: 'photo.png', contentLength: 6 * MIB, contentType: 'image/png' };
+
+  it('asks for the key before the store has answered, so a cold fetch costs no extra round trip', async () => {
+    const objects = new FakeObjectStore([BUCKET]);
+    const { store, release } = heldStore(objects);
+    let reads = 0;
+    const service = serviceWith(store, objects, async () => {
+      reads += 1;
+      return new Uint8Array(32).fill(7);
+    });
+
+    const created = service.create({ owner: 'alice' }, request);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reads).toBe(1);
+    release();
+    await expect(created).resolves.toMatchObject({ uploadId: 'upload-1', partCount: 1 });
+  });
+
+  it('reports a key that cannot be read as the create error, with no unhandled rejection', async () => {
+    const objects = new FakeObjectStore([BUCKET]);
+    const { store, release } = heldStore(objects);
+    let reads = 0;
+    const service = serviceWith(store, objects, async () => {
+      reads += 1;
+      throw new DraftError('internal', 'The upload token key could not be read.');
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const created = service.create({ owner: 'alice' }, request);
+      release();
+      await expect(created).rejects.toMatchObject({
+        code: 'internal',
+        message: 'The upload token key could not be read.',
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      // The early read failed; signing asked again (sources never cache a failure).
+      expect(reads).toBe(2);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
