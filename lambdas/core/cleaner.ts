@@ -186,15 +186,25 @@ export class Cleaner {
   async sweep(options: SweepOptions = {}): Promise<SweepSummary> {
     const started = performance.now();
     const run = new SweepRun(this.#context(options));
-    await this.#abortStaleUploads(run, this.#bucket, run.settings.cutoffMs);
-    if (this.#mainBucket !== undefined) {
-      await this.#abortStaleUploads(
-        run,
-        this.#mainBucket,
-        run.settings.nowMs - this.#abandonedCopyMs,
-      );
-    }
-    await this.#deleteExpiredObjects(run);
+    // The three listings are independent, so they go out together: a sweep of quiet
+    // buckets then costs one round trip rather than three. Their aborts and deletes still
+    // share the run's concurrency bound and deadline.
+    const phases = await Promise.allSettled([
+      this.#abortStaleUploads(run, this.#bucket, run.settings.cutoffMs),
+      ...(this.#mainBucket === undefined
+        ? []
+        : [
+            this.#abortStaleUploads(
+              run,
+              this.#mainBucket,
+              run.settings.nowMs - this.#abandonedCopyMs,
+            ),
+          ]),
+      this.#deleteExpiredObjects(run),
+    ]);
+    // Only the object listing fails a sweep (the upload listings are best effort), and only
+    // once every phase has settled, so nothing is still running when the sweep reports.
+    for (const phase of phases) if (phase.status === 'rejected') throw phase.reason;
     return {
       scanned: run.scanned,
       expired: run.expired,

@@ -728,3 +728,32 @@ describe('Cleaner.sweep of abandoned multipart copies in the main bucket', () =>
     expect(summary).toMatchObject({ staleUploads: 1, abortedUploads: 0 });
   });
 });
+
+describe('Cleaner.sweep lists both buckets at once', () => {
+  it('sends the three listings before any has answered, and still sweeps what they find', async () => {
+    const { store, cleaner, advance } = setup({ mainBucket: MAIN });
+    seed(store, 2);
+    advance(LIFETIME_MS + 1);
+    // Each listing waits until all three are out: a sweep that listed one after another
+    // would wait forever (and time out), so this cannot pass by accident.
+    const started: string[] = [];
+    let allOut: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (allOut = resolve));
+    const held =
+      <A extends unknown[], R>(name: string, list: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        started.push(name);
+        if (started.length === 3) allOut();
+        await gate;
+        return list(...args);
+      };
+    store.listMultipartUploads = held('uploads', store.listMultipartUploads.bind(store));
+    store.listPage = held('objects', store.listPage.bind(store));
+
+    const summary = await cleaner.sweep();
+
+    expect(started.sort()).toEqual(['objects', 'uploads', 'uploads']);
+    expect(summary).toMatchObject({ scanned: 2, expired: 2, deleted: 2, complete: true });
+    expect(draftKeys(store)).toEqual([]);
+  });
+});
