@@ -358,6 +358,62 @@ describe('every answer of the local HTTP server is JSON in the shape of its surf
       expect(rpc.json).toMatchObject({ code: 'invalid_argument', message });
     });
 
+    // A quoted parameter is a header's text: a character no HTTP header may carry made
+    // multipart/create fail at the store with 500, and the other routes sign a header no
+    // client can send.
+    it.each([
+      ['a control character', 'text/plain; x="\u0000"'],
+      ['a DEL', 'text/plain; x="\u007f"'],
+      ['a non-ASCII character', 'text/plain; x="日"'],
+      ['a line separator', 'text/plain; x="\u2028"'],
+    ])(
+      'refuses a content_type whose quoted parameter holds %s, on every route that takes one',
+      async (_label, contentType) => {
+        const body = { object_name: 'a.txt', content_type: contentType };
+
+        const answers = await Promise.all([
+          post('/api/v1/upload-url', JSON.stringify(body)),
+          post('/api/v1/upload-form', JSON.stringify(body)),
+          post('/api/v1/multipart/create', JSON.stringify({ ...body, content_length: 10 })),
+          post('/api/v1/draft/upload-url', JSON.stringify(body)),
+          connect('GetUploadURL', JSON.stringify({ objectName: 'a.txt', contentType })),
+          connect(
+            'CreateMultipartUpload',
+            JSON.stringify({ objectName: 'a.txt', contentType, contentLength: '10' }),
+          ),
+        ]);
+
+        const message = 'content_type: must be a media type such as "image/png"';
+        const [rest, form, multipart, compat, rpc, rpcMultipart] = answers;
+        for (const answer of [rest, form, multipart]) {
+          expect(answer).toEqual({
+            status: 400,
+            json: { error: { code: 'invalid_request', message } },
+          });
+        }
+        expect(compat).toEqual({
+          status: 400,
+          json: { result: { error_message: message, error_type: 0 } },
+        });
+        for (const answer of [rpc, rpcMultipart]) {
+          expect(answer.status).toBe(400);
+          expect(answer.json).toMatchObject({ code: 'invalid_argument', message });
+        }
+      },
+    );
+
+    it('still takes a quoted parameter of printable ASCII', async () => {
+      const body = JSON.stringify({
+        object_name: 'quoted.bin',
+        content_type: 'application/x-thing; name="a b;c=d,e"',
+        content_length: 10,
+      });
+
+      const multipart = await post('/api/v1/multipart/create', body);
+
+      expect(multipart.status).toBe(200);
+    });
+
     it.each([
       ['one 1025-byte segment', 'a'.repeat(1025)],
       ['600 short segments (1200 characters)', 'a/'.repeat(599) + 'a'],
