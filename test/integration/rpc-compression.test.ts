@@ -1,5 +1,8 @@
 import { connect as http2Connect } from 'node:http2';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { createClient } from '@connectrpc/connect';
+import { compressionGzip, createConnectTransport } from '@connectrpc/connect-node';
+import { DraftService } from '../../lambdas/gen/draft/v1/draft_pb.js';
 import { logger } from '../../lambdas/observability/logger.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
 
@@ -45,6 +48,48 @@ describe('compressed draft.v1 requests on the local runtime', () => {
     const response = await fetch(`${api.apiUrl}${HEALTH}`, { method: 'POST', headers, body });
     return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
   };
+
+  it('serves a Connect JSON call that connect-es sends gzip-compressed', async () => {
+    const client = createClient(
+      DraftService,
+      createConnectTransport({
+        baseUrl: api.apiUrl,
+        httpVersion: '1.1',
+        useBinaryFormat: false,
+        sendCompression: compressionGzip,
+        compressMinBytes: 0,
+      }),
+    );
+
+    const health = await client.health({});
+    const ticket = await client.getUploadURL({ objectName: 'zipped/a.txt' });
+
+    expect(health.healthy).toBe(true);
+    expect(ticket.objectName).toBe('zipped/a.txt');
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['br', brotliCompressSync],
+  ] as const)(
+    'refuses %s-compressed JSON that is not UTF-8 inside, as it refuses it uncompressed',
+    async (encoding, compress) => {
+      const json = Buffer.concat([
+        Buffer.from('{"objectName":"a'),
+        Buffer.from([0xff, 0xfe, 0x22, 0x7d]),
+      ]);
+
+      const answer = await post(
+        { 'content-type': 'application/json', 'content-encoding': encoding },
+        compress(json),
+      );
+
+      expect({ status: answer.status, json: JSON.parse(answer.body.toString('utf8')) }).toEqual({
+        status: 400,
+        json: { code: 'invalid_argument', message: 'The request body is not valid UTF-8.' },
+      });
+    },
+  );
 
   it.each(CORRUPT)(
     'answers invalid_argument, not internal, for a %s body that is %s, over Connect JSON and binary',
