@@ -157,6 +157,33 @@ describe('every answer of the local HTTP server is JSON in the shape of its surf
       });
     });
 
+    // Node answers these itself, before any handler: CONNECT by closing the socket without
+    // a word, the other two with an empty body.
+    it.each([
+      [
+        'CONNECT, a method no route takes',
+        'CONNECT localhost:443 HTTP/1.1\r\nhost: localhost:443\r\n\r\n',
+        405,
+        { code: 'method_not_allowed', message: 'CONNECT is not supported here.' },
+      ],
+      [
+        'an HTTP/1.1 request without Host',
+        'POST /api/v1/upload-url HTTP/1.1\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}',
+        400,
+        { code: 'invalid_request', message: 'An HTTP/1.1 request must carry a Host header.' },
+      ],
+      [
+        'an Expect other than 100-continue',
+        'POST /api/v1/upload-url HTTP/1.1\r\nhost: localhost\r\nexpect: tea\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}',
+        417,
+        { code: 'invalid_request', message: 'Expect: only "100-continue" is supported.' },
+      ],
+    ])('answers %s with JSON instead of nothing', async (_label, request, status, error) => {
+      const response = await rawExchange(api.apiUrl, request);
+
+      expect(response).toEqual({ status, json: { error } });
+    });
+
     it('answers headers over Node’s limit with a JSON 431', async () => {
       const response = await rawExchange(
         api.apiUrl,
