@@ -1,5 +1,13 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const S3Error = require('s3rver/lib/models/error.js') as new (
+  code: string,
+  message: string,
+  detail?: Record<string, string>,
+) => Error;
 
 /**
  * What s3rver lacks for client-driven multipart uploads, added in front of it: ListParts
@@ -129,3 +137,39 @@ export const embeddedMultipart =
     }
     await next();
   };
+
+interface MultipartFileStore {
+  getResourcePath(bucket: string, key: undefined, resource: 'uploads'): string;
+  putObjectMultipart(
+    bucket: string,
+    uploadId: string,
+    parts: readonly { number: number; etag: string }[],
+  ): Promise<unknown>;
+}
+
+/**
+ * s3rver assembles a completed upload from whatever part files the list names, without
+ * looking at them first: a part never uploaded fails as an unhandled stream error that
+ * ends the whole process, and an etag of other bytes goes unnoticed. S3 answers both
+ * with InvalidPart (400) and changes nothing, so this checks the list first, the same way.
+ */
+export const checkPartsOnComplete = (store: MultipartFileStore): void => {
+  const putObjectMultipart = store.putObjectMultipart.bind(store);
+  store.putObjectMultipart = async (bucket, uploadId, parts) => {
+    const directory = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+    for (const part of parts) {
+      // s3rver has already taken the quotes off the etag; each part's MD5 is stored beside it.
+      const md5 = Number.isSafeInteger(part.number)
+        ? await readFile(join(directory, `${part.number}.md5`), 'utf8').catch(() => undefined)
+        : undefined;
+      if (md5 === undefined || md5.trim() !== part.etag) {
+        throw new S3Error(
+          'InvalidPart',
+          "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.",
+          { UploadId: uploadId, PartNumber: String(part.number) },
+        );
+      }
+    }
+    return putObjectMultipart(bucket, uploadId, parts);
+  };
+};

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import S3rver from 's3rver';
-import { embeddedMultipart } from './embedded-multipart.js';
+import { checkPartsOnComplete, embeddedMultipart } from './embedded-multipart.js';
 import { guardFileNames } from './embedded-s3-files.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
 
@@ -101,6 +101,9 @@ export const startEmbeddedS3 = async (options: EmbeddedS3Options): Promise<Embed
   });
   server.middleware.unshift(repairCopySource, embeddedMultipart(options.directory));
   tolerateRacingDirectoryCleanup(server);
+  checkPartsOnComplete(
+    (server as unknown as { store: Parameters<typeof checkPartsOnComplete>[0] }).store,
+  );
   guardFileNames((server as unknown as { store: Parameters<typeof guardFileNames>[0] }).store);
   const address = (await server.run()) as { address: string; port: number };
   return {

@@ -7,7 +7,13 @@ import { ROUTES } from '../lambdas/http/routes.js';
 import { serveApiDocs } from './api-docs.js';
 import { demoClientBundle } from './demo-bundle.js';
 import { toApiGatewayEvent } from './api-gateway-event.js';
-import { answerParseErrorsWithJson } from './client-errors.js';
+import {
+  answerParseErrorsWithJson,
+  answerRefusedRequestsWithJson,
+  lacksHost,
+  MISSING_HOST,
+  refuseRequest,
+} from './client-errors.js';
 import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
 import { authorizeLocally } from './local-authorizer.js';
@@ -100,6 +106,10 @@ export const startLocalHttpServer = async (
   );
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (lacksHost(request)) {
+      refuseRequest(request, response, MISSING_HOST);
+      return;
+    }
     if (options.connectHandler?.(request, response)) return;
     const fail = (status: number, code: string, message: string, headers: Record<string, string>) =>
       sendJson(response, status, errorFormatFor(rawPath(request))(code, message), headers);
@@ -184,7 +194,8 @@ export const startLocalHttpServer = async (
     );
   };
 
-  const server: Server = createServer((request, response) => {
+  // Host is checked in serve, so that its absence gets a JSON answer too.
+  const server: Server = createServer({ requireHostHeader: false }, (request, response) => {
     serve(request, response).catch((error: unknown) => {
       logger.error('local server failed to answer', { error });
       if (!response.headersSent) {
@@ -199,6 +210,7 @@ export const startLocalHttpServer = async (
     });
   });
   answerParseErrorsWithJson(server);
+  answerRefusedRequestsWithJson(server);
   const { url } = await listen(server, options.host, options.port, 'HTTP_PORT');
   return {
     url,

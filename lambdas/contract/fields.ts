@@ -11,8 +11,10 @@ export const objectName = z
   .string({ error: 'must be a string' })
   .check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'must be at most 1024 characters'));
 
+// A quoted parameter value holds printable ASCII only: the type is sent as a header, and
+// a control or non-ASCII character there is refused by Node, browsers and the store alike.
 const MEDIA_TYPE =
-  /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
+  /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[\x20\x21\x23-\x5b\x5d-\x7e]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
 
 // The length check aborts, so an over-long value is reported as such and never
 // reaches the pattern.

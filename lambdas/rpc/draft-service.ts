@@ -342,6 +342,7 @@ export const draftRoutes =
     for (let index = first; index < router.handlers.length; index += 1) {
       router.handlers[index] = refuseInvalidUtf8Json(
         reportParseFailuresAsInvalidArgument(router.handlers[index]!),
+        options.readMaxBytes ?? MAX_RPC_REQUEST_BYTES,
       );
     }
   };

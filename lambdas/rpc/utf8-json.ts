@@ -1,8 +1,35 @@
 import { isUtf8 } from 'node:buffer';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip } from 'node:zlib';
 import type { UniversalHandler, UniversalServerRequest } from '@connectrpc/connect/protocol';
 
 /** Connect unary JSON; its body is the whole message, so it must be UTF-8 text. */
 const CONNECT_JSON = /^application\/json\s*(;|$)/i;
+
+type Decompress = (bytes: Uint8Array, options: { maxOutputLength: number }) => Promise<Buffer>;
+
+/** The encodings connect-node decodes; any other is the handler's to refuse. */
+const DECOMPRESS: Readonly<Record<string, Decompress>> = {
+  gzip: promisify(gunzip),
+  br: promisify(brotliDecompress),
+};
+
+/**
+ * The JSON text of the body: decompressed when it is compressed with an encoding this
+ * wrapper knows. Undefined when it cannot tell (an unknown encoding, a corrupt stream, or
+ * more than `maxBytes` inside): the handler then answers as it would anyway.
+ */
+const jsonText = async (
+  bytes: Uint8Array,
+  encoding: string | null,
+  maxBytes: number,
+): Promise<Uint8Array | undefined> => {
+  const name = (encoding ?? '').trim().toLowerCase();
+  if (name === '' || name === 'identity' || bytes.length === 0) return bytes;
+  const decompress = DECOMPRESS[name];
+  if (decompress === undefined) return undefined;
+  return decompress(bytes, { maxOutputLength: maxBytes }).catch(() => undefined);
+};
 
 const readAll = async (body: AsyncIterable<Uint8Array>): Promise<Uint8Array> => {
   const chunks: Uint8Array[] = [];
@@ -19,15 +46,21 @@ const once = (bytes: Uint8Array): AsyncIterable<Uint8Array> => ({
 /**
  * connect-es decodes a JSON body leniently, so bytes that are not UTF-8 would reach the
  * service as U+FFFD and become part of a key. REST refuses them (400), and so does this
- * wrapper, with Connect's `invalid_argument`, before the body is parsed.
+ * wrapper, with Connect's `invalid_argument`, before the body is parsed. A compressed
+ * body (Content-Encoding gzip or br) is checked inside; the handler still gets the bytes
+ * as sent, so which encodings it accepts stays its own decision.
  */
-export const refuseInvalidUtf8Json = (handler: UniversalHandler): UniversalHandler =>
+export const refuseInvalidUtf8Json = (
+  handler: UniversalHandler,
+  maxBytes: number,
+): UniversalHandler =>
   Object.assign(
     async (request: UniversalServerRequest) => {
       const isJson = CONNECT_JSON.test(request.header.get('content-type') ?? '');
       if (!isJson || !(Symbol.asyncIterator in Object(request.body))) return handler(request);
       const bytes = await readAll(request.body as AsyncIterable<Uint8Array>);
-      if (isUtf8(bytes)) return handler({ ...request, body: once(bytes) });
+      const text = await jsonText(bytes, request.header.get('content-encoding'), maxBytes);
+      if (text === undefined || isUtf8(text)) return handler({ ...request, body: once(bytes) });
       const body = Buffer.from(
         JSON.stringify({
           code: 'invalid_argument',

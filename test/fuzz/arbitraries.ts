@@ -142,6 +142,10 @@ const contentType = fc.oneof(
     'text/plain\r\nx-evil: 1',
     'x'.repeat(5000),
   ),
+  // A quoted parameter is free text inside a header value: every character class in it.
+  fc
+    .oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'binary', maxLength: 4 }))
+    .map((value) => `text/plain; x="${value}"`),
   fc.string({ unit: 'binary', maxLength: 40 }),
   anyJsonValue,
 );
@@ -164,6 +168,58 @@ const base64ish = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 24 }),
   anyJsonValue,
 );
+
+/** Whole numbers at and past every limit, and numbers and values that are not whole numbers. */
+const count = fc.oneof(
+  fc.integer({ min: -2, max: 10_002 }),
+  fc.constantFrom(100, 101, 1000, 1001, 10_000, 5 * 1024 ** 2, 5 * 1024 ** 3 + 1, 2 ** 31, 1.5, -0),
+  anyJsonValue,
+);
+
+/** An upload token: garbage, well-formed but unsigned, or near the length limit. */
+const uploadToken = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc
+    .tuple(fc.jsonValue({ maxDepth: 1 }), fc.base64String({ maxLength: 44 }))
+    .map(([claims, mac]) => `${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${mac}`),
+  fc.constantFrom('.', 'a.b.c', 'x'.repeat(4096), 'x'.repeat(4097)),
+  anyJsonValue,
+);
+
+/** The fields of the multipart and listing routes, each sometimes wrong. */
+const moreFields = {
+  part_size: count,
+  part_numbers: fc.oneof(fc.array(count, { maxLength: 4 }), anyJsonValue),
+  parts: fc.oneof(
+    fc.array(fc.record({ part_number: count, etag: fc.oneof(base64ish, fc.constant('"x"')) }), {
+      maxLength: 3,
+    }),
+    anyJsonValue,
+  ),
+  content_md5_map: fc.dictionary(
+    fc.oneof(fc.constantFrom('1', '01', '0', '10001'), fc.string({ maxLength: 3 })),
+    base64ish,
+    { maxKeys: 2 },
+  ),
+  upload_id: fc.oneof(
+    fc.stringMatching(/^[0-9a-f]{32}$/),
+    fc.string({ maxLength: 8 }),
+    anyJsonValue,
+  ),
+  upload_token: uploadToken,
+  limit: count,
+  prefix: fc.oneof(objectName, anyJsonValue),
+  delimiter: fc.oneof(fc.constantFrom('/', '', '//', '\u0000'), anyJsonValue),
+  cursor: fc.oneof(fc.string({ maxLength: 12 }), fc.base64String({ maxLength: 40 }), anyJsonValue),
+  metadata: fc.oneof(
+    fc.dictionary(
+      fc.oneof(fc.stringMatching(/^[a-z0-9-]{1,8}$/), fc.string({ maxLength: 6 })),
+      fc.oneof(fc.string({ maxLength: 8 }), anyJsonValue),
+      { maxKeys: 3 },
+    ),
+    anyJsonValue,
+  ),
+};
 
 const extraFields = fc.dictionary(
   fc.oneof(
@@ -216,6 +272,29 @@ export const snakeCaseBody = fc.oneof(
       .chain(sometimesWithExtraFields)
       .map((body) => JSON.stringify(body)),
   },
+  {
+    // The fields of the listing and multipart routes, with a name and a length to go with them.
+    weight: 3,
+    arbitrary: fc
+      .record(
+        {
+          object_name: fc.oneof(
+            { weight: 6, arbitrary: objectName },
+            { weight: 1, arbitrary: anyJsonValue },
+          ),
+          content_length: contentLength,
+          content_type: contentType,
+          ...moreFields,
+        },
+        { requiredKeys: [] },
+      )
+      // sign-parts names its map content_md5, where upload-url takes one digest.
+      .map(({ content_md5_map: map, ...body }) =>
+        map === undefined ? body : { ...body, content_md5: map },
+      )
+      .chain(sometimesWithExtraFields)
+      .map((body) => JSON.stringify(body)),
+  },
   { weight: 1, arbitrary: anyJsonValue.map((value) => JSON.stringify(value)) },
   {
     weight: 1,
@@ -256,8 +335,34 @@ export const connectBody = fc.oneof(
             fc.constantFrom('STAGE_DRAFT', 'STAGE_MAIN', 'DRAFT', 0, 1, 2, 7, -1),
             anyJsonValue,
           ),
+          partSize: fc.oneof(
+            moreFields.part_size,
+            fc.bigInt({ min: -2n, max: 2n ** 64n }).map(String),
+          ),
+          partNumbers: moreFields.part_numbers,
+          parts: fc.oneof(
+            fc.array(
+              fc.record({ partNumber: count, etag: fc.oneof(base64ish, fc.constant('"x"')) }),
+              {
+                maxLength: 3,
+              },
+            ),
+            anyJsonValue,
+          ),
+          contentMd5Map: moreFields.content_md5_map,
+          uploadId: moreFields.upload_id,
+          uploadToken: moreFields.upload_token,
+          limit: moreFields.limit,
+          prefix: moreFields.prefix,
+          delimiter: moreFields.delimiter,
+          cursor: moreFields.cursor,
+          metadata: moreFields.metadata,
         },
         { requiredKeys: [] },
+      )
+      // SignUploadParts names its map contentMd5, where GetUploadURL takes one digest.
+      .map(({ contentMd5Map: map, ...body }) =>
+        map !== undefined && body.contentMd5 === undefined ? { ...body, contentMd5: map } : body,
       )
       .chain(sometimesWithExtraFields)
       .map((body) => JSON.stringify(body)),
@@ -296,3 +401,54 @@ export const requestHeaders = fc.record(
   },
   { requiredKeys: ['content-type'] },
 );
+
+/** A multipart upload that exists: its reference, and the etags of the parts uploaded (1..n). */
+export interface LiveUpload {
+  readonly object_name: string;
+  readonly upload_id: string;
+  readonly upload_token: string;
+  readonly etags: readonly string[];
+}
+
+/**
+ * A call on a live upload (never abort, which would end it): each reference field is the
+ * real one or a hostile one, the token sometimes altered by a character, and part lists
+ * drawn from the real part numbers and etags, their neighbours, and junk.
+ */
+export const multipartCall = (live: LiveUpload) => {
+  const real = <T>(value: T, hostile: fc.Arbitrary<unknown>) =>
+    fc.oneof({ weight: 4, arbitrary: fc.constant(value) }, { weight: 1, arbitrary: hostile });
+  const alteredToken = fc.nat({ max: live.upload_token.length - 1 }).map((at) => {
+    const flipped = live.upload_token[at] === 'A' ? 'B' : 'A';
+    return `${live.upload_token.slice(0, at)}${flipped}${live.upload_token.slice(at + 1)}`;
+  });
+  const partNumber = fc.oneof(fc.integer({ min: 0, max: live.etags.length + 2 }), count);
+  const etag = fc.oneof(
+    fc.constantFrom(...live.etags),
+    fc.constantFrom(...live.etags.map((tag) => tag.replace(/"/g, ''))),
+    base64ish,
+  );
+  const reference = fc.record({
+    object_name: real(live.object_name, fc.oneof(objectName, anyJsonValue)),
+    upload_id: real(live.upload_id, moreFields.upload_id),
+    upload_token: real(live.upload_token, fc.oneof(alteredToken, uploadToken)),
+  });
+  return fc
+    .oneof(
+      reference.map((body) => ({ path: '/api/v1/multipart/list-parts', body })),
+      fc
+        .tuple(
+          reference,
+          fc.array(partNumber, { maxLength: 4 }),
+          fc.option(moreFields.content_md5_map),
+        )
+        .map(([body, numbers, md5]) => ({
+          path: '/api/v1/multipart/sign-parts',
+          body: { ...body, part_numbers: numbers, ...(md5 !== null && { content_md5: md5 }) },
+        })),
+      fc
+        .tuple(reference, fc.array(fc.record({ part_number: partNumber, etag }), { maxLength: 5 }))
+        .map(([body, parts]) => ({ path: '/api/v1/multipart/complete', body: { ...body, parts } })),
+    )
+    .map(({ path, body }) => ({ path, body: JSON.stringify(body) }));
+};

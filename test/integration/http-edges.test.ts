@@ -157,6 +157,33 @@ describe('every answer of the local HTTP server is JSON in the shape of its surf
       });
     });
 
+    // Node answers these itself, before any handler: CONNECT by closing the socket without
+    // a word, the other two with an empty body.
+    it.each([
+      [
+        'CONNECT, a method no route takes',
+        'CONNECT localhost:443 HTTP/1.1\r\nhost: localhost:443\r\n\r\n',
+        405,
+        { code: 'method_not_allowed', message: 'CONNECT is not supported here.' },
+      ],
+      [
+        'an HTTP/1.1 request without Host',
+        'POST /api/v1/upload-url HTTP/1.1\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}',
+        400,
+        { code: 'invalid_request', message: 'An HTTP/1.1 request must carry a Host header.' },
+      ],
+      [
+        'an Expect other than 100-continue',
+        'POST /api/v1/upload-url HTTP/1.1\r\nhost: localhost\r\nexpect: tea\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}',
+        417,
+        { code: 'invalid_request', message: 'Expect: only "100-continue" is supported.' },
+      ],
+    ])('answers %s with JSON instead of nothing', async (_label, request, status, error) => {
+      const response = await rawExchange(api.apiUrl, request);
+
+      expect(response).toEqual({ status, json: { error } });
+    });
+
     it('answers headers over Node’s limit with a JSON 431', async () => {
       const response = await rawExchange(
         api.apiUrl,
@@ -356,6 +383,62 @@ describe('every answer of the local HTTP server is JSON in the shape of its surf
       expect(form.json).toEqual({ error: { code: 'invalid_request', message } });
       expect(compat.json).toEqual({ result: { error_message: message, error_type: 0 } });
       expect(rpc.json).toMatchObject({ code: 'invalid_argument', message });
+    });
+
+    // A quoted parameter is a header's text: a character no HTTP header may carry made
+    // multipart/create fail at the store with 500, and the other routes sign a header no
+    // client can send.
+    it.each([
+      ['a control character', 'text/plain; x="\u0000"'],
+      ['a DEL', 'text/plain; x="\u007f"'],
+      ['a non-ASCII character', 'text/plain; x="日"'],
+      ['a line separator', 'text/plain; x="\u2028"'],
+    ])(
+      'refuses a content_type whose quoted parameter holds %s, on every route that takes one',
+      async (_label, contentType) => {
+        const body = { object_name: 'a.txt', content_type: contentType };
+
+        const answers = await Promise.all([
+          post('/api/v1/upload-url', JSON.stringify(body)),
+          post('/api/v1/upload-form', JSON.stringify(body)),
+          post('/api/v1/multipart/create', JSON.stringify({ ...body, content_length: 10 })),
+          post('/api/v1/draft/upload-url', JSON.stringify(body)),
+          connect('GetUploadURL', JSON.stringify({ objectName: 'a.txt', contentType })),
+          connect(
+            'CreateMultipartUpload',
+            JSON.stringify({ objectName: 'a.txt', contentType, contentLength: '10' }),
+          ),
+        ]);
+
+        const message = 'content_type: must be a media type such as "image/png"';
+        const [rest, form, multipart, compat, rpc, rpcMultipart] = answers;
+        for (const answer of [rest, form, multipart]) {
+          expect(answer).toEqual({
+            status: 400,
+            json: { error: { code: 'invalid_request', message } },
+          });
+        }
+        expect(compat).toEqual({
+          status: 400,
+          json: { result: { error_message: message, error_type: 0 } },
+        });
+        for (const answer of [rpc, rpcMultipart]) {
+          expect(answer.status).toBe(400);
+          expect(answer.json).toMatchObject({ code: 'invalid_argument', message });
+        }
+      },
+    );
+
+    it('still takes a quoted parameter of printable ASCII', async () => {
+      const body = JSON.stringify({
+        object_name: 'quoted.bin',
+        content_type: 'application/x-thing; name="a b;c=d,e"',
+        content_length: 10,
+      });
+
+      const multipart = await post('/api/v1/multipart/create', body);
+
+      expect(multipart.status).toBe(200);
     });
 
     it.each([

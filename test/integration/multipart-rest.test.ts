@@ -331,6 +331,62 @@ describe('multipart uploads over REST on the embedded store', () => {
     },
   );
 
+  // As S3 and RGW answer InvalidPart. s3rver itself assembled whatever part files it found:
+  // a part never uploaded crashed the whole process (an unhandled ENOENT stream error), and
+  // a wrong etag went unnoticed.
+  it.each([
+    { case: 'a part never uploaded', uploaded: [1, 2], etagOf: () => undefined },
+    {
+      case: 'an etag of other bytes',
+      uploaded: [1, 2, 3],
+      etagOf: (part: number) => (part === 2 ? `"${'0'.repeat(32)}"` : undefined),
+    },
+  ])(
+    'answers 400 for a complete listing $case, and the upload goes on',
+    async ({ uploaded, etagOf }) => {
+      const name = `bad-list-${uploaded.length}.bin`;
+      const body = bytes(11 * MIB);
+      const created = (await create(name, { content_length: body.length, part_size: 5 * MIB }))
+        .json;
+      const reference = {
+        object_name: name,
+        upload_id: created.upload_id,
+        upload_token: created.upload_token,
+      };
+      const signed = (
+        await api.post('/api/v1/multipart/sign-parts', { ...reference, part_numbers: [1, 2, 3] })
+      ).json.parts as SignedPartJson[];
+      const etags = new Map<number, string>();
+      for (const part of signed.filter((part) => uploaded.includes(part.part_number))) {
+        const first = (part.part_number - 1) * 5 * MIB;
+        const put = await putPart(part, body.subarray(first, first + 5 * MIB));
+        etags.set(part.part_number, put.headers.get('etag') ?? '');
+      }
+      const listed = [1, 2, 3].map((number) => ({
+        part_number: number,
+        etag: etagOf(number) ?? etags.get(number) ?? `"${'1'.repeat(32)}"`,
+      }));
+
+      const refused = await api.post('/api/v1/multipart/complete', { ...reference, parts: listed });
+      const parts = await api.post('/api/v1/multipart/list-parts', reference);
+      const draft = await api.post('/api/v1/object-info', { object_name: name, stage: 'draft' });
+
+      expect(refused).toEqual({
+        status: 400,
+        json: {
+          error: {
+            code: 'invalid_request',
+            message: 'parts: a listed part was not uploaded, or its etag does not match.',
+          },
+        },
+      });
+      expect(parts.json.parts.map((part: { part_number: number }) => part.part_number)).toEqual(
+        uploaded,
+      );
+      expect(draft.status).toBe(404);
+    },
+  );
+
   it('takes a complete body over 64 KiB (up to 10,000 parts), and checks each part', async () => {
     const created = (await create('long-list.bin', { part_size: 5 * MIB })).json;
     const parts = Array.from({ length: 2000 }, (_, index) => ({
