@@ -46,6 +46,7 @@ export interface UploadOptions {
   /** Confirm the draft into the main bucket once the bytes are in. @default false */
   readonly confirm?: boolean;
   readonly onProgress?: (progress: UploadProgress) => void;
+  /** Cancels the upload while bytes are going up; once they are all in, it runs to the end. */
   readonly signal?: AbortSignal;
   /** Parts in flight at once. @default 4 */
   readonly concurrency?: number;
@@ -181,7 +182,9 @@ export class DraftStoreClient {
       };
     }
     if (!options.confirm) return result;
-    return { ...result, confirmed: await this.confirm(result.object_name, options.signal) };
+    // Not cancellable either: a draft left unconfirmed by a late cancel would make a rerun
+    // upload the whole file again; confirm is one short call and safe to repeat.
+    return { ...result, confirmed: await this.confirm(result.object_name) };
   }
 
   private async sourceOf(input: Blob | string, contentType?: string): Promise<UploadSource> {

@@ -226,10 +226,12 @@ export const multipartUpload = async (
       .sort(([a], [b]) => a - b)
       .map(([part_number, etag]) => ({ part_number, etag })),
   };
+  // Once every part is in, a cancel no longer stops anything: the server would complete
+  // the upload anyway, and a rerun would find it gone and send every part again.
   const completed = await context.api.post<MultipartCompleteResponse>(
     '/api/v1/multipart/complete',
     complete,
-    context.signal,
+    undefined,
     false,
   );
   await options.resume?.store.delete(options.resume.fingerprint);

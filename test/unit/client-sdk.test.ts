@@ -293,6 +293,39 @@ describe('SDK resume bookkeeping', () => {
     expect(await store.get(fingerprint)).toBeUndefined();
   });
 
+  it('finishes an upload cancelled while complete is in flight, so no rerun sends it all again', async () => {
+    // A cancel (Ctrl-C at "100 %") while complete runs: the server completes the upload
+    // anyway, so the remembered upload is gone and a rerun would have to start over.
+    const api = createFakeApi();
+    const controller = new AbortController();
+    const racing: typeof fetch = async (input, init) => {
+      const response = await api.fetch(input, init);
+      if (String(input).endsWith('/multipart/complete')) controller.abort();
+      if (init?.signal?.aborted) throw new DOMException('This operation was aborted', 'AbortError');
+      return response;
+    };
+    const store = memoryResumeStore();
+    const client = new DraftStoreClient({
+      baseUrl: BASE,
+      fetch: racing,
+      transport: fetchTransport(api.fetch),
+      resumeStore: store,
+      multipartThreshold: PART,
+    });
+    const big = file(3 * PART);
+    const result = await client.upload(big, {
+      partSize: PART,
+      confirm: true,
+      signal: controller.signal,
+      keepForResume: true,
+    });
+    expect(controller.signal.aborted).toBe(true);
+    expect(result).toMatchObject({ multipart: true, parts_sent: 3, size: 3 * PART });
+    expect(result.confirmed?.final_location).toBe(`main/anonymous/${big.name}`);
+    expect(api.object).toEqual(await bytesOf(big));
+    expect(await store.get(fingerprintOf(BASE, big.name, blobSource(big)))).toBeUndefined();
+  });
+
   it('fingerprints name, size and mtime: a changed file is a different upload', () => {
     const a = blobSource(new File(['aaaa'], 'f.bin', { lastModified: 1 }));
     const touched = blobSource(new File(['aaaa'], 'f.bin', { lastModified: 2 }));
