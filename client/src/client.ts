@@ -16,7 +16,12 @@ import { fetchTransport } from './transport-fetch.js';
 import type { PutTransport } from './transport.js';
 import { hasXhr, xhrTransport } from './transport-xhr.js';
 import type { UploadContext } from './upload-context.js';
-import type { ConfirmResponse, DownloadUrlResponse } from './wire.js';
+import type {
+  ConfirmResponse,
+  DownloadUrlResponse,
+  ListObjectsRequest,
+  ListObjectsResponse,
+} from './wire.js';
 
 const MIB = 1024 * 1024;
 
@@ -120,6 +125,14 @@ export class DraftStoreClient {
       { object_name: objectName, ...(options.stage && { stage: options.stage }) },
       options.signal,
     );
+  }
+
+  /** One page of the caller's objects (confirmed ones by default); `next_cursor` asks for the next. */
+  listObjects(
+    request: ListObjectsRequest = {},
+    signal?: AbortSignal,
+  ): Promise<ListObjectsResponse> {
+    return this.api.post<ListObjectsResponse>('/api/v1/list-objects', request, signal);
   }
 
   /** Aborts a multipart upload by hand (idempotent), e.g. one left by a cancelled run. */
