@@ -227,12 +227,11 @@ export const multipartUpload = async (
       .map(([part_number, etag]) => ({ part_number, etag })),
   };
   // Once every part is in, a cancel no longer stops anything: the server would complete
-  // the upload anyway, and a rerun would find it gone and send every part again.
+  // the upload anyway, and a rerun would find it gone and send every part again. Retried
+  // like the other calls: the server answers a repeated complete as the first one.
   const completed = await context.api.post<MultipartCompleteResponse>(
     '/api/v1/multipart/complete',
     complete,
-    undefined,
-    false,
   );
   await options.resume?.store.delete(options.resume.fingerprint);
   return {

@@ -130,6 +130,24 @@ describe('SDK retries', () => {
     expect(sleeps).toHaveLength(DEFAULT_RETRY.retries);
   });
 
+  it('retries a complete answered 503 (the server answers a repeated complete the same)', async () => {
+    const { api, client, sleeps } = setup();
+    let failures = 0;
+    api.fault = (call) =>
+      call.path === '/api/v1/multipart/complete' && failures++ === 0
+        ? new Response(
+            JSON.stringify({ error: { code: 'storage_unavailable', message: 'S3 is slow' } }),
+            { status: 503 },
+          )
+        : undefined;
+    const big = file(2 * PART);
+    const result = await client.upload(big, { partSize: PART });
+    expect(result).toMatchObject({ multipart: true, parts_sent: 2, size: 2 * PART });
+    expect(api.apiCalls('multipart/complete')).toHaveLength(2);
+    expect(sleeps).toEqual([125]);
+    expect(api.object).toEqual(await bytesOf(big));
+  });
+
   it('keeps every backoff below its doubling ceiling and the cap', () => {
     const policy = { ...DEFAULT_RETRY, random: () => 0.999999 };
     const delays = Array.from({ length: 10 }, (_, n) => backoffDelay(policy, n));
