@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import S3rver from 's3rver';
 import { checkPartsOnComplete, embeddedMultipart } from './embedded-multipart.js';
 import { guardFileNames } from './embedded-s3-files.js';
+import { guardPartWrites, type PartStore } from './embedded-s3-parts.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
 
 const require = createRequire(import.meta.url);
@@ -105,6 +106,7 @@ export const startEmbeddedS3 = async (options: EmbeddedS3Options): Promise<Embed
     (server as unknown as { store: Parameters<typeof checkPartsOnComplete>[0] }).store,
   );
   guardFileNames((server as unknown as { store: Parameters<typeof guardFileNames>[0] }).store);
+  guardPartWrites((server as unknown as { store: PartStore }).store);
   const address = (await server.run()) as { address: string; port: number };
   return {
     endpoint: `${options.host}:${address.port}`,

@@ -17,8 +17,8 @@ export class Api {
   }
 
   /**
-   * `retry` only for calls that are safe to repeat (every route but multipart create
-   * and complete, whose repetition could leak an upload or fail a finished one).
+   * `retry` only for calls that are safe to repeat: every route but multipart create,
+   * whose repetition could leak an upload (complete is safe: a repeat answers the same).
    */
   post<T>(path: string, body: unknown, signal?: AbortSignal, retry = true): Promise<T> {
     const once = () => this.once<T>(path, body, signal);

@@ -16,7 +16,12 @@ import { fetchTransport } from './transport-fetch.js';
 import type { PutTransport } from './transport.js';
 import { hasXhr, xhrTransport } from './transport-xhr.js';
 import type { UploadContext } from './upload-context.js';
-import type { ConfirmResponse, DownloadUrlResponse } from './wire.js';
+import type {
+  ConfirmResponse,
+  DownloadUrlResponse,
+  ListObjectsRequest,
+  ListObjectsResponse,
+} from './wire.js';
 
 const MIB = 1024 * 1024;
 
@@ -46,6 +51,7 @@ export interface UploadOptions {
   /** Confirm the draft into the main bucket once the bytes are in. @default false */
   readonly confirm?: boolean;
   readonly onProgress?: (progress: UploadProgress) => void;
+  /** Cancels the upload while bytes are going up; once they are all in, it runs to the end. */
   readonly signal?: AbortSignal;
   /** Parts in flight at once. @default 4 */
   readonly concurrency?: number;
@@ -121,6 +127,14 @@ export class DraftStoreClient {
     );
   }
 
+  /** One page of the caller's objects (confirmed ones by default); `next_cursor` asks for the next. */
+  listObjects(
+    request: ListObjectsRequest = {},
+    signal?: AbortSignal,
+  ): Promise<ListObjectsResponse> {
+    return this.api.post<ListObjectsResponse>('/api/v1/list-objects', request, signal);
+  }
+
   /** Aborts a multipart upload by hand (idempotent), e.g. one left by a cancelled run. */
   async abort(objectName: string, uploadId: string, uploadToken: string): Promise<void> {
     await this.api.post('/api/v1/multipart/abort', {
@@ -181,7 +195,9 @@ export class DraftStoreClient {
       };
     }
     if (!options.confirm) return result;
-    return { ...result, confirmed: await this.confirm(result.object_name, options.signal) };
+    // Not cancellable either: a draft left unconfirmed by a late cancel would make a rerun
+    // upload the whole file again; confirm is one short call and safe to repeat.
+    return { ...result, confirmed: await this.confirm(result.object_name) };
   }
 
   private async sourceOf(input: Blob | string, contentType?: string): Promise<UploadSource> {

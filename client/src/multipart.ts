@@ -226,11 +226,12 @@ export const multipartUpload = async (
       .sort(([a], [b]) => a - b)
       .map(([part_number, etag]) => ({ part_number, etag })),
   };
+  // Once every part is in, a cancel no longer stops anything: the server would complete
+  // the upload anyway, and a rerun would find it gone and send every part again. Retried
+  // like the other calls: the server answers a repeated complete as the first one.
   const completed = await context.api.post<MultipartCompleteResponse>(
     '/api/v1/multipart/complete',
     complete,
-    context.signal,
-    false,
   );
   await options.resume?.store.delete(options.resume.fingerprint);
   return {

@@ -8,6 +8,8 @@ export type {
   DownloadUrlRequest,
   DownloadUrlResponse,
   ErrorResponse,
+  ListObjectsRequest,
+  ListObjectsResponse,
   MultipartAbortRequest,
   MultipartAbortResponse,
   MultipartCompleteRequest,

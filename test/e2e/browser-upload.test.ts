@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, describeWithBrowser } from '../helpers/chromium.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+import { putPresigned } from '../helpers/uploads.js';
 
 const MIB = 1024 * 1024;
 
@@ -117,4 +118,32 @@ describeWithBrowser('a browser uploads through the demo page', () => {
     await page.waitForSelector('#confirmed a.download[data-name="film.mp4"][href]');
     expect(await mainSha256('film.mp4')).toBe(digest);
   }, 120_000);
+
+  it("lists the owner's confirmed objects from the API, also those confirmed elsewhere", async () => {
+    // Confirmed through the API, never through this (or any) browser.
+    const bytes = Buffer.from('confirmed by the CLI, not by this page');
+    const ticket = await api.post('/api/v1/upload-url', {
+      object_name: 'reports/elsewhere.txt',
+      content_type: 'text/plain',
+      content_length: bytes.length,
+    });
+    expect((await putPresigned(ticket.json.upload_url, bytes, ticket.json.headers)).status).toBe(
+      200,
+    );
+    expect(
+      (await api.post('/api/v1/confirm-upload', { object_name: 'reports/elsewhere.txt' })).status,
+    ).toBe(200);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(api.apiUrl);
+    const link = await page.waitForSelector(
+      '#confirmed a.download[data-name="reports/elsewhere.txt"][href]',
+    );
+    const downloaded = Buffer.from(
+      await (await fetch((await link.getAttribute('href')) ?? '')).arrayBuffer(),
+    );
+    expect(downloaded).toEqual(bytes);
+    await context.close();
+  }, 60_000);
 });

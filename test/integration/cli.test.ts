@@ -172,4 +172,21 @@ describe('the draftstore CLI against the local runtime (single PUT)', () => {
     );
     expect(run.stderr).not.toContain(token);
   });
+
+  it('with --no-resume, Ctrl-C says the upload was aborted and repeats --no-resume', async () => {
+    const file = join(folder, 'no-resume.bin');
+    await writeFile(file, randomBytes(64 * MIB));
+    const running = startCli(
+      ['upload', file, '--no-resume', '--part-size', '5MiB', '--concurrency', '1'],
+      env,
+    );
+    await running.waitForStderr(/no-resume\.bin: \d+%/);
+    running.child.kill('SIGINT');
+    const run = await running.done;
+    expect(run.code).toBe(130);
+    expect(run.stderr).not.toContain('The upload is kept');
+    expect(run.stderr).toContain(
+      `Interrupted. The upload was aborted (--no-resume); start it again with:\n  draftstore upload ${file} --concurrency 1 --part-size 5242880 --no-resume --api ${api.apiUrl}\n`,
+    );
+  });
 });

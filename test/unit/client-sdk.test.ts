@@ -130,6 +130,24 @@ describe('SDK retries', () => {
     expect(sleeps).toHaveLength(DEFAULT_RETRY.retries);
   });
 
+  it('retries a complete answered 503 (the server answers a repeated complete the same)', async () => {
+    const { api, client, sleeps } = setup();
+    let failures = 0;
+    api.fault = (call) =>
+      call.path === '/api/v1/multipart/complete' && failures++ === 0
+        ? new Response(
+            JSON.stringify({ error: { code: 'storage_unavailable', message: 'S3 is slow' } }),
+            { status: 503 },
+          )
+        : undefined;
+    const big = file(2 * PART);
+    const result = await client.upload(big, { partSize: PART });
+    expect(result).toMatchObject({ multipart: true, parts_sent: 2, size: 2 * PART });
+    expect(api.apiCalls('multipart/complete')).toHaveLength(2);
+    expect(sleeps).toEqual([125]);
+    expect(api.object).toEqual(await bytesOf(big));
+  });
+
   it('keeps every backoff below its doubling ceiling and the cap', () => {
     const policy = { ...DEFAULT_RETRY, random: () => 0.999999 };
     const delays = Array.from({ length: 10 }, (_, n) => backoffDelay(policy, n));
@@ -291,6 +309,39 @@ describe('SDK resume bookkeeping', () => {
     expect(api.apiCalls('multipart/list-parts')).toHaveLength(1);
     expect(api.apiCalls('multipart/create')).toHaveLength(1);
     expect(await store.get(fingerprint)).toBeUndefined();
+  });
+
+  it('finishes an upload cancelled while complete is in flight, so no rerun sends it all again', async () => {
+    // A cancel (Ctrl-C at "100 %") while complete runs: the server completes the upload
+    // anyway, so the remembered upload is gone and a rerun would have to start over.
+    const api = createFakeApi();
+    const controller = new AbortController();
+    const racing: typeof fetch = async (input, init) => {
+      const response = await api.fetch(input, init);
+      if (String(input).endsWith('/multipart/complete')) controller.abort();
+      if (init?.signal?.aborted) throw new DOMException('This operation was aborted', 'AbortError');
+      return response;
+    };
+    const store = memoryResumeStore();
+    const client = new DraftStoreClient({
+      baseUrl: BASE,
+      fetch: racing,
+      transport: fetchTransport(api.fetch),
+      resumeStore: store,
+      multipartThreshold: PART,
+    });
+    const big = file(3 * PART);
+    const result = await client.upload(big, {
+      partSize: PART,
+      confirm: true,
+      signal: controller.signal,
+      keepForResume: true,
+    });
+    expect(controller.signal.aborted).toBe(true);
+    expect(result).toMatchObject({ multipart: true, parts_sent: 3, size: 3 * PART });
+    expect(result.confirmed?.final_location).toBe(`main/anonymous/${big.name}`);
+    expect(api.object).toEqual(await bytesOf(big));
+    expect(await store.get(fingerprintOf(BASE, big.name, blobSource(big)))).toBeUndefined();
   });
 
   it('fingerprints name, size and mtime: a changed file is a different upload', () => {

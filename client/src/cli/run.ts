@@ -36,6 +36,7 @@ const resumeCommand = (invocation: Invocation, command: UploadCommand, files: st
   if (command.concurrency !== 4) words.push('--concurrency', String(command.concurrency));
   if (command.partSize !== undefined) words.push('--part-size', String(command.partSize));
   if (command.checksum) words.push('--checksum', command.checksum);
+  if (!command.resume) words.push('--no-resume');
   if (invocation.json) words.push('--json');
   words.push('--api', invocation.api);
   // The token is never printed: the resumed run reads it from the environment.
@@ -107,8 +108,12 @@ const upload = async (
       } catch (error) {
         if (isAborted(error) || controller.signal.aborted) {
           view?.end(`interrupted: ${objectName}`);
+          // Without resume the SDK aborted the multipart upload: nothing is kept to resume.
+          const outcome = command.resume
+            ? 'The upload is kept; resume it with'
+            : 'The upload was aborted (--no-resume); start it again with';
           write(
-            `Interrupted. The upload is kept; resume it with:\n  ${resumeCommand(invocation, command, command.files.slice(index))}\n`,
+            `Interrupted. ${outcome}:\n  ${resumeCommand(invocation, command, command.files.slice(index))}\n`,
           );
           return EXIT.interrupted;
         }
