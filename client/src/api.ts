@@ -17,12 +17,13 @@ export class Api {
   }
 
   /**
-   * `retry` only for calls that are safe to repeat: every route but multipart create,
-   * whose repetition could leak an upload (complete is safe: a repeat answers the same).
+   * Transient failures are retried on every route. A repeated multipart create may leave
+   * an empty upload behind (the first answer lost): the server's sweep aborts it once it
+   * is older than the draft lifetime, as it does any abandoned upload. A repeated
+   * complete answers as the first one did.
    */
-  post<T>(path: string, body: unknown, signal?: AbortSignal, retry = true): Promise<T> {
-    const once = () => this.once<T>(path, body, signal);
-    return retry ? withRetry(this.options.retry, signal, once) : once();
+  post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    return withRetry(this.options.retry, signal, () => this.once<T>(path, body, signal));
   }
 
   private async once<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {

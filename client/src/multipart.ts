@@ -154,7 +154,6 @@ export const multipartUpload = async (
       '/api/v1/multipart/create',
       request,
       context.signal,
-      false,
     );
     record = {
       upload_id: created.upload_id,

@@ -221,6 +221,29 @@ describe('SDK errors', () => {
   });
 });
 
+describe('SDK retries of multipart/create', () => {
+  it("asks again after a transient failure; the upload a lost answer may leave is the sweep's", async () => {
+    const { api, client, sleeps } = setup();
+    let refused = 0;
+    api.fault = (call) => {
+      if (call.path !== '/api/v1/multipart/create' || refused >= 2) return undefined;
+      refused += 1;
+      return new Response(
+        JSON.stringify({
+          error: { code: 'storage_unavailable', message: 'Storage is unavailable.' },
+        }),
+        { status: 503 },
+      );
+    };
+    const big = file(2 * PART + 1);
+    const result = await client.upload(big, { partSize: PART });
+    expect(result).toMatchObject({ multipart: true, part_count: 3, parts_sent: 3 });
+    expect(api.object).toEqual(await bytesOf(big));
+    expect(api.apiCalls('multipart/create')).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+  });
+});
+
 describe('SDK resume bookkeeping', () => {
   const cancelAfterParts = (api: FakeApi, parts: number, controller: AbortController) => {
     api.fault = (call) => {
