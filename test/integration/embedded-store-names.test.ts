@@ -86,6 +86,51 @@ describe('npm start on the embedded store: names it cannot hold', () => {
     });
   });
 
+  // The owner's segment is a key segment too. Without this check a token's sub made
+  // multipart/create answer 500 and upload-url sign a URL the store then refused.
+  it.each([
+    ['a 234-byte sub', 'o'.repeat(234), 234],
+    ['a 255-byte sub (the most S3 takes, unhashed)', 'p'.repeat(255), 255],
+    ["a sub holding the store's marker", 'q._S3rver_object', undefined],
+  ])(
+    'refuses %s, whose owner segment this store cannot hold, with 401 on every route that names an object',
+    async (_label, sub, bytes) => {
+      const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const authorization = `Bearer ${part({ alg: 'none' })}.${part({ sub })}.`;
+      const routes: [string, object][] = [
+        ['upload-url', { object_name: 'a.txt' }],
+        ['upload-form', { object_name: 'a.txt' }],
+        ['download-url', { object_name: 'a.txt' }],
+        ['confirm-upload', { object_name: 'a.txt' }],
+        ['object-info', { object_name: 'a.txt', stage: 'draft' }],
+        ['delete-object', { object_name: 'a.txt', stage: 'draft' }],
+        ['multipart/create', { object_name: 'a.txt', content_length: 10 }],
+      ];
+
+      for (const [route, body] of routes) {
+        const response = await fetch(`${runtime.apiUrl}/api/v1/${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body: JSON.stringify(body),
+        });
+
+        expect({ route, status: response.status, json: await response.json() }).toEqual({
+          route,
+          status: 401,
+          json: {
+            error: {
+              code: 'unauthenticated',
+              message:
+                bytes === undefined
+                  ? 'The authenticated principal cannot own objects on this store: its key segment contains "._S3rver_", which the store uses itself.'
+                  : `The authenticated principal cannot own objects on this store: its key segment is ${bytes} UTF-8 bytes; the most is 233.`,
+            },
+          },
+        });
+      }
+    },
+  );
+
   it.each([
     ['a 234-byte last segment (metadata file too long)', `anonymous/${'b'.repeat(234)}`],
     ['a 240-byte last segment (object file fits, metadata not)', `anonymous/${'c'.repeat(240)}`],
