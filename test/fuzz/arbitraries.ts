@@ -391,10 +391,18 @@ export const requestHeaders = fc.record(
     ),
     authorization: fc.oneof(
       fc.constantFrom('Bearer garbage', 'Bearer ', 'Basic dTpw', 'Bearer a.b.c'),
-      fc.oneof(fc.string({ unit: 'grapheme', maxLength: 12 }), anyJsonValue).map((sub) => {
-        const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-        return `Bearer ${part({ alg: 'none' })}.${part({ sub })}.`;
-      }),
+      fc
+        .oneof(
+          fc.string({ unit: 'grapheme', maxLength: 12 }),
+          anyJsonValue,
+          // Owner segments at every store's limits, and one naming the embedded store's files.
+          fc.constantFrom(233, 234, 255, 256).map((length) => 's'.repeat(length)),
+          fc.constant('a._S3rver_object'),
+        )
+        .map((sub) => {
+          const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+          return `Bearer ${part({ alg: 'none' })}.${part({ sub })}.`;
+        }),
     ),
     origin: fc.constantFrom('http://localhost:3000', 'https://evil.example', 'null'),
     'x-forwarded-for': fc.constantFrom('127.0.0.1', '::1'),
