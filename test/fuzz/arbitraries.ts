@@ -221,6 +221,39 @@ const moreFields = {
   ),
 };
 
+/** Mostly `valid`, sometimes anything `hostile`: bodies must pass most checks to reach deep ones. */
+const mostly = <T>(valid: fc.Arbitrary<T>, hostile: fc.Arbitrary<unknown>) =>
+  fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: hostile });
+
+/**
+ * A hand-made cursor inside the anonymous listing (the format is no secret): a position
+ * after `anonymous/` that is a hostile segment, or no key at all (a lone surrogate, a
+ * control character, longer than a key), sometimes rolled up.
+ */
+const handMadeCursor = fc
+  .tuple(
+    fc.oneof(segment, fc.constantFrom('\ud800', 'a\udfff', '\u0000', 'k'.repeat(1020))),
+    fc.constantFrom(undefined, 1, 2),
+  )
+  .map(([after, rolledUp]) =>
+    Buffer.from(JSON.stringify({ v: 1, a: `anonymous/${after}`, r: rolledUp })).toString(
+      'base64url',
+    ),
+  );
+
+/** The fields of a listing only (REST and Connect spell them alike), `stage` as each names it. */
+const listingBody = (stageName: (stage: 'draft' | 'main') => string) =>
+  fc.record(
+    {
+      stage: fc.constantFrom('draft', 'main').map(stageName),
+      prefix: mostly(fc.constant(''), moreFields.prefix),
+      delimiter: mostly(fc.constant('/'), moreFields.delimiter),
+      cursor: mostly(handMadeCursor, moreFields.cursor),
+      limit: mostly(fc.integer({ min: 1, max: 1000 }), moreFields.limit),
+    },
+    { requiredKeys: [] },
+  );
+
 const extraFields = fc.dictionary(
   fc.oneof(
     fc.constantFrom('__proto__', 'constructor', 'prototype', 'x', 'objectName', ''),
@@ -295,6 +328,11 @@ export const snakeCaseBody = fc.oneof(
       .chain(sometimesWithExtraFields)
       .map((body) => JSON.stringify(body)),
   },
+  {
+    // A listing request alone, so that list-objects sees bodies it can accept.
+    weight: 2,
+    arbitrary: listingBody((stage) => stage).map((body) => JSON.stringify(body)),
+  },
   { weight: 1, arbitrary: anyJsonValue.map((value) => JSON.stringify(value)) },
   {
     weight: 1,
@@ -366,6 +404,12 @@ export const connectBody = fc.oneof(
       )
       .chain(sometimesWithExtraFields)
       .map((body) => JSON.stringify(body)),
+  },
+  {
+    weight: 2,
+    arbitrary: listingBody((stage) => `STAGE_${stage.toUpperCase()}`).map((body) =>
+      JSON.stringify(body),
+    ),
   },
   { weight: 1, arbitrary: anyJsonValue.map((value) => JSON.stringify(value)) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
