@@ -37,6 +37,9 @@ const XML_ESCAPES: Record<string, string> = {
 const xml = (value: string | number) =>
   String(value).replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch] ?? ch);
 
+const isPartNumber = (value: string | undefined): boolean =>
+  value !== undefined && /^[1-9]\d{0,4}$/.test(value) && Number(value) <= 10_000;
+
 const single = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
 
@@ -134,6 +137,14 @@ export const embeddedMultipart =
     }
     if ((ctx.method === 'PUT' || ctx.method === 'POST') && !exists) {
       return noSuchUpload(ctx, uploadId);
+    }
+    // s3rver names the part's file after partNumber as given: "../x" would write anywhere.
+    if (ctx.method === 'PUT' && !isPartNumber(single(ctx.query.partNumber))) {
+      return answerXml(
+        ctx,
+        400,
+        '<Error><Code>InvalidArgument</Code><Message>Part number must be an integer between 1 and 10000, inclusive.</Message><ArgumentName>partNumber</ArgumentName></Error>',
+      );
     }
     await next();
   };

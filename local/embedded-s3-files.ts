@@ -34,20 +34,26 @@ const FILE_SUFFIXES = [
 export const EMBEDDED_MAX_SEGMENT_BYTES =
   MAX_FILE_NAME_BYTES - Math.max(...FILE_SUFFIXES.map((suffix) => Buffer.byteLength(suffix)));
 
-/** Whether the embedded store can keep `key` on disk without any file name overflowing. */
+/**
+ * Whether the embedded store can keep `key` on disk without any file name overflowing,
+ * and inside its bucket's folder: a `.` or `..` segment would make the path leave it (the
+ * store checks no signatures, so anyone who reaches its port could send one).
+ */
 export const fitsOnDisk = (key: string): boolean =>
   key
     .split('/')
     .every(
       (segment) =>
         Buffer.byteLength(segment) <= EMBEDDED_MAX_SEGMENT_BYTES &&
-        !segment.includes(EMBEDDED_RESERVED_MARKER),
+        !segment.includes(EMBEDDED_RESERVED_MARKER) &&
+        segment !== '.' &&
+        segment !== '..',
     );
 
 const keyTooLong = (key: string): Error =>
   new S3Error(
     'KeyTooLongError',
-    `This store keeps each key segment in a file name: at most ${EMBEDDED_MAX_SEGMENT_BYTES} bytes, without "${EMBEDDED_RESERVED_MARKER}".`,
+    `This store keeps each key segment in a file name: at most ${EMBEDDED_MAX_SEGMENT_BYTES} bytes, without "${EMBEDDED_RESERVED_MARKER}", and not "." or "..".`,
     { Key: key.slice(0, 64) },
   );
 

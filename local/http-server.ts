@@ -63,6 +63,12 @@ const sendJson = (
 /** The path as sent, also when it is not a valid URL. */
 const rawPath = (request: IncomingMessage): string => (request.url ?? '/').split('?')[0] ?? '/';
 
+/** Whether `error` is the request's own stream failing because the client went away. */
+const abandoned = (request: IncomingMessage, error: unknown): boolean =>
+  request.destroyed &&
+  !request.complete &&
+  (error as { code?: unknown } | null)?.code === 'ECONNRESET';
+
 type BodyRead = { readonly body: Buffer } | { readonly tooLarge: string };
 
 /**
@@ -197,6 +203,12 @@ export const startLocalHttpServer = async (
   // Host is checked in serve, so that its absence gets a JSON answer too.
   const server: Server = createServer({ requireHostHeader: false }, (request, response) => {
     serve(request, response).catch((error: unknown) => {
+      // A client that hangs up mid-request is an everyday event, not the server's failure.
+      if (abandoned(request, error)) {
+        logger.info('request abandoned by the client', { path: rawPath(request) });
+        response.destroy();
+        return;
+      }
       logger.error('local server failed to answer', { error });
       if (!response.headersSent) {
         sendJson(

@@ -1,4 +1,5 @@
 import { DraftError } from './errors.js';
+import { MAX_KEY_BYTES } from './object-name.js';
 
 /**
  * Where a listing continues: the last key (or rolled-up prefix) the previous page ended
@@ -36,6 +37,14 @@ const refused = (problem: string): DraftError =>
   new DraftError('invalid_request', `cursor: ${problem}`);
 
 /**
+ * Whether `text` could be a key this API wrote, as every issued position is: well-formed
+ * UTF-16 (a lone surrogate cannot even be sent to the store), no control character, and
+ * no longer than a key.
+ */
+const isKey = (text: string): boolean =>
+  text.isWellFormed() && !/\p{Cc}/u.test(text) && Buffer.byteLength(text, 'utf8') <= MAX_KEY_BYTES;
+
+/**
  * Reads a cursor back, and refuses it unless it lies inside `listingPrefix` (the
  * caller's `<owner>/<prefix>`): a cursor edited to point elsewhere, or replayed with
  * another prefix, is refused rather than listed.
@@ -49,7 +58,7 @@ export const decodeCursor = (cursor: string, listingPrefix: string): ListPositio
     throw refused('not a cursor this API issued');
   }
   const { v, a, r } = (payload ?? {}) as Partial<CursorPayload>;
-  if (v !== VERSION || typeof a !== 'string' || (r !== undefined && r !== 1)) {
+  if (v !== VERSION || typeof a !== 'string' || (r !== undefined && r !== 1) || !isKey(a)) {
     throw refused('not a cursor this API issued');
   }
   if (!a.startsWith(listingPrefix) || a.length === listingPrefix.length) {

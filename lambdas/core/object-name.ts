@@ -81,12 +81,34 @@ export const ownerSegment = (principal: string | undefined): string => {
     : `sha256:${createHash('sha256').update(principal, 'utf8').digest('hex')}`;
 };
 
+/**
+ * The owner's segment is a key segment too, so a store's name policy holds for it. Most
+ * stores take any segment ownerSegment makes (at most 255 bytes); one with a tighter
+ * policy (the embedded store) refuses some principals, as ownerSegment refuses others.
+ */
+const checkOwnerFits = (owner: string, policy: NamePolicy): void => {
+  const cannot = (why: string) =>
+    new DraftError(
+      'unauthenticated',
+      `The authenticated principal cannot own objects on this store: its key segment ${why}.`,
+    );
+  const reserved = policy.reservedSubstrings?.find((text) => owner.includes(text));
+  if (reserved !== undefined) {
+    throw cannot(`contains "${reserved}", which the store uses itself`);
+  }
+  const bytes = utf8Bytes(owner);
+  if (bytes > policy.maxSegmentBytes) {
+    throw cannot(`is ${bytes} UTF-8 bytes; the most is ${policy.maxSegmentBytes}`);
+  }
+};
+
 /** Validates a client's object name and prefixes it with the owner's segment. */
 export const ownedKey = (
   owner: string,
   rawName: string,
   policy: NamePolicy = DEFAULT_NAME_POLICY,
 ): OwnedKey => {
+  checkOwnerFits(owner, policy);
   if (typeof rawName !== 'string' || rawName.length === 0) {
     throw invalid('object_name must be a non-empty string.');
   }

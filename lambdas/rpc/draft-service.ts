@@ -38,7 +38,7 @@ import { audited, subjectOf, type AuditAction, type AuditOrigin } from '../obser
 import { multipartRpcs } from './multipart-rpcs.js';
 import { draftErrorInterceptor } from './to-connect-error.js';
 import { reportParseFailuresAsInvalidArgument } from './parse-errors.js';
-import { refuseInvalidUtf8Json } from './utf8-json.js';
+import { refuseInvalidUtf8Json, strictUtf8JsonOptions } from './utf8-json.js';
 
 /**
  * The authenticated principal of a call, set by the adapter that verified it (for
@@ -335,6 +335,7 @@ export const draftRoutes =
     router.service(DraftService, draftServiceImpl(resolve, multipart), {
       readMaxBytes: MAX_RPC_REQUEST_BYTES,
       ...options,
+      jsonOptions: { ...strictUtf8JsonOptions, ...options.jsonOptions },
       // Innermost, so outer interceptors see the mapped ConnectError.
       interceptors: [...(options.interceptors ?? []), draftErrorInterceptor],
     });

@@ -221,6 +221,39 @@ const moreFields = {
   ),
 };
 
+/** Mostly `valid`, sometimes anything `hostile`: bodies must pass most checks to reach deep ones. */
+const mostly = <T>(valid: fc.Arbitrary<T>, hostile: fc.Arbitrary<unknown>) =>
+  fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: hostile });
+
+/**
+ * A hand-made cursor inside the anonymous listing (the format is no secret): a position
+ * after `anonymous/` that is a hostile segment, or no key at all (a lone surrogate, a
+ * control character, longer than a key), sometimes rolled up.
+ */
+const handMadeCursor = fc
+  .tuple(
+    fc.oneof(segment, fc.constantFrom('\ud800', 'a\udfff', '\u0000', 'k'.repeat(1020))),
+    fc.constantFrom(undefined, 1, 2),
+  )
+  .map(([after, rolledUp]) =>
+    Buffer.from(JSON.stringify({ v: 1, a: `anonymous/${after}`, r: rolledUp })).toString(
+      'base64url',
+    ),
+  );
+
+/** The fields of a listing only (REST and Connect spell them alike), `stage` as each names it. */
+const listingBody = (stageName: (stage: 'draft' | 'main') => string) =>
+  fc.record(
+    {
+      stage: fc.constantFrom('draft', 'main').map(stageName),
+      prefix: mostly(fc.constant(''), moreFields.prefix),
+      delimiter: mostly(fc.constant('/'), moreFields.delimiter),
+      cursor: mostly(handMadeCursor, moreFields.cursor),
+      limit: mostly(fc.integer({ min: 1, max: 1000 }), moreFields.limit),
+    },
+    { requiredKeys: [] },
+  );
+
 const extraFields = fc.dictionary(
   fc.oneof(
     fc.constantFrom('__proto__', 'constructor', 'prototype', 'x', 'objectName', ''),
@@ -295,6 +328,11 @@ export const snakeCaseBody = fc.oneof(
       .chain(sometimesWithExtraFields)
       .map((body) => JSON.stringify(body)),
   },
+  {
+    // A listing request alone, so that list-objects sees bodies it can accept.
+    weight: 2,
+    arbitrary: listingBody((stage) => stage).map((body) => JSON.stringify(body)),
+  },
   { weight: 1, arbitrary: anyJsonValue.map((value) => JSON.stringify(value)) },
   {
     weight: 1,
@@ -367,6 +405,12 @@ export const connectBody = fc.oneof(
       .chain(sometimesWithExtraFields)
       .map((body) => JSON.stringify(body)),
   },
+  {
+    weight: 2,
+    arbitrary: listingBody((stage) => `STAGE_${stage.toUpperCase()}`).map((body) =>
+      JSON.stringify(body),
+    ),
+  },
   { weight: 1, arbitrary: anyJsonValue.map((value) => JSON.stringify(value)) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
 );
@@ -391,10 +435,18 @@ export const requestHeaders = fc.record(
     ),
     authorization: fc.oneof(
       fc.constantFrom('Bearer garbage', 'Bearer ', 'Basic dTpw', 'Bearer a.b.c'),
-      fc.oneof(fc.string({ unit: 'grapheme', maxLength: 12 }), anyJsonValue).map((sub) => {
-        const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-        return `Bearer ${part({ alg: 'none' })}.${part({ sub })}.`;
-      }),
+      fc
+        .oneof(
+          fc.string({ unit: 'grapheme', maxLength: 12 }),
+          anyJsonValue,
+          // Owner segments at every store's limits, and one naming the embedded store's files.
+          fc.constantFrom(233, 234, 255, 256).map((length) => 's'.repeat(length)),
+          fc.constant('a._S3rver_object'),
+        )
+        .map((sub) => {
+          const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+          return `Bearer ${part({ alg: 'none' })}.${part({ sub })}.`;
+        }),
     ),
     origin: fc.constantFrom('http://localhost:3000', 'https://evil.example', 'null'),
     'x-forwarded-for': fc.constantFrom('127.0.0.1', '::1'),

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EMBEDDED_MAX_SEGMENT_BYTES } from '../../local/embedded-s3-files.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
@@ -86,6 +86,51 @@ describe('npm start on the embedded store: names it cannot hold', () => {
     });
   });
 
+  // The owner's segment is a key segment too. Without this check a token's sub made
+  // multipart/create answer 500 and upload-url sign a URL the store then refused.
+  it.each([
+    ['a 234-byte sub', 'o'.repeat(234), 234],
+    ['a 255-byte sub (the most S3 takes, unhashed)', 'p'.repeat(255), 255],
+    ["a sub holding the store's marker", 'q._S3rver_object', undefined],
+  ])(
+    'refuses %s, whose owner segment this store cannot hold, with 401 on every route that names an object',
+    async (_label, sub, bytes) => {
+      const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const authorization = `Bearer ${part({ alg: 'none' })}.${part({ sub })}.`;
+      const routes: [string, object][] = [
+        ['upload-url', { object_name: 'a.txt' }],
+        ['upload-form', { object_name: 'a.txt' }],
+        ['download-url', { object_name: 'a.txt' }],
+        ['confirm-upload', { object_name: 'a.txt' }],
+        ['object-info', { object_name: 'a.txt', stage: 'draft' }],
+        ['delete-object', { object_name: 'a.txt', stage: 'draft' }],
+        ['multipart/create', { object_name: 'a.txt', content_length: 10 }],
+      ];
+
+      for (const [route, body] of routes) {
+        const response = await fetch(`${runtime.apiUrl}/api/v1/${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body: JSON.stringify(body),
+        });
+
+        expect({ route, status: response.status, json: await response.json() }).toEqual({
+          route,
+          status: 401,
+          json: {
+            error: {
+              code: 'unauthenticated',
+              message:
+                bytes === undefined
+                  ? 'The authenticated principal cannot own objects on this store: its key segment contains "._S3rver_", which the store uses itself.'
+                  : `The authenticated principal cannot own objects on this store: its key segment is ${bytes} UTF-8 bytes; the most is 233.`,
+            },
+          },
+        });
+      }
+    },
+  );
+
   it.each([
     ['a 234-byte last segment (metadata file too long)', `anonymous/${'b'.repeat(234)}`],
     ['a 240-byte last segment (object file fits, metadata not)', `anonymous/${'c'.repeat(240)}`],
@@ -123,6 +168,67 @@ describe('npm start on the embedded store: names it cannot hold', () => {
     expect(runtime.alive()).toBe(true);
     expect(await health(runtime.apiUrl)).toBe(200);
   });
+
+  // The store builds file paths from the key and the part number. It checks no signature, so
+  // anyone who can reach its port could write files outside its folder (a key segment
+  // "..", or a part number "../x", which needs no file suffix at all).
+  it.each([
+    ['a key whose segment is ".." (encoded as %2F)', 'PUT', '/main-draft/..%2Fescaped-key'],
+    ['a key whose segment is "." and then ".."', 'PUT', '/main-draft/.%2F..%2Fescaped-key'],
+  ])(
+    'refuses %s straight to the store, writing nothing outside its bucket',
+    async (_l, method, path) => {
+      const response = await fetch(`${runtime.storeUrl}${path}`, { method, body: 'escaped' });
+
+      expect(response.status).toBe(400);
+      expect(await readdir(runtime.dataDirectory)).not.toContain('escaped-key._S3rver_object');
+    },
+  );
+
+  it('reads and copies nothing outside its bucket through a ".." key', async () => {
+    await writeFile(join(runtime.dataDirectory, 'outside._S3rver_object'), 'secret');
+    await writeFile(join(runtime.dataDirectory, 'outside._S3rver_metadata.json'), '{}');
+
+    const read = await fetch(`${runtime.storeUrl}/main-draft/..%2Foutside`);
+    const copied = await fetch(`${runtime.storeUrl}/main-draft/anonymous/copied`, {
+      method: 'PUT',
+      headers: { 'x-amz-copy-source': '/main-draft/..%2Foutside' },
+    });
+
+    expect(read.status).toBe(404);
+    expect(await read.text()).not.toContain('secret');
+    expect(copied.status).toBe(404);
+  });
+
+  it.each(['../../../escaped-part', '0', '10001', '1.md5', 'abc'])(
+    'refuses an UploadPart numbered %j straight to the store, writing nothing outside the upload',
+    async (partNumber) => {
+      const created = await post(runtime.apiUrl, '/api/v1/multipart/create', {
+        object_name: 'parts.bin',
+        content_length: 10,
+      });
+      const signed = await post(runtime.apiUrl, '/api/v1/multipart/sign-parts', {
+        object_name: 'parts.bin',
+        upload_id: created.json.upload_id,
+        upload_token: created.json.upload_token,
+        part_numbers: [1],
+      });
+      const url = new URL(signed.json.parts[0].url);
+      url.searchParams.set('partNumber', partNumber);
+
+      const response = await fetch(url, { method: 'PUT', body: 'escaped' });
+
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('<Code>InvalidArgument</Code>');
+      expect(await readdir(runtime.dataDirectory)).not.toContain('escaped-part');
+      const upload = join(
+        runtime.dataDirectory,
+        'main-draft/._S3rver_uploads',
+        created.json.upload_id,
+      );
+      expect((await readdir(upload)).sort()).toEqual(['key', 'metadata']);
+    },
+  );
 
   it('is still running after everything above', () => {
     expect(runtime.stderr()).not.toMatch(/Unhandled 'error' event|ENAMETOOLONG/);

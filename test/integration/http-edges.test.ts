@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { jest } from '@jest/globals';
 import { connect } from 'node:net';
+import { connect as http2Connect } from 'node:http2';
 import { bearerFor, startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
 
 /** Sends raw bytes over TCP and resolves the whole answer once the server closes. */
@@ -345,6 +346,36 @@ describe('every answer of the local HTTP server is JSON in the shape of its surf
         json: { result: { error_message: message, error_type: 0 } },
       });
       expect(rpc).toEqual({ status: 400, json: { code: 'invalid_argument', message } });
+    });
+
+    it('refuses JSON that is not UTF-8 inside a gRPC-web frame or a gRPC message, never reading U+FFFD', async () => {
+      const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, invalidUtf8.length]), invalidUtf8]);
+      const grpcWeb = await fetch(`${api.apiUrl}/draft.v1.DraftService/GetUploadURL`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/grpc-web+json' },
+        body: frame,
+      });
+      const grpcWebText = Buffer.from(await grpcWeb.arrayBuffer()).toString('latin1');
+      const session = http2Connect(api.grpcUrl);
+      const grpcStatus = await new Promise<unknown>((resolve, reject) => {
+        const request = session.request({
+          ':method': 'POST',
+          ':path': '/draft.v1.DraftService/GetUploadURL',
+          'content-type': 'application/grpc+json',
+          te: 'trailers',
+        });
+        let fromHeaders: unknown;
+        request.on('response', (headers) => (fromHeaders = headers['grpc-status']));
+        request.on('trailers', (trailers) => resolve(trailers['grpc-status']));
+        request.on('data', () => undefined);
+        request.on('end', () => resolve(fromHeaders));
+        request.on('error', reject);
+        request.end(frame);
+      }).finally(() => session.close());
+
+      expect(grpcWebText).toMatch(/grpc-status: 3\r\n/);
+      expect(grpcWebText).not.toContain('upload_url');
+      expect(grpcStatus).toBe('3');
     });
 
     it('still accepts the same name as well-formed UTF-8', async () => {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { jest } from '@jest/globals';
 import type { TestRuntime } from '../helpers/local-runtime.js';
 
@@ -26,10 +27,13 @@ describe('the local runtime logs each request as the Lambda function that served
   let api: TestRuntime;
 
   beforeAll(async () => {
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-      written.push(String(chunk));
-      return true;
-    });
+    // Powertools writes errors to stderr, everything else to stdout.
+    for (const stream of [process.stdout, process.stderr]) {
+      jest.spyOn(stream, 'write').mockImplementation((chunk: unknown) => {
+        written.push(String(chunk));
+        return true;
+      });
+    }
     api = await startTestRuntime();
   });
   afterAll(async () => {
@@ -101,6 +105,27 @@ describe('the local runtime logs each request as the Lambda function that served
     for (const { raw } of lines) {
       expect(raw).not.toMatch(/stack|"error":/);
     }
+  });
+
+  it('logs a request the client abandons mid-body at INFO, not as a server failure', async () => {
+    const { port } = new URL(api.apiUrl);
+
+    const lines = await logLinesOf(async () => {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(
+            'POST /api/v1/upload-url HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"object_name":',
+          );
+          setTimeout(() => socket.destroy(), 50);
+        });
+        socket.on('close', () => resolve());
+      });
+      // The server sees the reset a moment later.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    });
+
+    const logged = lines.map(({ json }) => ({ level: json.level, message: json.message }));
+    expect(logged).toEqual([{ level: 'INFO', message: 'request abandoned by the client' }]);
   });
 
   it('logs a cleanup sweep as the cleanup function, not as the last request', async () => {

@@ -270,6 +270,40 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     );
   });
 
+  // A cursor is base64url JSON, so anyone can write one that stays inside their own listing.
+  // Its position must still be a key the store can take: a lone surrogate made the SDK
+  // fail to encode the listing request (500).
+  it.each([
+    ['a lone surrogate', '{"v":1,"a":"anonymous/\\ud800"}'],
+    ['a rolled-up lone surrogate', '{"v":1,"a":"anonymous/\\udfff","r":1}'],
+    ['a control character', '{"v":1,"a":"anonymous/\\u0000"}'],
+    ['a position longer than any key', `{"v":1,"a":"anonymous/${'k'.repeat(1020)}"}`],
+  ])(
+    'refuses a hand-made list cursor holding %s with 400, on both stages',
+    async (_label, json) => {
+      const cursor = Buffer.from(json).toString('base64url');
+
+      for (const stage of ['draft', 'main']) {
+        for (const delimiter of [undefined, '/']) {
+          const response = await api.post('/api/v1/list-objects', {
+            stage,
+            cursor,
+            ...(delimiter && { delimiter }),
+          });
+
+          expect({ stage, delimiter, ...response }).toEqual({
+            stage,
+            delimiter,
+            status: 400,
+            json: {
+              error: { code: 'invalid_request', message: 'cursor: not a cursor this API issued' },
+            },
+          });
+        }
+      }
+    },
+  );
+
   it('refuses an unknown stage', async () => {
     const response = await api.post('/api/v1/download-url', {
       object_name: 'a.png',
