@@ -69,16 +69,19 @@ export const nodeTransport: PutTransport = ({ url, headers, body, onProgress, si
         });
       });
     });
+    // An empty file: createReadStream cannot express an empty range (end: -1 throws).
     const stream =
-      body.kind === 'file'
-        ? createReadStream(body.path, {
-            start: body.start,
-            end: body.end - 1,
-            highWaterMark: 256 * 1024,
-          })
-        : body.kind === 'bytes'
-          ? Readable.from(chunksOf(body.bytes))
-          : Readable.fromWeb(body.blob.stream() as import('node:stream/web').ReadableStream);
+      length === 0
+        ? Readable.from([])
+        : body.kind === 'file'
+          ? createReadStream(body.path, {
+              start: body.start,
+              end: body.end - 1,
+              highWaterMark: 256 * 1024,
+            })
+          : body.kind === 'bytes'
+            ? Readable.from(chunksOf(body.bytes))
+            : Readable.fromWeb(body.blob.stream() as import('node:stream/web').ReadableStream);
     let sent = 0;
     stream.on('error', (error: Error) =>
       fail(new DraftStoreError(0, 'read_error', `Reading the file failed: ${error.message}`)),

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { jest } from '@jest/globals';
@@ -171,6 +171,37 @@ describe('the draftstore CLI against the local runtime (single PUT)', () => {
       `Interrupted. The upload is kept; resume it with:\n  DRAFTSTORE_TOKEN=… draftstore upload ${file} --confirm --api ${api.apiUrl}\n`,
     );
     expect(run.stderr).not.toContain(token);
+  });
+
+  it("with --json, Ctrl-C also prints the interrupted file's result, with the resume command", async () => {
+    const file = join(folder, 'json-interrupted.bin');
+    await writeFile(file, randomBytes(64 * MIB));
+    const cache = join(folder, 'cache-json');
+    const running = startCli(
+      ['upload', file, '--json', '--part-size', '5MiB', '--concurrency', '1'],
+      { ...env, DRAFTSTORE_CACHE_DIR: cache },
+    );
+    // --json draws no progress: the remembered upload shows that the parts are going up.
+    const uploads = join(cache, 'uploads');
+    while ((await readdir(uploads).catch(() => [])).length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    running.child.kill('SIGINT');
+    const run = await running.done;
+    expect(run.code).toBe(130);
+    const resume = `draftstore upload ${file} --concurrency 1 --part-size 5242880 --json --api ${api.apiUrl}`;
+    expect(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
+      {
+        file,
+        error: { status: 0, code: 'aborted', message: 'The upload was cancelled.' },
+        resume,
+      },
+    ]);
   });
 
   it('with --no-resume, Ctrl-C says the upload was aborted and repeats --no-resume', async () => {

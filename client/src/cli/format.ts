@@ -7,7 +7,7 @@ export const formatBytes = (bytes: number): string => {
     value /= 1024;
     unit++;
   }
-  return `${unit === 0 ? value : value.toFixed(1)} ${UNITS[unit]}`;
+  return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${UNITS[unit]}`;
 };
 
 export const formatDuration = (seconds: number): string => {

@@ -112,9 +112,11 @@ const upload = async (
           const outcome = command.resume
             ? 'The upload is kept; resume it with'
             : 'The upload was aborted (--no-resume); start it again with';
-          write(
-            `Interrupted. ${outcome}:\n  ${resumeCommand(invocation, command, command.files.slice(index))}\n`,
-          );
+          const resume = resumeCommand(invocation, command, command.files.slice(index));
+          if (invocation.json) {
+            io.stdout.write(`${JSON.stringify({ file, error: errorJson(error), resume })}\n`);
+          }
+          write(`Interrupted. ${outcome}:\n  ${resume}\n`);
           return EXIT.interrupted;
         }
         view?.end(`failed: ${objectName}`);
