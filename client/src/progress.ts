@@ -27,6 +27,17 @@ export class ProgressTracker {
     this.listener?.({ loaded: Math.min(this.loaded, this.total), total: this.total });
   }
 
+  /**
+   * All bytes are in. Only an empty body needs it: it has no bytes to report, and a
+   * listener would otherwise never hear that it is done.
+   */
+  finish(): void {
+    if (this.total === 0 && this.highWater.size === 0) {
+      this.highWater.set(1, 0);
+      this.listener?.({ loaded: 0, total: 0 });
+    }
+  }
+
   get current(): UploadProgress {
     return { loaded: this.loaded, total: this.total };
   }

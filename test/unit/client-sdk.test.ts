@@ -358,6 +358,13 @@ describe('SDK resume bookkeeping', () => {
 });
 
 describe('SDK progress', () => {
+  it('reports an empty file as done (0 of 0), so a progress bar reaches 100 %', async () => {
+    const { client } = setup();
+    const events: UploadProgress[] = [];
+    await client.upload(file(0), { onProgress: (event) => events.push(event) });
+    expect(events).toEqual([{ loaded: 0, total: 0 }]);
+  });
+
   it('never goes backwards when a half-sent part is retried, and ends at the total', async () => {
     let attempt = 0;
     const { client } = setup({
