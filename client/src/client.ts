@@ -160,6 +160,7 @@ export class DraftStoreClient {
     let result: UploadResult;
     if (source.size <= threshold) {
       const { etag } = await singlePut(context, source, objectName, contentType);
+      context.progress.finish();
       result = {
         object_name: objectName,
         size: source.size,

@@ -172,12 +172,14 @@ export const multipartUpload = async (
   const expectedSize = (part: number) =>
     Math.min(source.size, part * record.part_size) - (part - 1) * record.part_size;
   const etags = new Map<number, string>();
+  const stored = new Map<number, number>();
   for (const [part, done] of resumed?.done ?? []) {
     if (part <= count && done.size === expectedSize(part)) {
       etags.set(part, done.etag);
-      context.progress.report(part, done.size);
+      stored.set(part, done.size);
     }
   }
+  context.progress.reportStored(stored);
   const wanted = Array.from({ length: count }, (_, i) => i + 1).filter((part) => !etags.has(part));
 
   // One failed part cancels its siblings; the caller's signal cancels everything.

@@ -112,6 +112,10 @@ describe('the draftstore CLI against the local runtime (single PUT)', () => {
     [['url', 'a', '--stage', 'attic'], '--stage: must be "main" or "draft", got "attic"'],
     [['upload', '/nonexistent/file.bin'], '/nonexistent/file.bin: no such file'],
     [['upload', 'a', 'b', '--name', 'n'], '--name applies to a single file'],
+    [
+      ['upload', 'x/report.pdf', 'y/report.pdf'],
+      'x/report.pdf and y/report.pdf would both be uploaded as "report.pdf"',
+    ],
   ])('exits 2 on the usage error %j', async (args, message) => {
     const run = await runCli(args, env);
     expect(run.code).toBe(2);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeTransport } from '../../client/src/transport-node.js';
+import { createNodeTransport, nodeTransport } from '../../client/src/transport-node.js';
 
 describe('the Node PUT transport', () => {
   let server: Server;
@@ -43,6 +43,28 @@ describe('the Node PUT transport', () => {
     });
     expect(answer).toMatchObject({ status: 200, etag: '"e"' });
     expect(received).toEqual([{ length: '0', bytes: 0 }]);
+  });
+
+  it('gives up on a connection that goes silent (network_error, so the part is retried)', async () => {
+    // A store that takes the bytes and never answers: a dead link looks the same.
+    const silent = createServer((request) => request.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const started = Date.now();
+      await expect(
+        createNodeTransport({ idleTimeoutMs: 300 })({
+          url: `http://127.0.0.1:${port}/draft/key`,
+          headers: {},
+          body: { kind: 'bytes', bytes: new Uint8Array(10) },
+          onProgress: () => undefined,
+        }),
+      ).rejects.toMatchObject({ status: 0, code: 'network_error' });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('PUTs a file range with its exact length, counting progress up to it', async () => {

@@ -295,8 +295,9 @@ describe('SDK resume bookkeeping', () => {
       upload_token: 'token-upload-1',
     });
     expect(api.object).toEqual(await bytesOf(big));
-    // Parts already in the store count at once; the total still ends exactly at 100 %.
-    expect(progress[0]).toEqual({ loaded: PART, total: 5 * PART });
+    // Parts already in the store count at once, in one event (a rate measured from the first
+    // event then leaves them out); the total still ends exactly at 100 %.
+    expect(progress[0]).toEqual({ loaded: 2 * PART, total: 5 * PART });
     expect(progress.at(-1)).toEqual({ loaded: 5 * PART, total: 5 * PART });
     expect(await store.get(fingerprint)).toBeUndefined();
   });
@@ -381,6 +382,13 @@ describe('SDK resume bookkeeping', () => {
 });
 
 describe('SDK progress', () => {
+  it('reports an empty file as done (0 of 0), so a progress bar reaches 100 %', async () => {
+    const { client } = setup();
+    const events: UploadProgress[] = [];
+    await client.upload(file(0), { onProgress: (event) => events.push(event) });
+    expect(events).toEqual([{ loaded: 0, total: 0 }]);
+  });
+
   it('never goes backwards when a half-sent part is retried, and ends at the total', async () => {
     let attempt = 0;
     const { client } = setup({

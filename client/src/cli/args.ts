@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** A mistake in the command line: exit code 2 and the usage text. */
@@ -130,6 +131,17 @@ export const parseInvocation = (argv: string[], env: NodeJS.ProcessEnv): Invocat
       if (rest.length === 0) throw new UsageError('upload needs at least one file');
       if (values.name !== undefined && rest.length > 1) {
         throw new UsageError('--name applies to a single file; got several files');
+      }
+      // The object name is the file's base name: the second would silently replace the first.
+      const byName = new Map<string, string>();
+      for (const file of rest) {
+        const earlier = byName.get(basename(file));
+        if (earlier !== undefined) {
+          throw new UsageError(
+            `${earlier} and ${file} would both be uploaded as "${basename(file)}"; upload them one at a time with --name`,
+          );
+        }
+        byName.set(basename(file), file);
       }
       const concurrency = Number(values.concurrency ?? 4);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {

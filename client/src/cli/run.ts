@@ -74,6 +74,8 @@ const upload = async (
       const objectName = command.name ?? basename(file);
       const started = Date.now();
       let view: ReturnType<typeof createProgressView> | undefined;
+      // A resumed upload's first event holds the bytes already stored, which this run did not send.
+      let stored: number | undefined;
       try {
         const result = await client.upload(file, {
           objectName,
@@ -86,6 +88,7 @@ const upload = async (
           keepForResume: true,
           signal: controller.signal,
           onProgress: ({ loaded, total }) => {
+            stored ??= loaded;
             view ??= createProgressView(mode, objectName, total, write);
             view.update(loaded);
           },
@@ -97,7 +100,8 @@ const upload = async (
           const how = result.multipart
             ? `${result.part_count} parts${result.resumed ? `, resumed: ${result.parts_sent} sent` : ''}`
             : 'one PUT';
-          const rate = formatBytes(result.size / Math.max(seconds, 0.001));
+          const sent = result.resumed ? result.size - (stored ?? 0) : result.size;
+          const rate = formatBytes(sent / Math.max(seconds, 0.001));
           const confirmed = result.confirmed
             ? `, confirmed as ${result.confirmed.final_location}`
             : ' (draft)';
