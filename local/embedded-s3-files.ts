@@ -66,6 +66,41 @@ interface StoredObject {
   metadata: Record<string, string>;
 }
 
+/**
+ * S3's bucket naming rules: 3 to 63 lowercase letters, digits, dots and hyphens, starting
+ * and ending with a letter or digit, no two dots in a row. s3rver keeps a bucket as the
+ * folder of that name and checks nothing, so `..` or `../x` named a folder outside.
+ */
+export const isBucketName = (name: string): boolean =>
+  /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..');
+
+/** The bucket a request path names (its first segment, decoded), if it names one. */
+const bucketOf = (path: string): string | undefined => {
+  const segment = path.split('/')[1] ?? '';
+  if (segment === '') return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
+/** s3rver middleware (koa): refuses a request whose bucket name could leave the store's folder. */
+export const refuseInvalidBucketNames = async (
+  ctx: { path: string; status: number; body: unknown; type: string },
+  next: () => Promise<unknown>,
+): Promise<void> => {
+  const bucket = bucketOf(ctx.path);
+  if (bucket !== undefined && !isBucketName(bucket)) {
+    ctx.status = 400;
+    ctx.type = 'application/xml';
+    ctx.body =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidBucketName</Code><Message>The specified bucket is not valid.</Message></Error>';
+    return;
+  }
+  await next();
+};
+
 /** The parts of s3rver's FilesystemStore that are wrapped here. */
 interface FilesystemStore {
   getResourcePath(bucket: string, key: string, resource: string): string;
@@ -152,6 +187,11 @@ export const guardFileNames = (store: FilesystemStore): void => {
     return writeObject(store, object);
   };
   store.copyObject = async (sourceBucket, sourceKey, targetBucket, targetKey, metadata) => {
+    if (!isBucketName(sourceBucket) || !fitsOnDisk(sourceKey)) {
+      throw new S3Error('NoSuchKey', 'The specified key does not exist.', {
+        Key: sourceKey.slice(0, 64),
+      });
+    }
     if (!fitsOnDisk(targetKey)) throw keyTooLong(targetKey);
     return original.copyObject(sourceBucket, sourceKey, targetBucket, targetKey, metadata);
   };
