@@ -74,10 +74,7 @@ interface StoredObject {
 export const isBucketName = (name: string): boolean =>
   /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..');
 
-/** The bucket a request path names (its first segment, decoded), if it names one. */
-const bucketOf = (path: string): string | undefined => {
-  const segment = path.split('/')[1] ?? '';
-  if (segment === '') return undefined;
+const decoded = (segment: string): string => {
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -85,18 +82,32 @@ const bucketOf = (path: string): string | undefined => {
   }
 };
 
-/** s3rver middleware (koa): refuses a request whose bucket name could leave the store's folder. */
-export const refuseInvalidBucketNames = async (
+const refuse = (
+  ctx: { status: number; body: unknown; type: string },
+  code: string,
+  message: string,
+): void => {
+  ctx.status = 400;
+  ctx.type = 'application/xml';
+  ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+};
+
+/**
+ * s3rver middleware (koa): refuses a request whose bucket or key could name a path
+ * outside the store's folder, before any of s3rver's handlers (objects, parts, tagging)
+ * turns it into one.
+ */
+export const refuseEscapingPaths = async (
   ctx: { path: string; status: number; body: unknown; type: string },
   next: () => Promise<unknown>,
 ): Promise<void> => {
-  const bucket = bucketOf(ctx.path);
-  if (bucket !== undefined && !isBucketName(bucket)) {
-    ctx.status = 400;
-    ctx.type = 'application/xml';
-    ctx.body =
-      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidBucketName</Code><Message>The specified bucket is not valid.</Message></Error>';
-    return;
+  const [bucket = '', ...key] = ctx.path.split('/').slice(1);
+  if (bucket !== '' && !isBucketName(decoded(bucket))) {
+    return refuse(ctx, 'InvalidBucketName', 'The specified bucket is not valid.');
+  }
+  const segments = key.join('/').split('/').map(decoded).join('/').split('/');
+  if (key.length > 0 && segments.some((segment) => segment === '.' || segment === '..')) {
+    return refuse(ctx, 'InvalidArgument', 'A key segment cannot be "." or ".." on this store.');
   }
   await next();
 };

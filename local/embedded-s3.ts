@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import S3rver from 's3rver';
 import { checkPartsOnComplete, embeddedMultipart } from './embedded-multipart.js';
-import { guardFileNames, refuseInvalidBucketNames } from './embedded-s3-files.js';
+import { guardFileNames, refuseEscapingPaths } from './embedded-s3-files.js';
 import { guardPartWrites, type PartStore } from './embedded-s3-parts.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
 
@@ -101,7 +101,7 @@ export const startEmbeddedS3 = async (options: EmbeddedS3Options): Promise<Embed
     configureBuckets: options.buckets.map((name) => ({ name, configs: [LOCALHOST_CORS_XML] })),
   });
   server.middleware.unshift(
-    refuseInvalidBucketNames,
+    refuseEscapingPaths,
     repairCopySource,
     embeddedMultipart(options.directory),
   );
