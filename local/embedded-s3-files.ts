@@ -66,6 +66,52 @@ interface StoredObject {
   metadata: Record<string, string>;
 }
 
+/**
+ * S3's bucket naming rules: 3 to 63 lowercase letters, digits, dots and hyphens, starting
+ * and ending with a letter or digit, no two dots in a row. s3rver keeps a bucket as the
+ * folder of that name and checks nothing, so `..` or `../x` named a folder outside.
+ */
+export const isBucketName = (name: string): boolean =>
+  /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..');
+
+const decoded = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
+const refuse = (
+  ctx: { status: number; body: unknown; type: string },
+  code: string,
+  message: string,
+): void => {
+  ctx.status = 400;
+  ctx.type = 'application/xml';
+  ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+};
+
+/**
+ * s3rver middleware (koa): refuses a request whose bucket or key could name a path
+ * outside the store's folder, before any of s3rver's handlers (objects, parts, tagging)
+ * turns it into one.
+ */
+export const refuseEscapingPaths = async (
+  ctx: { path: string; status: number; body: unknown; type: string },
+  next: () => Promise<unknown>,
+): Promise<void> => {
+  const [bucket = '', ...key] = ctx.path.split('/').slice(1);
+  if (bucket !== '' && !isBucketName(decoded(bucket))) {
+    return refuse(ctx, 'InvalidBucketName', 'The specified bucket is not valid.');
+  }
+  const segments = key.join('/').split('/').map(decoded).join('/').split('/');
+  if (key.length > 0 && segments.some((segment) => segment === '.' || segment === '..')) {
+    return refuse(ctx, 'InvalidArgument', 'A key segment cannot be "." or ".." on this store.');
+  }
+  await next();
+};
+
 /** The parts of s3rver's FilesystemStore that are wrapped here. */
 interface FilesystemStore {
   getResourcePath(bucket: string, key: string, resource: string): string;
@@ -152,6 +198,11 @@ export const guardFileNames = (store: FilesystemStore): void => {
     return writeObject(store, object);
   };
   store.copyObject = async (sourceBucket, sourceKey, targetBucket, targetKey, metadata) => {
+    if (!isBucketName(sourceBucket) || !fitsOnDisk(sourceKey)) {
+      throw new S3Error('NoSuchKey', 'The specified key does not exist.', {
+        Key: sourceKey.slice(0, 64),
+      });
+    }
     if (!fitsOnDisk(targetKey)) throw keyTooLong(targetKey);
     return original.copyObject(sourceBucket, sourceKey, targetBucket, targetKey, metadata);
   };

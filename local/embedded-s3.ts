@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import S3rver from 's3rver';
 import { checkPartsOnComplete, embeddedMultipart } from './embedded-multipart.js';
-import { guardFileNames } from './embedded-s3-files.js';
+import { guardFileNames, refuseEscapingPaths } from './embedded-s3-files.js';
 import { guardPartWrites, type PartStore } from './embedded-s3-parts.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
 
@@ -100,7 +100,11 @@ export const startEmbeddedS3 = async (options: EmbeddedS3Options): Promise<Embed
     silent: true,
     configureBuckets: options.buckets.map((name) => ({ name, configs: [LOCALHOST_CORS_XML] })),
   });
-  server.middleware.unshift(repairCopySource, embeddedMultipart(options.directory));
+  server.middleware.unshift(
+    refuseEscapingPaths,
+    repairCopySource,
+    embeddedMultipart(options.directory),
+  );
   tolerateRacingDirectoryCleanup(server);
   checkPartsOnComplete(
     (server as unknown as { store: Parameters<typeof checkPartsOnComplete>[0] }).store,

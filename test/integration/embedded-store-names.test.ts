@@ -1,6 +1,7 @@
+import { request as httpRequest } from 'node:http';
 import { jest } from '@jest/globals';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { EMBEDDED_MAX_SEGMENT_BYTES } from '../../local/embedded-s3-files.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
 import { spawnLocalRuntime, type SpawnedRuntime } from '../helpers/spawned-runtime.js';
@@ -16,6 +17,24 @@ const post = async (apiUrl: string, path: string, body: unknown) => {
   });
   return { status: response.status, json: (await response.json()) as any };
 };
+
+/** A request with its path sent exactly as written: fetch would resolve "." and ".." segments. */
+const rawRequest = (
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body = '',
+): Promise<{ status: number; text: string }> =>
+  new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method, path, headers }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 
 const health = async (apiUrl: string) => (await fetch(`${apiUrl}/health`)).status;
 
@@ -175,15 +194,59 @@ describe('npm start on the embedded store: names it cannot hold', () => {
   it.each([
     ['a key whose segment is ".." (encoded as %2F)', 'PUT', '/main-draft/..%2Fescaped-key'],
     ['a key whose segment is "." and then ".."', 'PUT', '/main-draft/.%2F..%2Fescaped-key'],
+    ['a tagging read through a ".." segment', 'GET', '/main-draft/..%2Fescaped-key?tagging'],
   ])(
     'refuses %s straight to the store, writing nothing outside its bucket',
     async (_l, method, path) => {
-      const response = await fetch(`${runtime.storeUrl}${path}`, { method, body: 'escaped' });
+      const response = await fetch(`${runtime.storeUrl}${path}`, {
+        method,
+        ...(method === 'PUT' && { body: 'escaped' }),
+      });
 
       expect(response.status).toBe(400);
       expect(await readdir(runtime.dataDirectory)).not.toContain('escaped-key._S3rver_object');
     },
   );
+
+  it.each([
+    ['"..", literally', '/../escaped-bucket'],
+    ['"..", encoded', '/%2E%2E/escaped-bucket'],
+    ['"../<folder>"', '/..%2Fsibling/escaped-bucket'],
+    ['"."', '/%2E/escaped-bucket'],
+  ])(
+    'refuses a bucket named %s straight to the store: nothing written or listed outside its folder',
+    async (_label, path) => {
+      const { dataDirectory, storeUrl } = runtime;
+      const folder = basename(dataDirectory);
+
+      const written = await rawRequest(storeUrl, 'PUT', path.replace('sibling', folder), {}, 'x');
+      const listed = await rawRequest(storeUrl, 'GET', `/${path.split('/')[1]!}?list-type=2`);
+
+      expect([written.status, listed.status]).toEqual([400, 400]);
+      expect(written.text).toContain('<Code>InvalidBucketName</Code>');
+      expect(await readdir(dirname(dataDirectory))).not.toContain('escaped-bucket._S3rver_object');
+      expect(await readdir(dataDirectory)).not.toContain('escaped-bucket._S3rver_object');
+    },
+  );
+
+  it('copies nothing from outside the store through a ".." source bucket', async () => {
+    await writeFile(join(runtime.dataDirectory, 'outside._S3rver_object'), 'secret');
+    await writeFile(join(runtime.dataDirectory, 'outside._S3rver_metadata.json'), '{}');
+
+    const copied = await rawRequest(
+      runtime.storeUrl,
+      'PUT',
+      '/main-draft/anonymous/copied-bucket',
+      {
+        'x-amz-copy-source': `/%2E%2E/${basename(runtime.dataDirectory)}/outside`,
+      },
+    );
+
+    expect(copied.status).toBeGreaterThanOrEqual(400);
+    expect(copied.status).toBeLessThan(500);
+    const read = await fetch(`${runtime.storeUrl}/main-draft/anonymous/copied-bucket`);
+    expect(read.status).toBe(404);
+  });
 
   it('reads and copies nothing outside its bucket through a ".." key', async () => {
     await writeFile(join(runtime.dataDirectory, 'outside._S3rver_object'), 'secret');
@@ -195,7 +258,7 @@ describe('npm start on the embedded store: names it cannot hold', () => {
       headers: { 'x-amz-copy-source': '/main-draft/..%2Foutside' },
     });
 
-    expect(read.status).toBe(404);
+    expect(read.status).toBe(400);
     expect(await read.text()).not.toContain('secret');
     expect(copied.status).toBe(404);
   });
