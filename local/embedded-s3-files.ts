@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { writeWithMd5 } from './md5-file-write.js';
 
 const require = createRequire(import.meta.url);
 const S3Error = require('s3rver/lib/models/error.js') as new (
@@ -146,23 +144,10 @@ interface FilesystemStore {
 const writeObject = async (store: FilesystemStore, object: StoredObject) => {
   const path = store.getResourcePath(object.bucket, object.key, 'object');
   await mkdir(dirname(path), { recursive: true });
-  const md5 = createHash('md5');
-  let size = 0;
   const source = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
-  await pipeline(
-    source,
-    new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        md5.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    }),
-    createWriteStream(path),
-  );
-  const digest = md5.digest('hex');
-  await store.putMetadata(object.bucket, object.key, object.metadata, digest);
-  return { size, md5: digest };
+  const written = await writeWithMd5(source, path);
+  await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
+  return written;
 };
 
 /**

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { writeWithMd5 } from './md5-file-write.js';
 
 const require = createRequire(import.meta.url);
 const S3Error = require('s3rver/lib/models/error.js') as new (
@@ -39,23 +37,10 @@ export const guardPartWrites = (store: PartStore): void => {
       uploadId,
       String(partNumber),
     );
-    const md5 = createHash('md5');
-    let size = 0;
     try {
-      await pipeline(
-        content,
-        new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            md5.update(chunk);
-            size += chunk.length;
-            done(null, chunk);
-          },
-        }),
-        createWriteStream(path),
-      );
-      const digest = md5.digest('hex');
-      await writeFile(`${path}.md5`, digest);
-      return { size, md5: digest };
+      const written = await writeWithMd5(content, path);
+      await writeFile(`${path}.md5`, written.md5);
+      return written;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       throw new S3Error('NoSuchUpload', 'The specified upload does not exist.', {

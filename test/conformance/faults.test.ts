@@ -3,21 +3,13 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   PutObjectCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
 import { jest } from '@jest/globals';
-import { FAULT_KINDS, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { bearerFor, type TestRuntime } from '../helpers/local-runtime.js';
+import { bearerFor } from '../helpers/local-runtime.js';
 import { forEachLimited } from '../helpers/seed-objects.js';
 import { sha256 } from '../helpers/uploads.js';
-import {
-  describeRgw,
-  listKeys,
-  listUploads,
-  rgwClient,
-  sharedRgw,
-  startRgwRuntime,
-} from './stores.js';
+import { useFaultyRgw } from './faulty-rgw.js';
+import { describeRgw, listKeys, listUploads } from './stores.js';
 
 jest.setTimeout(600_000);
 
@@ -53,29 +45,11 @@ const draft = (index: number, name: string, size: number): Draft => {
  * retried by the client as a client would; afterwards no byte may be lost or duplicated.
  */
 describeRgw('confirm and cleanup through a fault-injecting proxy', () => {
-  let proxy: FaultProxy;
-  let api: TestRuntime;
-  let direct: S3Client;
-  let offsetMs = 0;
-
-  beforeAll(async () => {
-    const rgw = sharedRgw()!;
-    proxy = await startFaultProxy({ target: rgw.endpoint, seed: SEED, rate: FAULT_RATE });
-    api = await startRgwRuntime(
-      { ...rgw, endpoint: proxy.endpoint },
-      { OBJECT_LIFETIME: '3600' },
-      { clock: () => new Date(Date.now() + offsetMs) },
-    );
-    direct = rgwClient(rgw);
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await proxy?.close();
-    direct?.destroy();
-  });
+  const rgw = useFaultyRgw({ seed: SEED, rate: FAULT_RATE });
 
   it('ends with every draft in exactly one place, intact, and no stale upload after a sweep', async () => {
     // prepare: drafts written past the proxy, with `%`, `+`, spaces and non-ASCII in keys
+    const { proxy, api, direct } = rgw;
     const { draft: draftBucket, main: mainBucket } = api.config.buckets;
     const confirmed: Draft[] = [
       ...Array.from({ length: 60 }, (_, index) =>
@@ -121,16 +95,14 @@ describeRgw('confirm and cleanup through a fault-injecting proxy', () => {
       }
     }
     proxy.enabled = true;
-    offsetMs = 2 * HOUR_MS;
+    rgw.advanceClock(2 * HOUR_MS);
     const summary = await api.services.cleaner.sweep();
     proxy.enabled = false;
 
     // report
-    const faults = FAULT_KINDS.map((kind) => `${kind}=${proxy.counts[kind]}`).join(' ');
-    const injected = FAULT_KINDS.reduce((sum, kind) => sum + proxy.counts[kind], 0);
+    const { injected, summary: faults } = rgw.faults();
     process.stdout.write(
-      `[faults] seed=${SEED} rate=${FAULT_RATE} S3 requests=${injected + proxy.counts.forwarded} ` +
-        `faults=${injected} (${faults}); confirms=${confirmed.length} attempts=${attempts} ` +
+      `[faults] seed=${SEED} rate=${FAULT_RATE} ${faults}; confirms=${confirmed.length} attempts=${attempts} ` +
         `answers=${JSON.stringify(statuses)}; sweep=${JSON.stringify(summary)}\n`,
     );
 

@@ -1,19 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { jest } from '@jest/globals';
 import { DraftStoreClient } from '../../client/src/index.js';
 import { memoryResumeStore } from '../../client/src/resume-store.js';
-import { FAULT_KINDS, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import type { TestRuntime } from '../helpers/local-runtime.js';
 import { sha256 } from '../helpers/uploads.js';
-import {
-  describeRgw,
-  listKeys,
-  listUploads,
-  rgwClient,
-  sharedRgw,
-  startRgwRuntime,
-} from './stores.js';
+import { useFaultyRgw } from './faulty-rgw.js';
+import { describeRgw, listKeys, listUploads } from './stores.js';
 
 jest.setTimeout(600_000);
 
@@ -33,28 +25,10 @@ const HOUR_MS = 3_600_000;
  * retry meets an upload that is already done.
  */
 describeRgw('SDK multipart uploads through a fault-injecting proxy', () => {
-  let proxy: FaultProxy;
-  let api: TestRuntime;
-  let direct: S3Client;
-  let offsetMs = 0;
-
-  beforeAll(async () => {
-    const rgw = sharedRgw()!;
-    proxy = await startFaultProxy({ target: rgw.endpoint, seed: SEED, rate: FAULT_RATE });
-    api = await startRgwRuntime(
-      { ...rgw, endpoint: proxy.endpoint },
-      { OBJECT_LIFETIME: '3600' },
-      { clock: () => new Date(Date.now() + offsetMs) },
-    );
-    direct = rgwClient(rgw);
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await proxy?.close();
-    direct?.destroy();
-  });
+  const rgw = useFaultyRgw({ seed: SEED, rate: FAULT_RATE });
 
   it('confirms every file intact in main, leaves no draft, and a sweep leaves no upload', async () => {
+    const { proxy, api, direct } = rgw;
     const files = Array.from({ length: 4 }, (_, index) => {
       const bytes = randomBytes(11 * MIB + index * 4099);
       return { name: `faults/multipart ${index} 50%.bin`, bytes, sha256: sha256(bytes) };
@@ -79,15 +53,13 @@ describeRgw('SDK multipart uploads through a fault-injecting proxy', () => {
       ),
     );
     // Uploads whose CreateMultipartUpload reply was lost stay behind until the sweep.
-    offsetMs = 2 * HOUR_MS;
+    rgw.advanceClock(2 * HOUR_MS);
     const summary = await api.services.cleaner.sweep();
     proxy.enabled = false;
 
-    const faults = FAULT_KINDS.map((kind) => `${kind}=${proxy.counts[kind]}`).join(' ');
-    const injected = FAULT_KINDS.reduce((sum, kind) => sum + proxy.counts[kind], 0);
+    const { injected, summary: faults } = rgw.faults();
     process.stdout.write(
-      `[multipart faults] seed=${SEED} rate=${FAULT_RATE} S3 requests=${injected + proxy.counts.forwarded} ` +
-        `faults=${injected} (${faults}); puts=${results.map((result) => result.puts).join(',')}; ` +
+      `[multipart faults] seed=${SEED} rate=${FAULT_RATE} ${faults}; puts=${results.map((result) => result.puts).join(',')}; ` +
         `sweep=${JSON.stringify(summary)}\n`,
     );
 

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/**
+ * Streams `source` into the file at `path` and answers its size and hex MD5, as the
+ * embedded store records them for objects and parts (the MD5 is S3's ETag).
+ */
+export const writeWithMd5 = async (
+  source: Readable,
+  path: string,
+): Promise<{ size: number; md5: string }> => {
+  const md5 = createHash('md5');
+  let size = 0;
+  await pipeline(
+    source,
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        md5.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    }),
+    createWriteStream(path),
+  );
+  return { size, md5: md5.digest('hex') };
+};
