@@ -12,6 +12,7 @@ import {
   type DraftsResolver,
   type MultipartResolver,
 } from '../lambdas/rpc/draft-service.js';
+import { ACCEPT_COMPRESSION } from '../lambdas/rpc/compression.js';
 import { toConnectError } from '../lambdas/rpc/to-connect-error.js';
 import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
@@ -60,6 +61,8 @@ const emulatedAuthorizer: Interceptor = (next) => async (request) => {
 /** Each call runs as one invocation of the connect function, as it does on Lambda. */
 const adapter = (options: LocalConnectOptions) => {
   const handle = connectNodeAdapter({
+    // The function URL's encodings, so a compressing client behaves the same in AWS.
+    acceptCompression: [...ACCEPT_COMPRESSION],
     routes: draftRoutes(options.resolve, {
       ...(options.multipart && { multipart: options.multipart }),
       ...(options.emulateJwtAuthorizer && { interceptors: [emulatedAuthorizer] }),

@@ -21,6 +21,7 @@ import {
   type MultipartResolver,
 } from './draft-service.js';
 import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
+import { ACCEPT_COMPRESSION } from './compression.js';
 import { createWebRouter } from './web-router.js';
 
 /** What the handler answers: always the structured form (status, headers, base64 body). */
@@ -122,6 +123,9 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
   const router = createWebRouter();
   draftRoutes(options.resolve, {
     grpc: false,
+    // As on the local ports, so a client that compresses (connect-es `sendCompression`,
+    // gRPC-web `grpc-encoding`) works the same in AWS.
+    acceptCompression: [...ACCEPT_COMPRESSION],
     ...(options.multipart && { multipart: options.multipart }),
     ...(options.verifyToken && { interceptors: [authenticate(options.verifyToken)] }),
   })(router);
