@@ -13,6 +13,7 @@ import {
   type MultipartResolver,
 } from '../lambdas/rpc/draft-service.js';
 import { ACCEPT_COMPRESSION } from '../lambdas/rpc/compression.js';
+import { methodNotAllowed } from '../lambdas/rpc/method-not-allowed.js';
 import { toConnectError } from '../lambdas/rpc/to-connect-error.js';
 import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
@@ -60,13 +61,21 @@ const emulatedAuthorizer: Interceptor = (next) => async (request) => {
 
 /** Each call runs as one invocation of the connect function, as it does on Lambda. */
 const adapter = (options: LocalConnectOptions) => {
+  const routes = draftRoutes(options.resolve, {
+    ...(options.multipart && { multipart: options.multipart }),
+    ...(options.emulateJwtAuthorizer && { interceptors: [emulatedAuthorizer] }),
+  });
+  // Which HTTP methods each RPC path takes, read from the handlers connect-es builds.
+  const allowedMethods = new Map<string, readonly string[]>();
   const handle = connectNodeAdapter({
     // The function URL's encodings, so a compressing client behaves the same in AWS.
     acceptCompression: [...ACCEPT_COMPRESSION],
-    routes: draftRoutes(options.resolve, {
-      ...(options.multipart && { multipart: options.multipart }),
-      ...(options.emulateJwtAuthorizer && { interceptors: [emulatedAuthorizer] }),
-    }),
+    routes: (router) => {
+      routes(router);
+      for (const handler of router.handlers) {
+        allowedMethods.set(handler.requestPath, handler.allowedMethods);
+      }
+    },
     contextValues: (request) => {
       const userAgent = request.headers['user-agent'];
       return createContextValues().set(requestOriginKey, {
@@ -76,8 +85,18 @@ const adapter = (options: LocalConnectOptions) => {
       });
     },
   });
-  return (...args: Parameters<typeof handle>): void => {
-    void inInvocation(CONNECT_FUNCTION_NAME, () => handle(...args));
+  return (...[request, response]: Parameters<typeof handle>): void => {
+    const path = (request.url ?? '').split('?')[0] ?? '';
+    const allowed = allowedMethods.get(path);
+    const method = request.method ?? '';
+    if (allowed !== undefined && !allowed.includes(method)) {
+      // connect-es would answer a bare 405; give it the function URL's Connect error body.
+      const refused = methodNotAllowed(path.slice(1), method, allowed);
+      response.writeHead(refused.status, refused.headers);
+      response.end(refused.body);
+      return;
+    }
+    void inInvocation(CONNECT_FUNCTION_NAME, () => handle(request, response));
   };
 };
 

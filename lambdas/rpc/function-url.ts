@@ -22,6 +22,7 @@ import {
 } from './draft-service.js';
 import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
 import { ACCEPT_COMPRESSION } from './compression.js';
+import { methodNotAllowed } from './method-not-allowed.js';
 import { createWebRouter } from './web-router.js';
 
 /** What the handler answers: always the structured form (status, headers, base64 body). */
@@ -165,6 +166,15 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
     const handler = handlers.get(event.rawPath);
     if (!handler) {
       return textResult(404, `No RPC at ${event.rawPath}.`, cors_);
+    }
+
+    if (!handler.allowedMethods.includes(method)) {
+      const refused = methodNotAllowed(event.rawPath.slice(1), method, handler.allowedMethods);
+      return {
+        statusCode: refused.status,
+        headers: { ...refused.headers, ...cors_ },
+        body: refused.body,
+      };
     }
 
     if (PLAIN_GRPC.test(headers['content-type'] ?? '')) {

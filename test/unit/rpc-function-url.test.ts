@@ -324,6 +324,57 @@ describe('the connect Lambda behind a function URL', () => {
   });
 });
 
+describe('a method an RPC does not take, on the function URL', () => {
+  beforeAll(() => logger.setLogLevel('SILENT'));
+
+  it.each(['GET', 'PUT', 'DELETE'])(
+    'answers %s with 405, Allow and a Connect error body',
+    async (method) => {
+      const { store, handler } = setup({ corsOrigins: [ORIGIN] });
+
+      const result = await handler(
+        functionUrlEvent(
+          `${SERVICE}/ConfirmUpload`,
+          { 'content-type': 'application/json', origin: ORIGIN },
+          method === 'GET' ? undefined : '{"objectName":"a.txt"}',
+          method,
+        ),
+      );
+
+      expect(result.statusCode).toBe(405);
+      expect(result.headers).toMatchObject({
+        'content-type': 'application/json',
+        allow: 'POST',
+        'access-control-allow-origin': ORIGIN,
+      });
+      expect(JSON.parse(bodyOf(result).toString('utf8'))).toEqual({
+        code: 'unimplemented',
+        message: `draft.v1.DraftService/ConfirmUpload takes POST, not ${method}.`,
+      });
+      expect(store.calls).toEqual([]);
+    },
+  );
+
+  it('gives a gRPC-web client its status in the headers too', async () => {
+    const { handler } = setup();
+
+    const result = await handler(
+      functionUrlEvent(
+        `${SERVICE}/Health`,
+        { 'content-type': 'application/grpc-web+proto' },
+        undefined,
+        'GET',
+      ),
+    );
+
+    expect(result.statusCode).toBe(405);
+    expect(result.headers?.['grpc-status']).toBe(String(Code.Unimplemented));
+    expect(decodeURIComponent(String(result.headers?.['grpc-message']))).toBe(
+      'draft.v1.DraftService/Health takes POST, not GET.',
+    );
+  });
+});
+
 describe('compressed calls on the function URL, as the local runtime serves them', () => {
   beforeAll(() => logger.setLogLevel('SILENT'));
 
