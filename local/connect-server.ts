@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cors, createContextValues, type Interceptor } from '@connectrpc/connect';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { DraftError } from '../lambdas/core/errors.js';
 import { DraftService } from '../lambdas/gen/draft/v1/draft_pb.js';
 import {
@@ -13,12 +12,12 @@ import {
   type MultipartResolver,
 } from '../lambdas/rpc/draft-service.js';
 import { ACCEPT_COMPRESSION } from '../lambdas/rpc/compression.js';
-import { methodNotAllowed } from '../lambdas/rpc/method-not-allowed.js';
 import { toConnectError } from '../lambdas/rpc/to-connect-error.js';
 import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
 import { authorizeLocally } from './local-authorizer.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
+import { createRpcNodeHandler, type NodeRequest, type NodeResponse } from './rpc-node-handler.js';
 
 /** The connect Lambda's name in local logs. */
 const CONNECT_FUNCTION_NAME = 'draftstore-connect';
@@ -61,21 +60,13 @@ const emulatedAuthorizer: Interceptor = (next) => async (request) => {
 
 /** Each call runs as one invocation of the connect function, as it does on Lambda. */
 const adapter = (options: LocalConnectOptions) => {
-  const routes = draftRoutes(options.resolve, {
-    ...(options.multipart && { multipart: options.multipart }),
-    ...(options.emulateJwtAuthorizer && { interceptors: [emulatedAuthorizer] }),
-  });
-  // Which HTTP methods each RPC path takes, read from the handlers connect-es builds.
-  const allowedMethods = new Map<string, readonly string[]>();
-  const handle = connectNodeAdapter({
+  const handle = createRpcNodeHandler({
     // The function URL's encodings, so a compressing client behaves the same in AWS.
     acceptCompression: [...ACCEPT_COMPRESSION],
-    routes: (router) => {
-      routes(router);
-      for (const handler of router.handlers) {
-        allowedMethods.set(handler.requestPath, handler.allowedMethods);
-      }
-    },
+    routes: draftRoutes(options.resolve, {
+      ...(options.multipart && { multipart: options.multipart }),
+      ...(options.emulateJwtAuthorizer && { interceptors: [emulatedAuthorizer] }),
+    }),
     contextValues: (request) => {
       const userAgent = request.headers['user-agent'];
       return createContextValues().set(requestOriginKey, {
@@ -85,17 +76,7 @@ const adapter = (options: LocalConnectOptions) => {
       });
     },
   });
-  return (...[request, response]: Parameters<typeof handle>): void => {
-    const path = (request.url ?? '').split('?')[0] ?? '';
-    const allowed = allowedMethods.get(path);
-    const method = request.method ?? '';
-    if (allowed !== undefined && !allowed.includes(method)) {
-      // connect-es would answer a bare 405; give it the function URL's Connect error body.
-      const refused = methodNotAllowed(path.slice(1), method, allowed);
-      response.writeHead(refused.status, refused.headers);
-      response.end(refused.body);
-      return;
-    }
+  return (request: NodeRequest, response: NodeResponse): void => {
     void inInvocation(CONNECT_FUNCTION_NAME, () => handle(request, response));
   };
 };
