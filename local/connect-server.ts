@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cors, createContextValues, type Interceptor } from '@connectrpc/connect';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { DraftError } from '../lambdas/core/errors.js';
 import { DraftService } from '../lambdas/gen/draft/v1/draft_pb.js';
 import {
@@ -12,11 +11,13 @@ import {
   type DraftsResolver,
   type MultipartResolver,
 } from '../lambdas/rpc/draft-service.js';
+import { ACCEPT_COMPRESSION } from '../lambdas/rpc/compression.js';
 import { toConnectError } from '../lambdas/rpc/to-connect-error.js';
 import { inInvocation } from './invocation-scope.js';
 import { listen } from './listen.js';
 import { authorizeLocally } from './local-authorizer.js';
 import { LOCAL_ORIGIN } from './local-origins.js';
+import { createRpcNodeHandler, type NodeRequest, type NodeResponse } from './rpc-node-handler.js';
 
 /** The connect Lambda's name in local logs. */
 const CONNECT_FUNCTION_NAME = 'draftstore-connect';
@@ -59,7 +60,9 @@ const emulatedAuthorizer: Interceptor = (next) => async (request) => {
 
 /** Each call runs as one invocation of the connect function, as it does on Lambda. */
 const adapter = (options: LocalConnectOptions) => {
-  const handle = connectNodeAdapter({
+  const handle = createRpcNodeHandler({
+    // The function URL's encodings, so a compressing client behaves the same in AWS.
+    acceptCompression: [...ACCEPT_COMPRESSION],
     routes: draftRoutes(options.resolve, {
       ...(options.multipart && { multipart: options.multipart }),
       ...(options.emulateJwtAuthorizer && { interceptors: [emulatedAuthorizer] }),
@@ -73,8 +76,8 @@ const adapter = (options: LocalConnectOptions) => {
       });
     },
   });
-  return (...args: Parameters<typeof handle>): void => {
-    void inInvocation(CONNECT_FUNCTION_NAME, () => handle(...args));
+  return (request: NodeRequest, response: NodeResponse): void => {
+    void inInvocation(CONNECT_FUNCTION_NAME, () => handle(request, response));
   };
 };
 

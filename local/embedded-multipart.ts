@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const S3Error = require('s3rver/lib/models/error.js') as new (
@@ -55,6 +55,35 @@ const noSuchUpload = (ctx: KoaContext, uploadId: string): void =>
     404,
     `<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message><UploadId>${xml(uploadId)}</UploadId></Error>`,
   );
+
+/**
+ * One complete or abort of an upload at a time, in arrival order. s3rver's complete reads
+ * the part files that an abort deletes: interleaved, the complete found its parts gone and
+ * answered InvalidPart (400), or its assembly lost a file mid-stream. In turn, whichever
+ * comes second finds the upload gone and answers NoSuchUpload (404), as S3 does.
+ */
+const uploadQueues = new Map<string, Promise<void>>();
+const oneAtATime = async <T>(directory: string, work: () => Promise<T>): Promise<T> => {
+  const queueKey = resolve(directory);
+  const before = uploadQueues.get(queueKey) ?? Promise.resolve();
+  let release = (): void => undefined;
+  const turn = new Promise<void>((done) => (release = done));
+  const queue = before.then(() => turn);
+  uploadQueues.set(queueKey, queue);
+  await before;
+  try {
+    return await work();
+  } finally {
+    release();
+    if (uploadQueues.get(queueKey) === queue) uploadQueues.delete(queueKey);
+  }
+};
+
+/** The key an upload was created for, or undefined when there is no such upload. */
+const storedKeyOf = (uploadId: string, directory: string): Promise<string | undefined> =>
+  UPLOAD_ID.test(uploadId)
+    ? readFile(join(directory, 'key'), 'utf8').catch(() => undefined)
+    : Promise.resolve(undefined);
 
 interface StoredPart {
   readonly number: number;
@@ -120,20 +149,19 @@ export const embeddedMultipart =
     const bucket = decodeURIComponent(match[1]!);
     const key = decodeURIComponent(match[2]!);
     const directory = join(rootDirectory, bucket, '._S3rver_uploads', uploadId);
-    const storedKey = UPLOAD_ID.test(uploadId)
-      ? await readFile(join(directory, 'key'), 'utf8').catch(() => undefined)
-      : undefined;
-    const exists = storedKey === key;
+    const exists = (await storedKeyOf(uploadId, directory)) === key;
     if (ctx.method === 'GET') {
       if (!exists) return noSuchUpload(ctx, uploadId);
       return listParts(ctx, bucket, key, uploadId, directory);
     }
     if (ctx.method === 'DELETE') {
-      if (!exists) return noSuchUpload(ctx, uploadId);
-      await rm(directory, { recursive: true, force: true });
-      ctx.status = 204;
-      ctx.body = '';
-      return;
+      return oneAtATime(directory, async () => {
+        // Checked again in turn: a complete before it may have consumed the upload.
+        if ((await storedKeyOf(uploadId, directory)) !== key) return noSuchUpload(ctx, uploadId);
+        await rm(directory, { recursive: true, force: true });
+        ctx.status = 204;
+        ctx.body = '';
+      });
     }
     if ((ctx.method === 'PUT' || ctx.method === 'POST') && !exists) {
       return noSuchUpload(ctx, uploadId);
@@ -168,6 +196,20 @@ export const checkPartsOnComplete = (store: MultipartFileStore): void => {
   const putObjectMultipart = store.putObjectMultipart.bind(store);
   store.putObjectMultipart = async (bucket, uploadId, parts) => {
     const directory = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+    return oneAtATime(directory, () => checkedComplete(directory, bucket, uploadId, parts));
+  };
+  const checkedComplete = async (
+    directory: string,
+    bucket: string,
+    uploadId: string,
+    parts: readonly { number: number; etag: string }[],
+  ): Promise<unknown> => {
+    // Checked again in turn: an abort before it may have removed the upload.
+    if ((await storedKeyOf(uploadId, directory)) === undefined) {
+      throw new S3Error('NoSuchUpload', 'The specified upload does not exist.', {
+        UploadId: uploadId,
+      });
+    }
     for (const part of parts) {
       // s3rver has already taken the quotes off the etag; each part's MD5 is stored beside it.
       const md5 = Number.isSafeInteger(part.number)

@@ -21,6 +21,8 @@ import {
   type MultipartResolver,
 } from './draft-service.js';
 import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
+import { ACCEPT_COMPRESSION } from './compression.js';
+import { methodNotAllowed } from './method-not-allowed.js';
 import { createWebRouter } from './web-router.js';
 
 /** What the handler answers: always the structured form (status, headers, base64 body). */
@@ -122,6 +124,9 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
   const router = createWebRouter();
   draftRoutes(options.resolve, {
     grpc: false,
+    // As on the local ports, so a client that compresses (connect-es `sendCompression`,
+    // gRPC-web `grpc-encoding`) works the same in AWS.
+    acceptCompression: [...ACCEPT_COMPRESSION],
     ...(options.multipart && { multipart: options.multipart }),
     ...(options.verifyToken && { interceptors: [authenticate(options.verifyToken)] }),
   })(router);
@@ -161,6 +166,15 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
     const handler = handlers.get(event.rawPath);
     if (!handler) {
       return textResult(404, `No RPC at ${event.rawPath}.`, cors_);
+    }
+
+    if (!handler.allowedMethods.includes(method)) {
+      const refused = methodNotAllowed(event.rawPath.slice(1), method, handler.allowedMethods);
+      return {
+        statusCode: refused.status,
+        headers: { ...refused.headers, ...cors_ },
+        body: refused.body,
+      };
     }
 
     if (PLAIN_GRPC.test(headers['content-type'] ?? '')) {

@@ -1,8 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import { promisify } from 'node:util';
-import { brotliDecompress, gunzip } from 'node:zlib';
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { UniversalHandler, UniversalServerRequest } from '@connectrpc/connect/protocol';
+import { ACCEPT_COMPRESSION } from './compression.js';
 
 const NOT_UTF8 = 'The request body is not valid UTF-8.';
 
@@ -26,14 +25,6 @@ export const strictUtf8JsonOptions = {
 /** Connect unary JSON; its body is the whole message, so it must be UTF-8 text. */
 const CONNECT_JSON = /^application\/json\s*(;|$)/i;
 
-type Decompress = (bytes: Uint8Array, options: { maxOutputLength: number }) => Promise<Buffer>;
-
-/** The encodings connect-node decodes; any other is the handler's to refuse. */
-const DECOMPRESS: Readonly<Record<string, Decompress>> = {
-  gzip: promisify(gunzip),
-  br: promisify(brotliDecompress),
-};
-
 /**
  * The JSON text of the body: decompressed when it is compressed with an encoding this
  * wrapper knows. Undefined when it cannot tell (an unknown encoding, a corrupt stream, or
@@ -46,9 +37,9 @@ const jsonText = async (
 ): Promise<Uint8Array | undefined> => {
   const name = (encoding ?? '').trim().toLowerCase();
   if (name === '' || name === 'identity' || bytes.length === 0) return bytes;
-  const decompress = DECOMPRESS[name];
-  if (decompress === undefined) return undefined;
-  return decompress(bytes, { maxOutputLength: maxBytes }).catch(() => undefined);
+  // The encodings the servers accept; any other is the handler's to refuse.
+  const compression = ACCEPT_COMPRESSION.find((candidate) => candidate.name === name);
+  return compression?.decompress(bytes, maxBytes).catch(() => undefined);
 };
 
 const readAll = async (body: AsyncIterable<Uint8Array>): Promise<Uint8Array> => {

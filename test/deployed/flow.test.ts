@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -23,7 +24,12 @@ import {
   type DeployedFunction,
 } from '../helpers/cdk-out.js';
 import { invokeBundle } from '../helpers/invoke-bundle.js';
-import { connectEvent, httpApiEvent, scheduledEvent } from '../helpers/lambda-events.js';
+import {
+  connectEvent,
+  functionUrlRequestEvent,
+  httpApiEvent,
+  scheduledEvent,
+} from '../helpers/lambda-events.js';
 import {
   describeRgw,
   listKeys,
@@ -260,6 +266,53 @@ describeRgw('the cdk.out bundles, each run cold in Node 24 as deployed', () => {
     });
     expect(put.status).toBe(200);
     expect((await bytesOf(s3, buckets.draftBucket, `anonymous/${name}`)).equals(bytes)).toBe(true);
+  });
+
+  it('answers compressed Connect and gRPC-web calls through the function URL bundle, as npm start does', async () => {
+    // Prepare: what connect-es `sendCompression` and gRPC-web clients send.
+    const json = JSON.stringify({ objectName: 'deployed/zipped.txt' });
+    const message = Buffer.concat([Buffer.from([0x0a, 19]), Buffer.from('deployed/zipped.txt')]);
+    const frame = (payload: Buffer) => {
+      const header = Buffer.alloc(5);
+      header[0] = 1; // compressed
+      header.writeUInt32BE(payload.length, 1);
+      return Buffer.concat([header, payload]);
+    };
+    const send = async (headers: Record<string, string>, body: Uint8Array) =>
+      httpAnswer(
+        await invoke<APIGatewayProxyStructuredResultV2>(
+          connect,
+          functionUrlRequestEvent('GetUploadURL', { headers, body }),
+        ),
+      );
+
+    // Act
+    const gzipJson = await send({ 'content-encoding': 'gzip' }, gzipSync(json));
+    const brJson = await send({ 'content-encoding': 'br' }, brotliCompressSync(json));
+    const grpcWeb = await send(
+      { 'content-type': 'application/grpc-web+proto', 'grpc-encoding': 'gzip' },
+      frame(gzipSync(message)),
+    );
+    // 64 MiB of spaces in about 64 KiB of gzip: refused past the 1 MiB request limit.
+    const bomb = await send(
+      { 'content-encoding': 'gzip' },
+      gzipSync(Buffer.alloc(64 * 1024 ** 2, 0x20)),
+    );
+
+    // Assess
+    for (const answer of [gzipJson, brJson]) {
+      expect({ status: answer.statusCode, body: answer.json() }).toEqual({
+        status: 200,
+        body: expect.objectContaining({ objectName: 'deployed/zipped.txt' }),
+      });
+    }
+    expect(grpcWeb.statusCode).toBe(200);
+    expect(grpcWeb.body.toString('latin1')).toMatch(/grpc-status: ?0\r\n/);
+    expect(grpcWeb.body.includes(Buffer.from('deployed/zipped.txt'))).toBe(true);
+    expect({ status: bomb.statusCode, code: (bomb.json() as { code: string }).code }).toEqual({
+      status: 429,
+      code: 'resource_exhausted',
+    });
   });
 
   it('reports both buckets reachable through the health bundle', async () => {

@@ -35,9 +35,23 @@ export const httpApiEvent = (
 };
 
 /** What a Lambda function URL sends for a Connect (JSON) unary call. */
-export const connectEvent = (method: string, body: unknown): LambdaFunctionURLEvent => {
+export interface FunctionUrlRequest {
+  /** @default 'POST' */
+  readonly httpMethod?: string;
+  /** Added to (or replacing) the Connect JSON headers. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Bytes arrive base64-encoded, as Lambda passes a binary body. */
+  readonly body?: Uint8Array | string;
+}
+
+/** What a Lambda function URL sends the connect function for one request to an RPC path. */
+export const functionUrlRequestEvent = (
+  method: string,
+  request: FunctionUrlRequest = {},
+): LambdaFunctionURLEvent => {
   const now = new Date();
   const path = `/draft.v1.DraftService/${method}`;
+  const binary = request.body instanceof Uint8Array;
   return {
     version: '2.0',
     routeKey: '$default',
@@ -47,6 +61,7 @@ export const connectEvent = (method: string, body: unknown): LambdaFunctionURLEv
       host: 'connect.lambda-url.us-east-1.on.aws',
       'content-type': 'application/json',
       'connect-protocol-version': '1',
+      ...request.headers,
     },
     requestContext: {
       accountId: 'anonymous',
@@ -54,7 +69,7 @@ export const connectEvent = (method: string, body: unknown): LambdaFunctionURLEv
       domainName: 'connect.lambda-url.us-east-1.on.aws',
       domainPrefix: 'connect',
       http: {
-        method: 'POST',
+        method: request.httpMethod ?? 'POST',
         path,
         protocol: 'HTTP/1.1',
         sourceIp: '127.0.0.1',
@@ -66,10 +81,16 @@ export const connectEvent = (method: string, body: unknown): LambdaFunctionURLEv
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
+    ...(request.body !== undefined && {
+      body: binary ? Buffer.from(request.body).toString('base64') : (request.body as string),
+    }),
+    isBase64Encoded: binary,
   };
 };
+
+/** A Connect JSON call through the function URL. */
+export const connectEvent = (method: string, body: unknown): LambdaFunctionURLEvent =>
+  functionUrlRequestEvent(method, { body: JSON.stringify(body) });
 
 /** An EventBridge scheduled event, as the cleanup rule sends it. */
 export const scheduledEvent = () => ({

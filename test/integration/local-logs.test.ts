@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { connect as http2Connect, constants as http2Constants } from 'node:http2';
 import { jest } from '@jest/globals';
 import type { TestRuntime } from '../helpers/local-runtime.js';
 
@@ -126,6 +127,79 @@ describe('the local runtime logs each request as the Lambda function that served
 
     const logged = lines.map(({ json }) => ({ level: json.level, message: json.message }));
     expect(logged).toEqual([{ level: 'INFO', message: 'request abandoned by the client' }]);
+  });
+
+  it.each([
+    ['Connect JSON', 'application/json'],
+    ['gRPC-web', 'application/grpc-web+proto'],
+  ])(
+    'logs a %s call the client abandons mid-body at INFO, not as a handler failure on stderr',
+    async (_protocol, contentType) => {
+      const { port } = new URL(api.apiUrl);
+      const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+
+      const lines = await logLinesOf(async () => {
+        await new Promise<void>((resolve) => {
+          const socket = connect(Number(port), '127.0.0.1', () => {
+            socket.write(
+              `POST /draft.v1.DraftService/GetUploadURL HTTP/1.1\r\nhost: localhost\r\ncontent-type: ${contentType}\r\ncontent-length: 100\r\n\r\n{"objectName":`,
+            );
+            setTimeout(() => socket.destroy(), 50);
+          });
+          socket.on('close', () => resolve());
+        });
+        // The server sees the reset a moment later.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      });
+      const printed = consoleError.mock.calls.map((args) => args.map(String).join(' '));
+      consoleError.mockRestore();
+
+      expect(printed).toEqual([]);
+      const logged = lines.map(({ json }) => ({
+        level: json.level,
+        message: json.message,
+        function_name: json.function_name,
+        path: json.path,
+      }));
+      expect(logged).toEqual([
+        {
+          level: 'INFO',
+          message: 'request abandoned by the client',
+          function_name: 'draftstore-connect',
+          path: '/draft.v1.DraftService/GetUploadURL',
+        },
+      ]);
+    },
+  );
+
+  it('logs a gRPC call the client cancels mid-body on GRPC_PORT at INFO, and prints nothing', async () => {
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    const lines = await logLinesOf(async () => {
+      const session = http2Connect(api.grpcUrl);
+      await new Promise<void>((resolve) => {
+        const request = session.request({
+          ':method': 'POST',
+          ':path': '/draft.v1.DraftService/GetUploadURL',
+          'content-type': 'application/grpc',
+          te: 'trailers',
+        });
+        // A frame header announcing 100 bytes, and 3 of them.
+        request.write(Buffer.from([0, 0, 0, 0, 100, 0x0a, 0x01, 0x61]));
+        setTimeout(() => request.close(http2Constants.NGHTTP2_CANCEL), 50);
+        request.on('close', () => resolve());
+        request.on('error', () => undefined);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      session.close();
+    });
+    const printed = consoleError.mock.calls.map((args) => args.map(String).join(' '));
+    consoleError.mockRestore();
+
+    expect(printed).toEqual([]);
+    expect(lines.map(({ json }) => ({ level: json.level, message: json.message }))).toEqual([
+      { level: 'INFO', message: 'request abandoned by the client' },
+    ]);
   });
 
   it('logs a cleanup sweep as the cleanup function, not as the last request', async () => {

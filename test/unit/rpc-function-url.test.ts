@@ -1,4 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { fromBinary, toBinary, toJson, create } from '@bufbuild/protobuf';
 import { Code } from '@connectrpc/connect';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
@@ -320,6 +321,209 @@ describe('the connect Lambda behind a function URL', () => {
       /Connect-Protocol-Version.*X-Grpc-Web.*Authorization/,
     );
     expect(foreign.headers?.['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('a method an RPC does not take, on the function URL', () => {
+  beforeAll(() => logger.setLogLevel('SILENT'));
+
+  it.each(['GET', 'PUT', 'DELETE'])(
+    'answers %s with 405, Allow and a Connect error body',
+    async (method) => {
+      const { store, handler } = setup({ corsOrigins: [ORIGIN] });
+
+      const result = await handler(
+        functionUrlEvent(
+          `${SERVICE}/ConfirmUpload`,
+          { 'content-type': 'application/json', origin: ORIGIN },
+          method === 'GET' ? undefined : '{"objectName":"a.txt"}',
+          method,
+        ),
+      );
+
+      expect(result.statusCode).toBe(405);
+      expect(result.headers).toMatchObject({
+        'content-type': 'application/json',
+        allow: 'POST',
+        'access-control-allow-origin': ORIGIN,
+      });
+      expect(JSON.parse(bodyOf(result).toString('utf8'))).toEqual({
+        code: 'unimplemented',
+        message: `draft.v1.DraftService/ConfirmUpload takes POST, not ${method}.`,
+      });
+      expect(store.calls).toEqual([]);
+    },
+  );
+
+  it('gives a gRPC-web client its status in the headers too', async () => {
+    const { handler } = setup();
+
+    const result = await handler(
+      functionUrlEvent(
+        `${SERVICE}/Health`,
+        { 'content-type': 'application/grpc-web+proto' },
+        undefined,
+        'GET',
+      ),
+    );
+
+    expect(result.statusCode).toBe(405);
+    expect(result.headers?.['grpc-status']).toBe(String(Code.Unimplemented));
+    expect(decodeURIComponent(String(result.headers?.['grpc-message']))).toBe(
+      'draft.v1.DraftService/Health takes POST, not GET.',
+    );
+  });
+});
+
+describe('compressed calls on the function URL, as the local runtime serves them', () => {
+  beforeAll(() => logger.setLogLevel('SILENT'));
+
+  const getUploadUrl = toBinary(
+    GetUploadURLRequestSchema,
+    create(GetUploadURLRequestSchema, { objectName: 'zipped.txt' }),
+  );
+
+  it.each([
+    ['gzip', gzipSync],
+    ['br', brotliCompressSync],
+  ] as const)(
+    'answers a Connect JSON call sent with Content-Encoding %s',
+    async (encoding, compress) => {
+      const { handler } = setup();
+
+      const result = await handler(
+        functionUrlEvent(
+          `${SERVICE}/GetUploadURL`,
+          { 'content-type': 'application/json', 'content-encoding': encoding },
+          new Uint8Array(compress(JSON.stringify({ objectName: 'zipped.txt' }))),
+        ),
+      );
+
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(bodyOf(result).toString('utf8'))).toMatchObject({
+        result: { success: true },
+        objectName: 'zipped.txt',
+      });
+    },
+  );
+
+  it('answers a Connect binary call sent with Content-Encoding br', async () => {
+    const { handler } = setup();
+
+    const result = await handler(
+      functionUrlEvent(
+        `${SERVICE}/GetUploadURL`,
+        { 'content-type': 'application/proto', 'content-encoding': 'br' },
+        new Uint8Array(brotliCompressSync(getUploadUrl)),
+      ),
+    );
+
+    expect(result.statusCode).toBe(200);
+    expect(fromBinary(GetUploadURLResponseSchema, bodyOf(result)).objectName).toBe('zipped.txt');
+  });
+
+  it('answers a gRPC-web message compressed with grpc-encoding gzip', async () => {
+    const { handler } = setup();
+
+    const result = await handler(
+      functionUrlEvent(
+        `${SERVICE}/GetUploadURL`,
+        { 'content-type': 'application/grpc-web+proto', 'grpc-encoding': 'gzip' },
+        envelope(gzipSync(getUploadUrl), 1),
+      ),
+    );
+
+    const { messages, trailers } = grpcWebFrames(bodyOf(result));
+    expect(trailers['grpc-status']).toBe('0');
+    expect(fromBinary(GetUploadURLResponseSchema, messages[0]!).objectName).toBe('zipped.txt');
+  });
+
+  it('compresses a large enough answer for a client that accepts gzip', async () => {
+    const { store, handler } = setup();
+    for (let index = 0; index < 40; index += 1) {
+      store.put(buckets.main, `anonymous/listed-${index}.txt`, 'x');
+    }
+
+    const result = await handler(
+      functionUrlEvent(
+        `${SERVICE}/ListObjects`,
+        { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+        '{}',
+      ),
+    );
+
+    expect(result.statusCode).toBe(200);
+    expect(result.headers?.['content-encoding']).toBe('gzip');
+    const listing = JSON.parse(gunzipSync(bodyOf(result)).toString('utf8'));
+    expect(listing.objects).toHaveLength(40);
+  });
+
+  it.each([
+    ['gzip', Buffer.from('not gzip at all')],
+    ['br', Buffer.from('x')],
+  ])(
+    'answers invalid_argument for a corrupt %s body, in Connect and gRPC-web',
+    async (encoding, body) => {
+      const { store, handler } = setup();
+
+      const connect = await handler(
+        functionUrlEvent(
+          `${SERVICE}/GetUploadURL`,
+          { 'content-type': 'application/proto', 'content-encoding': encoding },
+          new Uint8Array(body),
+        ),
+      );
+      const grpcWeb = await handler(
+        functionUrlEvent(
+          `${SERVICE}/GetUploadURL`,
+          { 'content-type': 'application/grpc-web+proto', 'grpc-encoding': encoding },
+          envelope(body, 1),
+        ),
+      );
+
+      expect(connect.statusCode).toBe(400);
+      expect(JSON.parse(bodyOf(connect).toString('utf8')).code).toBe('invalid_argument');
+      expect(grpcWebFrames(bodyOf(grpcWeb)).trailers['grpc-status']).toBe(
+        String(Code.InvalidArgument),
+      );
+      expect(store.count('presignPut')).toBe(0);
+    },
+  );
+
+  it('answers an encoding it does not know with unimplemented, as the Connect protocol says', async () => {
+    const { store, handler } = setup();
+
+    const result = await handler(
+      functionUrlEvent(
+        `${SERVICE}/GetUploadURL`,
+        { 'content-type': 'application/json', 'content-encoding': 'zstd' },
+        new Uint8Array(Buffer.from('{}')),
+      ),
+    );
+
+    expect(JSON.parse(bodyOf(result).toString('utf8'))).toMatchObject({
+      code: 'unimplemented',
+      message: expect.stringMatching(/zstd/),
+    });
+    expect(store.count('presignPut')).toBe(0);
+  });
+
+  it('refuses a gzip body that inflates past the request limit with resource_exhausted', async () => {
+    const { store, handler } = setup();
+    // 64 MiB of spaces inflate from about 64 KiB: a bomb, not a request.
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 ** 2, 0x20));
+
+    const result = await handler(
+      functionUrlEvent(
+        `${SERVICE}/GetUploadURL`,
+        { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        new Uint8Array(bomb),
+      ),
+    );
+
+    expect(result.statusCode).toBe(429);
+    expect(JSON.parse(bodyOf(result).toString('utf8')).code).toBe('resource_exhausted');
+    expect(store.count('presignPut')).toBe(0);
   });
 });
 
