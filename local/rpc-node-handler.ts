@@ -13,7 +13,11 @@ import {
   universalResponseToNodeResponse,
 } from '@connectrpc/connect-node';
 import { logger } from '../lambdas/observability/logger.js';
-import { methodNotAllowed } from '../lambdas/rpc/method-not-allowed.js';
+import {
+  methodNotAllowed,
+  unsupportedEncoding,
+  type RpcRefusal,
+} from '../lambdas/rpc/rpc-refusals.js';
 
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
 export type NodeResponse = ServerResponse | Http2ServerResponse;
@@ -96,8 +100,13 @@ export const createRpcNodeHandler = ({
       return;
     }
     const method = request.method ?? '';
-    if (!handler.allowedMethods.includes(method)) {
-      const refused = methodNotAllowed(path.slice(1), method, handler.allowedMethods);
+    const refused: RpcRefusal | undefined = handler.allowedMethods.includes(method)
+      ? unsupportedEncoding((name) => {
+          const value = request.headers[name];
+          return Array.isArray(value) ? value.join(',') : value;
+        })
+      : methodNotAllowed(path.slice(1), method, handler.allowedMethods);
+    if (refused) {
       answer(response, refused.status, refused.headers, refused.body);
       return;
     }

@@ -43,3 +43,6 @@ export const ACCEPT_COMPRESSION: readonly Compression[] = [
   zlibCompression('gzip', promisify(gzip), promisify(gunzip)),
   zlibCompression('br', promisify(brotliCompress), promisify(brotliDecompress)),
 ];
+
+/** The names of ACCEPT_COMPRESSION, as they appear in encoding headers. */
+export const ACCEPTED_ENCODINGS: readonly string[] = ACCEPT_COMPRESSION.map(({ name }) => name);

@@ -22,7 +22,12 @@ import {
 } from './draft-service.js';
 import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
 import { ACCEPT_COMPRESSION } from './compression.js';
-import { methodNotAllowed } from './method-not-allowed.js';
+import {
+  methodNotAllowed,
+  PLAIN_GRPC,
+  unsupportedEncoding,
+  type RpcRefusal,
+} from './rpc-refusals.js';
 import { createWebRouter } from './web-router.js';
 
 /** What the handler answers: always the structured form (status, headers, base64 body). */
@@ -49,9 +54,6 @@ export interface FunctionUrlOptions {
 
 const GRPC_TRAILERS_MESSAGE =
   'Plain gRPC needs HTTP/2 trailers, which a Lambda function URL cannot send. Use gRPC-web (application/grpc-web+proto) or Connect (application/proto, application/json) here; plain gRPC is served by the local runtime.';
-
-/** application/grpc and application/grpc+<codec>, but not gRPC-web. */
-const PLAIN_GRPC = /^application\/grpc(\+[a-z0-9.-]+)?\s*(;|$)/i;
 
 const ALLOW_HEADERS = [...cors.allowedHeaders, 'Authorization'].join(', ');
 const EXPOSE_HEADERS = [
@@ -168,8 +170,10 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
       return textResult(404, `No RPC at ${event.rawPath}.`, cors_);
     }
 
-    if (!handler.allowedMethods.includes(method)) {
-      const refused = methodNotAllowed(event.rawPath.slice(1), method, handler.allowedMethods);
+    const refused: RpcRefusal | undefined = handler.allowedMethods.includes(method)
+      ? unsupportedEncoding((name) => headers[name])
+      : methodNotAllowed(event.rawPath.slice(1), method, handler.allowedMethods);
+    if (refused) {
       return {
         statusCode: refused.status,
         headers: { ...refused.headers, ...cors_ },

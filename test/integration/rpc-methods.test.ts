@@ -88,3 +88,38 @@ describe('a method a draft.v1 RPC does not take, on the local runtime', () => {
     });
   });
 });
+
+describe('a request body in a coding no draft.v1 server reads, on the local runtime', () => {
+  let api: TestRuntime;
+
+  beforeAll(async () => {
+    logger.setLogLevel('SILENT');
+    api = await startTestRuntime();
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it.each([
+    ['Connect', { 'content-type': 'application/json', 'content-encoding': 'zstd' }],
+    ['gRPC-web', { 'content-type': 'application/grpc-web+json', 'grpc-encoding': 'zstd' }],
+  ])('answers %s with 415, unimplemented, and the codings it reads', async (_protocol, headers) => {
+    const response = await fetch(`${api.apiUrl}${CONFIRM}`, {
+      method: 'POST',
+      headers,
+      body: '{"objectName":"a.txt"}',
+    });
+
+    expect({
+      status: response.status,
+      grpcStatus: response.headers.get('grpc-status'),
+      acceptEncoding: response.headers.get('accept-encoding'),
+      json: await response.json(),
+    }).toEqual({
+      status: 415,
+      grpcStatus: '12',
+      acceptEncoding: 'gzip, br',
+      json: { code: 'unimplemented', message: expect.stringMatching(/"zstd"; accepted: gzip, br/) },
+    });
+  });
+});

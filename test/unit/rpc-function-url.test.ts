@@ -490,7 +490,7 @@ describe('compressed calls on the function URL, as the local runtime serves them
     },
   );
 
-  it('answers an encoding it does not know with unimplemented, as the Connect protocol says', async () => {
+  it('answers an encoding it does not know with unimplemented, and 415 as HTTP says for a content coding', async () => {
     const { store, handler } = setup();
 
     const result = await handler(
@@ -501,6 +501,8 @@ describe('compressed calls on the function URL, as the local runtime serves them
       ),
     );
 
+    expect(result.statusCode).toBe(415);
+    expect(result.headers).toMatchObject({ 'grpc-status': '12', 'accept-encoding': 'gzip, br' });
     expect(JSON.parse(bodyOf(result).toString('utf8'))).toMatchObject({
       code: 'unimplemented',
       message: expect.stringMatching(/zstd/),
