@@ -3,11 +3,11 @@ import type { UniversalHandler, UniversalServerResponse } from '@connectrpc/conn
 
 /**
  * connect-es reports a request body that is not valid protobuf as `Internal` ("parse
- * binary: …"), and so a compressed body it cannot decompress (a truncated gzip or any
- * brotli error: "decompression failed"), before any interceptor runs. That is the client's mistake, so this
- * wrapper rewrites such answers to `InvalidArgument` in whichever protocol carried
- * them: a Connect error body (HTTP 500 → 400), a gRPC status in the trailers, or the
- * trailer frame at the end of a gRPC-web body.
+ * binary: …") before any interceptor runs. (Bodies that do not decompress are refused by
+ * our own compression, lambdas/rpc/compression.ts, as `InvalidArgument` already.) That is
+ * the client's mistake, so this wrapper rewrites such answers to `InvalidArgument` in
+ * whichever protocol carried them: a Connect error body (HTTP 500 → 400), a gRPC status
+ * in the trailers, or the trailer frame at the end of a gRPC-web body.
  */
 export const reportParseFailuresAsInvalidArgument = (handler: UniversalHandler): UniversalHandler =>
   Object.assign(
@@ -17,7 +17,7 @@ export const reportParseFailuresAsInvalidArgument = (handler: UniversalHandler):
     },
   );
 
-const PARSE_FAILURE = /^(parse binary:|decompression failed$)/;
+const PARSE_FAILURE = /^parse binary:/;
 const INTERNAL = String(Code.Internal);
 const INVALID_ARGUMENT = String(Code.InvalidArgument);
 /** gRPC-web marks the trailer frame with this flag. */
