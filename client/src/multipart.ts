@@ -87,7 +87,10 @@ const isClientError = (error: unknown): error is DraftStoreError =>
  * An upload that is gone although an earlier run had sent its complete: the run died before
  * it heard the answer. The same complete again is answered as the first one when the server
  * finds this upload's draft (it checks the marker of the signed token, not these ETags);
- * anything else (aborted, expired, replaced) means starting over.
+ * anything else (aborted, expired, replaced) means starting over. So does a server error
+ * that outlasts the retries: Ceph RGW answers a repeated complete whose draft was since
+ * deleted with 500 "completion already in progress", for good, and a record kept for that
+ * would fail every rerun. Without an answer at all (network, cancel) the record stays.
  */
 const completedEarlier = async (
   context: UploadContext,
@@ -105,7 +108,7 @@ const completedEarlier = async (
       context.signal,
     );
   } catch (error) {
-    if (isClientError(error)) return undefined;
+    if (error instanceof DraftStoreError && error.status >= 400) return undefined;
     throw error;
   }
 };

@@ -479,9 +479,7 @@ describe('SDK resume bookkeeping', () => {
     expect(await store.get(fingerprint)).toBeUndefined();
   });
 
-  it('does not start over when the server cannot say whether the upload completed', async () => {
-    const { api, client, store } = setup();
-    const big = file(2 * PART);
+  const rememberedComplete = async (store: ResumeStore, big: File) => {
     const fingerprint = fingerprintOf(BASE, big.name, blobSource(big));
     const record = {
       upload_id: 'maybe',
@@ -491,15 +489,40 @@ describe('SDK resume bookkeeping', () => {
       parts: ['"etag-1"', '"etag-2"'],
     };
     await store.set(fingerprint, record);
+    return { fingerprint, record };
+  };
+
+  it('starts over when the repeated complete keeps failing on the server side', async () => {
+    // Ceph RGW's answer for good once the completed draft was deleted: waiting cannot help.
+    const { api, client, store, sleeps } = setup();
+    const big = file(2 * PART);
+    const { fingerprint } = await rememberedComplete(store, big);
     api.fault = (call) =>
-      call.path === '/api/v1/multipart/complete'
+      call.path === '/api/v1/multipart/complete' && call.body.upload_id === 'maybe'
         ? new Response(
-            JSON.stringify({ error: { code: 'storage_unavailable', message: 'down' } }),
+            JSON.stringify({ error: { code: 'storage_unavailable', message: 'in progress' } }),
             { status: 503 },
           )
         : undefined;
+    const result = await client.upload(big, { partSize: PART });
+    expect(result).toMatchObject({ resumed: false, parts_sent: 2 });
+    // Retried like any call first; then the upload starts over.
+    expect(sleeps).toHaveLength(DEFAULT_RETRY.retries);
+    expect(api.apiCalls('multipart/create')).toHaveLength(1);
+    expect(api.object).toEqual(await bytesOf(big));
+    expect(await store.get(fingerprint)).toBeUndefined();
+  });
+
+  it('keeps the record when the API cannot be reached to ask', async () => {
+    const { api, client, store } = setup();
+    const big = file(2 * PART);
+    const { fingerprint, record } = await rememberedComplete(store, big);
+    api.fault = (call) => {
+      if (call.path === '/api/v1/multipart/complete') throw new TypeError('fetch failed');
+      return undefined;
+    };
     await expect(client.upload(big, { partSize: PART })).rejects.toMatchObject({
-      code: 'storage_unavailable',
+      code: 'network_error',
     });
     expect(api.apiCalls('multipart/create')).toHaveLength(0);
     expect(api.puts()).toHaveLength(0);
