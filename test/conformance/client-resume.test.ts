@@ -157,6 +157,45 @@ describeRgw('the CLI finishes an upload whose complete a killed run sent', () =>
     expect(sha256(stored.body)).toBe(sha256(bytes));
   });
 
+  it('reports a draft a killed run confirmed as confirmed, without sending a part', async () => {
+    const bytes = randomBytes(17 * MIB);
+    const file = join(folder, 'kept.mp4');
+    await writeFile(file, bytes);
+    // This time the server confirms, and the CLI never hears it.
+    const once = await startHoldingProxy(api.apiUrl, /^\/api\/v1\/confirm-upload$/);
+    try {
+      const env = { DRAFTSTORE_API_URL: once.url, DRAFTSTORE_CACHE_DIR: join(folder, 'cache') };
+      const args = ['upload', file, '--part-size', '5MiB', '--confirm'];
+      const first = startCli(args, env);
+      await heldOrExited(once, first);
+      first.child.kill('SIGKILL');
+      await first.done;
+      const gone = await api.post('/api/v1/object-info', {
+        object_name: 'kept.mp4',
+        stage: 'draft',
+      });
+      expect(gone.status).toBe(404);
+
+      // The repeated complete finds main's copy by the upload's marker; confirm answers from main.
+      const putsBefore = proxy.partPuts();
+      const rerun = await runCli([...args, '--json'], env);
+      expect(rerun.code).toBe(0);
+      const result = JSON.parse(rerun.stdout);
+      expect(result).toMatchObject({ resumed: true, part_count: 4, parts_sent: 0, puts: 0 });
+      expect(result.confirmed).toMatchObject({ success: true, size: bytes.length });
+      expect(proxy.partPuts() - putsBefore).toBe(0);
+      expect(await readdir(join(folder, 'cache', 'uploads'))).toEqual([]);
+      const main = await api.post('/api/v1/download-url', {
+        object_name: 'kept.mp4',
+        stage: 'main',
+      });
+      const stored = await rawRequest(main.json.download_url, { method: 'GET' });
+      expect(sha256(stored.body)).toBe(sha256(bytes));
+    } finally {
+      await once.close();
+    }
+  });
+
   it('starts over when the draft a killed run completed was removed since', async () => {
     const bytes = randomBytes(17 * MIB);
     const file = join(folder, 'gone.mp4');
