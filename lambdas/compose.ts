@@ -129,6 +129,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     store: new S3MultipartStore(client),
     objects: store,
     bucket: config.buckets.draft,
+    mainBucket: config.buckets.main,
     policy: {
       maxUploadBytes: config.maxUploadBytes,
       allowedContentTypes: config.allowedContentTypes,

@@ -158,6 +158,7 @@ export class DraftStoreClient {
     };
     const threshold = this.options.multipartThreshold ?? 16 * MIB;
     let result: UploadResult;
+    let resume: { store: ResumeStore; fingerprint: string } | undefined;
     if (source.size <= threshold) {
       const { etag } = await singlePut(context, source, objectName, contentType);
       context.progress.finish();
@@ -173,15 +174,13 @@ export class DraftStoreClient {
       };
     } else {
       const store = options.resume === false ? undefined : await this.resumeStoreFor();
+      resume = store && { store, fingerprint: fingerprintOf(this.api.baseUrl, objectName, source) };
       const uploaded = await multipartUpload(context, source, {
         objectName,
         contentType,
         partSize: options.partSize,
         concurrency: Math.max(1, options.concurrency ?? 4),
-        resume: store && {
-          store,
-          fingerprint: fingerprintOf(this.api.baseUrl, objectName, source),
-        },
+        resume,
         keepForResume: options.keepForResume ?? false,
       });
       result = {
@@ -195,10 +194,13 @@ export class DraftStoreClient {
         resumed: uploaded.resumed,
       };
     }
-    if (!options.confirm) return result;
     // Not cancellable either: a draft left unconfirmed by a late cancel would make a rerun
     // upload the whole file again; confirm is one short call and safe to repeat.
-    return { ...result, confirmed: await this.confirm(result.object_name) };
+    if (options.confirm) result = { ...result, confirmed: await this.confirm(result.object_name) };
+    // Forgotten only now: a run that dies before (or a confirm that fails) leaves the record,
+    // and the rerun finds the draft through it instead of sending the file again.
+    await resume?.store.delete(resume.fingerprint);
+    return result;
   }
 
   private async sourceOf(input: Blob | string, contentType?: string): Promise<UploadSource> {

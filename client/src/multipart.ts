@@ -41,27 +41,94 @@ interface DonePart {
 }
 
 const partCount = (size: number, partSize: number) => Math.max(1, Math.ceil(size / partSize));
+const partLength = (size: number, partSize: number, part: number) =>
+  Math.min(size, part * partSize) - (part - 1) * partSize;
+
+/** An earlier run's upload that the server says is complete: nothing left to send. */
+const completedResult = (
+  context: UploadContext,
+  source: UploadSource,
+  resumed: { readonly record: ResumeRecord; readonly completed: MultipartCompleteResponse },
+): MultipartResult => {
+  const count = partCount(source.size, resumed.record.part_size);
+  context.progress.reportStored(
+    new Map(
+      Array.from({ length: count }, (_, i) => [
+        i + 1,
+        partLength(source.size, resumed.record.part_size, i + 1),
+      ]),
+    ),
+  );
+  context.progress.finish();
+  return {
+    ...resumed.completed,
+    upload_id: resumed.record.upload_id,
+    part_count: count,
+    parts_sent: 0,
+    puts: 0,
+    resumed: true,
+  };
+};
+
+type Resumed =
+  | { readonly record: ResumeRecord; readonly done: Map<number, DonePart> }
+  | { readonly record: ResumeRecord; readonly completed: MultipartCompleteResponse };
+
+const refOf = (record: ResumeRecord): MultipartUploadRef => ({
+  object_name: record.object_name,
+  upload_id: record.upload_id,
+  upload_token: record.upload_token,
+});
+
+const isClientError = (error: unknown): error is DraftStoreError =>
+  error instanceof DraftStoreError && error.status >= 400 && error.status < 500;
 
 /**
- * The parts an earlier run left, if the remembered upload still exists and is ours.
- * A token the server no longer accepts (expired, aborted upload) means starting over.
+ * An upload that is gone although an earlier run had sent its complete: the run died before
+ * it heard the answer. The same complete again is answered as the first one when the server
+ * finds this upload's draft (it checks the marker of the signed token, not these ETags);
+ * anything else (aborted, expired, replaced) means starting over. So does a server error
+ * that outlasts the retries: Ceph RGW answers a repeated complete whose draft was since
+ * deleted with 500 "completion already in progress", for good, and a record kept for that
+ * would fail every rerun. Without an answer at all (network, cancel) the record stays.
+ */
+const completedEarlier = async (
+  context: UploadContext,
+  record: ResumeRecord,
+): Promise<MultipartCompleteResponse | undefined> => {
+  if (!record.parts?.length) return undefined;
+  const complete: MultipartCompleteRequest = {
+    ...refOf(record),
+    parts: record.parts.map((etag, index) => ({ part_number: index + 1, etag })),
+  };
+  try {
+    return await context.api.post<MultipartCompleteResponse>(
+      '/api/v1/multipart/complete',
+      complete,
+      context.signal,
+    );
+  } catch (error) {
+    if (error instanceof DraftStoreError && error.status >= 400) return undefined;
+    throw error;
+  }
+};
+
+/**
+ * The parts an earlier run left, if the remembered upload still exists and is ours, or the
+ * draft it became if that run completed it. A token the server no longer accepts (expired,
+ * aborted upload) means starting over.
  */
 const resumeFrom = async (
   context: UploadContext,
   options: MultipartOptions,
-): Promise<{ record: ResumeRecord; done: Map<number, DonePart> } | undefined> => {
+): Promise<Resumed | undefined> => {
   if (!options.resume) return undefined;
   const record = await options.resume.store.get(options.resume.fingerprint);
   if (!record || record.object_name !== options.objectName) return undefined;
-  const ref: MultipartUploadRef = {
-    object_name: record.object_name,
-    upload_id: record.upload_id,
-    upload_token: record.upload_token,
-  };
   try {
     const listed = await context.api.post<MultipartListPartsResponse>(
       '/api/v1/multipart/list-parts',
-      ref,
+      refOf(record),
       context.signal,
     );
     return {
@@ -71,11 +138,11 @@ const resumeFrom = async (
       ),
     };
   } catch (error) {
-    if (error instanceof DraftStoreError && error.status >= 400 && error.status < 500) {
-      await options.resume.store.delete(options.resume.fingerprint);
-      return undefined;
-    }
-    throw error;
+    if (!isClientError(error)) throw error;
+    const completed = error.status === 404 ? await completedEarlier(context, record) : undefined;
+    if (completed) return { record, completed };
+    await options.resume.store.delete(options.resume.fingerprint);
+    return undefined;
   }
 };
 
@@ -132,7 +199,9 @@ const sendPart = async (
 
 /**
  * A multipart upload: create (or resume), sign, PUT the missing parts `concurrency` at
- * a time, complete. The first part that fails for good stops the others.
+ * a time, complete. The first part that fails for good stops the others. A successful
+ * upload's resume record stays for the caller to forget once it is done with the draft
+ * (after confirm): a run that dies before then finds the draft again on the rerun.
  */
 export const multipartUpload = async (
   context: UploadContext,
@@ -140,6 +209,7 @@ export const multipartUpload = async (
   options: MultipartOptions,
 ): Promise<MultipartResult> => {
   const resumed = await resumeFrom(context, options);
+  if (resumed && 'completed' in resumed) return completedResult(context, source, resumed);
   let record: ResumeRecord;
   if (resumed) {
     record = resumed.record;
@@ -169,8 +239,7 @@ export const multipartUpload = async (
     upload_token: record.upload_token,
   };
   const count = partCount(source.size, record.part_size);
-  const expectedSize = (part: number) =>
-    Math.min(source.size, part * record.part_size) - (part - 1) * record.part_size;
+  const expectedSize = (part: number) => partLength(source.size, record.part_size, part);
   const etags = new Map<number, string>();
   const stored = new Map<number, number>();
   for (const [part, done] of resumed?.done ?? []) {
@@ -227,6 +296,15 @@ export const multipartUpload = async (
       .sort(([a], [b]) => a - b)
       .map(([part_number, etag]) => ({ part_number, etag })),
   };
+  // Remembered before complete goes out, so a run killed before it hears the answer lets
+  // the rerun ask again rather than send every part. Only an optimisation: a store that
+  // cannot save it (full localStorage) leaves the record as it was, and the upload goes on.
+  await options.resume?.store
+    .set(options.resume.fingerprint, {
+      ...record,
+      parts: complete.parts.map((part) => part.etag),
+    })
+    .catch(() => undefined);
   // Once every part is in, a cancel no longer stops anything: the server would complete
   // the upload anyway, and a rerun would find it gone and send every part again. Retried
   // like the other calls: the server answers a repeated complete as the first one.
@@ -234,7 +312,6 @@ export const multipartUpload = async (
     '/api/v1/multipart/complete',
     complete,
   );
-  await options.resume?.store.delete(options.resume.fingerprint);
   return {
     ...completed,
     upload_id: record.upload_id,

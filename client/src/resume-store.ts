@@ -6,6 +6,12 @@ export interface ResumeRecord {
   readonly upload_token: string;
   readonly part_size: number;
   readonly object_name: string;
+  /**
+   * The ETags of parts 1..n, saved just before `complete` is sent: if the run dies before it
+   * hears the answer, a rerun repeats that complete (the server recognises its own upload by
+   * the marker its signed token carries) instead of sending every part again.
+   */
+  readonly parts?: readonly string[];
 }
 
 export interface ResumeStore {
@@ -36,7 +42,9 @@ export const isResumeRecord = (value: unknown): value is ResumeRecord => {
     typeof record.upload_id === 'string' &&
     typeof record.upload_token === 'string' &&
     typeof record.object_name === 'string' &&
-    typeof record.part_size === 'number'
+    typeof record.part_size === 'number' &&
+    (record.parts === undefined ||
+      (Array.isArray(record.parts) && record.parts.every((etag) => typeof etag === 'string')))
   );
 };
 

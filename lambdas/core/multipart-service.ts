@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Caller } from './draft-service.js';
+import { CONFIRMED_FROM_METADATA, type Caller } from './draft-service.js';
 import { DraftError, isDraftError } from './errors.js';
 import type { MultipartStore, UploadedPart } from './multipart-store.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy } from './object-name.js';
@@ -26,6 +26,11 @@ export interface MultipartServiceOptions {
   readonly objects: Pick<ObjectStore, 'head' | 'delete'>;
   /** The draft bucket: multipart uploads land there and are confirmed as usual. */
   readonly bucket: string;
+  /**
+   * The main bucket, read only by a repeated complete that finds no draft: the upload may
+   * have been completed and then confirmed. @default none (such a repeat is "not found")
+   */
+  readonly mainBucket?: string;
   readonly policy: UploadPolicy;
   /** What names the configured store can hold. @default DEFAULT_NAME_POLICY */
   readonly names?: NamePolicy;
@@ -99,6 +104,7 @@ export class MultipartService {
   readonly #store: MultipartStore;
   readonly #objects: Pick<ObjectStore, 'head' | 'delete'>;
   readonly #bucket: string;
+  readonly #mainBucket: string | undefined;
   readonly #policy: UploadPolicy;
   readonly #names: NamePolicy;
   readonly #tokens: UploadTokens;
@@ -110,6 +116,7 @@ export class MultipartService {
     this.#store = options.store;
     this.#objects = options.objects;
     this.#bucket = options.bucket;
+    this.#mainBucket = options.mainBucket;
     this.#policy = options.policy;
     this.#names = options.names ?? DEFAULT_NAME_POLICY;
     this.#tokens = options.tokens;
@@ -250,13 +257,19 @@ export class MultipartService {
         parts,
       });
     } catch (error) {
-      if (!isDraftError(error) || error.code !== 'not_found') throw error;
-      // Gone: completed by an earlier call (then the draft says so) or aborted.
-      const draft = await this.#objects.head(this.#bucket, key);
-      if (draft?.metadata[UPLOAD_MARKER_METADATA] !== claims.marker) {
-        throw this.#gone(error, name, claims.uploadId);
+      // Gone: completed by an earlier call (then the draft says so, or the object confirm
+      // made of it) or aborted. Ceph RGW answers a repeat whose draft is no longer there
+      // 500 "completion already in progress" rather than NoSuchUpload, so that is checked too.
+      if (!isDraftError(error) || !['not_found', 'storage_unavailable'].includes(error.code)) {
+        throw error;
       }
-      return this.#checked(name, key, claims, draft);
+      const draft = await this.#objects.head(this.#bucket, key);
+      if (draft?.metadata[UPLOAD_MARKER_METADATA] === claims.marker) {
+        return this.#checked(name, key, claims, draft);
+      }
+      const confirmed = await this.#confirmedCopy(key, claims);
+      if (confirmed) return { objectName: name, ...confirmed };
+      throw this.#gone(error, name, claims.uploadId);
     }
     const draft = await this.#objects.head(this.#bucket, key);
     if (!draft) {
@@ -273,6 +286,24 @@ export class MultipartService {
     if (draft?.metadata[UPLOAD_MARKER_METADATA] === claims.marker) {
       await this.#removeDraft(key, draft);
     }
+  }
+
+  /**
+   * The first answer again, for an upload completed and then confirmed: main holds the
+   * draft's copy, with the upload's marker (confirm keeps the metadata) and the draft's
+   * ETag (confirm records it). Checked when it was confirmed; nothing to remove here.
+   */
+  async #confirmedCopy(
+    key: string,
+    claims: UploadClaims,
+  ): Promise<{ size: number; etag: string } | undefined> {
+    if (this.#mainBucket === undefined) return undefined;
+    const main = await this.#objects.head(this.#mainBucket, key);
+    const draftEtag = main?.metadata[CONFIRMED_FROM_METADATA];
+    if (main?.metadata[UPLOAD_MARKER_METADATA] !== claims.marker || draftEtag === undefined) {
+      return undefined;
+    }
+    return { size: main.size, etag: draftEtag };
   }
 
   async #checked(

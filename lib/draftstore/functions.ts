@@ -89,14 +89,15 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
     access: ({ draft }) => ({ listParts: [draft] }),
     readsUploadTokenKey: true,
   },
-  // Completes, HEADs the draft (a retry recognises its own), removes a draft that breaks the
-  // policy, and aborts an upload that breaks it before completion.
+  // Completes, HEADs the draft (a retry recognises its own) and, for a retry whose draft was
+  // confirmed since, main (listed too, so a missing object is 404 rather than 403); removes a
+  // draft that breaks the policy, and aborts an upload that breaks it before completion.
   'multipart-complete': {
-    access: ({ draft }) => ({
-      read: [draft],
+    access: ({ draft, main }) => ({
+      read: [draft, main],
       write: [draft],
       delete: [draft],
-      list: [draft],
+      list: [draft, main],
       abortUploads: [draft],
     }),
     readsUploadTokenKey: true,

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { DraftStoreClient, type PutTransport } from '../../client/src/index.js';
 import { nodeTransport } from '../../client/src/transport-node.js';
-import { runCli, startCli } from '../helpers/cli.js';
+import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.js';
+import { startHoldingProxy, type HoldingProxy } from '../helpers/holding-proxy.js';
 import type { TestRuntime } from '../helpers/local-runtime.js';
 import { sha256 } from '../helpers/uploads.js';
 import { describeRgw, rawRequest, sharedRgw, startRgwRuntime } from './stores.js';
@@ -14,6 +15,15 @@ import { describeRgw, rawRequest, sharedRgw, startRgwRuntime } from './stores.js
 jest.setTimeout(180_000);
 
 const MIB = 1024 * 1024;
+
+/** Waits for the held complete; a CLI that exits first fails the test with what it printed. */
+const heldOrExited = (proxy: HoldingProxy, cli: RunningCli): Promise<void> =>
+  Promise.race([
+    proxy.held(),
+    cli.done.then((run) => {
+      throw new Error(`the CLI exited (${run.code}) before complete: ${run.stderr}`);
+    }),
+  ]);
 
 describeRgw('the CLI resumes a multipart upload after it was killed', () => {
   let proxy: CountingProxy;
@@ -78,6 +88,145 @@ describeRgw('the CLI resumes a multipart upload after it was killed', () => {
     });
     const stored = await rawRequest(main.json.download_url, { method: 'GET' });
     expect(sha256(stored.body)).toBe(sha256(bytes));
+  });
+});
+
+describeRgw('the CLI finishes an upload whose complete a killed run sent', () => {
+  let proxy: CountingProxy;
+  let api: TestRuntime;
+  let holding: HoldingProxy;
+  let folder: string;
+
+  beforeAll(async () => {
+    const rgw = sharedRgw()!;
+    proxy = await startCountingProxy(rgw.endpoint);
+    api = await startRgwRuntime({ ...rgw, endpoint: proxy.endpoint });
+    // The first complete is done by the server, and its answer never reaches the CLI.
+    holding = await startHoldingProxy(api.apiUrl, /^\/api\/v1\/multipart\/complete$/);
+    folder = await mkdtemp(join(tmpdir(), 'draftstore-complete-'));
+  });
+  afterAll(async () => {
+    await holding?.close();
+    await api?.stop();
+    await proxy?.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('sends no part on the rerun, confirms, and the bytes match', async () => {
+    const bytes = randomBytes(17 * MIB);
+    const file = join(folder, 'clip.mp4');
+    await writeFile(file, bytes);
+    const env = { DRAFTSTORE_API_URL: holding.url, DRAFTSTORE_CACHE_DIR: join(folder, 'cache') };
+    const args = ['upload', file, '--part-size', '5MiB', '--confirm'];
+
+    const first = startCli(args, env);
+    await heldOrExited(holding, first);
+    first.child.kill('SIGKILL');
+    expect((await first.done).signal).toBe('SIGKILL');
+
+    // The server completed the upload: the draft is there, the upload is gone.
+    const records = await readdir(join(folder, 'cache', 'uploads'));
+    expect(records).toHaveLength(1);
+    const record = JSON.parse(
+      await readFile(join(folder, 'cache', 'uploads', records[0]!), 'utf8'),
+    );
+    expect(record.parts).toHaveLength(4);
+    const ref = {
+      object_name: record.object_name,
+      upload_id: record.upload_id,
+      upload_token: record.upload_token,
+    };
+    expect((await api.post('/api/v1/multipart/list-parts', ref)).status).toBe(404);
+    const draft = await api.post('/api/v1/object-info', {
+      object_name: 'clip.mp4',
+      stage: 'draft',
+    });
+    expect(draft.json).toMatchObject({ size: bytes.length });
+
+    const putsBefore = proxy.partPuts();
+    const rerun = await runCli([...args, '--json'], env);
+    expect(rerun.code).toBe(0);
+    const result = JSON.parse(rerun.stdout);
+    expect(result).toMatchObject({ resumed: true, part_count: 4, parts_sent: 0, puts: 0 });
+    expect(proxy.partPuts() - putsBefore).toBe(0);
+    expect(result.confirmed).toMatchObject({ size: bytes.length, content_type: 'video/mp4' });
+    expect(await readdir(join(folder, 'cache', 'uploads'))).toEqual([]);
+
+    const main = await api.post('/api/v1/download-url', { object_name: 'clip.mp4', stage: 'main' });
+    const stored = await rawRequest(main.json.download_url, { method: 'GET' });
+    expect(sha256(stored.body)).toBe(sha256(bytes));
+  });
+
+  it('reports a draft a killed run confirmed as confirmed, without sending a part', async () => {
+    const bytes = randomBytes(17 * MIB);
+    const file = join(folder, 'kept.mp4');
+    await writeFile(file, bytes);
+    // This time the server confirms, and the CLI never hears it.
+    const once = await startHoldingProxy(api.apiUrl, /^\/api\/v1\/confirm-upload$/);
+    try {
+      const env = { DRAFTSTORE_API_URL: once.url, DRAFTSTORE_CACHE_DIR: join(folder, 'cache') };
+      const args = ['upload', file, '--part-size', '5MiB', '--confirm'];
+      const first = startCli(args, env);
+      await heldOrExited(once, first);
+      first.child.kill('SIGKILL');
+      await first.done;
+      const gone = await api.post('/api/v1/object-info', {
+        object_name: 'kept.mp4',
+        stage: 'draft',
+      });
+      expect(gone.status).toBe(404);
+
+      // The repeated complete finds main's copy by the upload's marker; confirm answers from main.
+      const putsBefore = proxy.partPuts();
+      const rerun = await runCli([...args, '--json'], env);
+      expect(rerun.code).toBe(0);
+      const result = JSON.parse(rerun.stdout);
+      expect(result).toMatchObject({ resumed: true, part_count: 4, parts_sent: 0, puts: 0 });
+      expect(result.confirmed).toMatchObject({ success: true, size: bytes.length });
+      expect(proxy.partPuts() - putsBefore).toBe(0);
+      expect(await readdir(join(folder, 'cache', 'uploads'))).toEqual([]);
+      const main = await api.post('/api/v1/download-url', {
+        object_name: 'kept.mp4',
+        stage: 'main',
+      });
+      const stored = await rawRequest(main.json.download_url, { method: 'GET' });
+      expect(sha256(stored.body)).toBe(sha256(bytes));
+    } finally {
+      await once.close();
+    }
+  });
+
+  it('starts over when the draft a killed run completed was removed since', async () => {
+    const bytes = randomBytes(17 * MIB);
+    const file = join(folder, 'gone.mp4');
+    await writeFile(file, bytes);
+    const once = await startHoldingProxy(api.apiUrl, /^\/api\/v1\/multipart\/complete$/);
+    try {
+      const env = { DRAFTSTORE_API_URL: once.url, DRAFTSTORE_CACHE_DIR: join(folder, 'cache') };
+      const args = ['upload', file, '--part-size', '5MiB'];
+      const first = startCli(args, env);
+      await heldOrExited(once, first);
+      first.child.kill('SIGKILL');
+      await first.done;
+      const removed = await api.post('/api/v1/delete-object', {
+        object_name: 'gone.mp4',
+        stage: 'draft',
+      });
+      expect(removed.status).toBe(200);
+
+      // The record still lists every part's ETag; the server finds no draft of this upload
+      // (Ceph RGW answers the repeated complete 500 "already in progress"): start over.
+      const putsBefore = proxy.partPuts();
+      const rerun = await runCli([...args, '--json'], env);
+      expect(rerun.code).toBe(0);
+      expect(JSON.parse(rerun.stdout)).toMatchObject({ resumed: false, parts_sent: 4 });
+      expect(proxy.partPuts() - putsBefore).toBe(4);
+      const draft = await api.post('/api/v1/download-url', { object_name: 'gone.mp4' });
+      const stored = await rawRequest(draft.json.download_url, { method: 'GET' });
+      expect(sha256(stored.body)).toBe(sha256(bytes));
+    } finally {
+      await once.close();
+    }
   });
 });
 

@@ -17,6 +17,10 @@ export interface FakeApi {
   /** The object assembled by complete, or a single PUT. */
   object?: Uint8Array;
   aborted: boolean;
+  /** The upload id whose complete succeeded: list-parts no longer finds it. */
+  completedUpload?: string;
+  /** Confirm was called since the last create. */
+  confirmed: boolean;
   /** Answers a request instead of the fake, when it returns something. */
   fault?: (call: FakeCall) => Response | undefined;
   puts(): FakeCall[];
@@ -38,6 +42,7 @@ export const createFakeApi = (options: { now?: () => number; partSize?: number }
     calls: [],
     parts: new Map(),
     aborted: false,
+    confirmed: false,
     puts: () => api.calls.filter((call) => call.method === 'PUT'),
     apiCalls: (route) => api.calls.filter((call) => call.path === `/api/v1/${route}`),
     fetch: async (input, init) => {
@@ -66,6 +71,7 @@ export const createFakeApi = (options: { now?: () => number; partSize?: number }
           partSize = Math.max(body.part_size ?? options.partSize ?? 5 * 1024 * 1024, 1);
           uploadId = `upload-${++uploads}`;
           api.parts.clear();
+          api.confirmed = false;
           return json(200, {
             upload_id: uploadId,
             upload_token: `token-${uploadId}`,
@@ -87,7 +93,9 @@ export const createFakeApi = (options: { now?: () => number; partSize?: number }
             expires_at: expiresAt(),
           });
         case '/api/v1/multipart/list-parts':
-          if (body.upload_id !== uploadId || api.aborted) return json(404, notFound);
+          if (body.upload_id !== uploadId || api.aborted || api.completedUpload === uploadId) {
+            return json(404, notFound);
+          }
           return json(200, {
             parts: [...api.parts].map(([part, bytes]) => ({
               part_number: part,
@@ -96,18 +104,30 @@ export const createFakeApi = (options: { now?: () => number; partSize?: number }
             })),
           });
         case '/api/v1/multipart/complete': {
+          // As the server: a repeated complete answers as the first while the draft is there.
+          if (body.upload_id === api.completedUpload && body.upload_id === uploadId) {
+            if (api.confirmed || api.aborted) return json(404, notFound);
+            return json(200, {
+              object_name: body.object_name,
+              size: api.object!.length,
+              etag: 'x-2',
+            });
+          }
+          if (body.upload_id !== uploadId || api.aborted) return json(404, notFound);
           const chunks = body.parts.map((part: { part_number: number; etag: string }) => {
             const bytes = api.parts.get(part.part_number);
             if (!bytes || part.etag !== `"etag-${part.part_number}"`) throw new Error('bad part');
             return bytes;
           });
           api.object = new Uint8Array(Buffer.concat(chunks));
+          api.completedUpload = uploadId;
           return json(200, { object_name: body.object_name, size: api.object.length, etag: 'x-2' });
         }
         case '/api/v1/multipart/abort':
           api.aborted = true;
           return json(200, { aborted: true });
         case '/api/v1/confirm-upload':
+          api.confirmed = true;
           return json(200, {
             success: true,
             object_name: body.object_name,

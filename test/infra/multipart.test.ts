@@ -39,11 +39,13 @@ const readsSecret = (synthesized: Synthesized, fn: string, secretId: string) =>
 describe('the multipart functions', () => {
   let synthesized: Synthesized;
   let draft: string;
+  let main: string;
   let secretId: string;
 
   beforeAll(() => {
     synthesized = synth();
     draft = synthesized.bucketId(synthesized.stack.draftStore.draftBucket);
+    main = synthesized.bucketId(synthesized.stack.draftStore.mainBucket);
     const secrets = Object.keys(synthesized.template.findResources('AWS::SecretsManager::Secret'));
     expect(secrets).toHaveLength(1);
     secretId = secrets[0]!;
@@ -60,18 +62,19 @@ describe('the multipart functions', () => {
     );
   });
 
-  it('grants exactly what each route does, on the draft bucket only', () => {
+  it('grants exactly what each route does, on the draft bucket but for complete reading main', () => {
     const put = { WriteObjects: { Action: 's3:PutObject', Resource: objectsArn(draft) } };
     expect(storageOf(synthesized, 'MultipartCreate')).toEqual(put);
     expect(storageOf(synthesized, 'MultipartSignParts')).toEqual(put);
     expect(storageOf(synthesized, 'MultipartListParts')).toEqual({
       ListUploadParts: { Action: 's3:ListMultipartUploadParts', Resource: objectsArn(draft) },
     });
+    // A repeated complete whose draft was confirmed since HEADs main's copy.
     expect(storageOf(synthesized, 'MultipartComplete')).toEqual({
       ...put,
-      ReadObjects: { Action: 's3:GetObject', Resource: objectsArn(draft) },
+      ReadObjects: { Action: 's3:GetObject', Resource: [objectsArn(draft), objectsArn(main)] },
       DeleteObjects: { Action: 's3:DeleteObject', Resource: objectsArn(draft) },
-      ListBuckets: { Action: 's3:ListBucket', Resource: bucketArn(draft) },
+      ListBuckets: { Action: 's3:ListBucket', Resource: [bucketArn(draft), bucketArn(main)] },
       AbortMultipartUploads: { Action: 's3:AbortMultipartUpload', Resource: objectsArn(draft) },
     });
     expect(storageOf(synthesized, 'MultipartAbort')).toEqual({

@@ -28,6 +28,15 @@ describe("the Node resume store (a file in the user's cache directory)", () => {
     expect(await store.get('other')).toMatchObject({ upload_id: 'v' });
   });
 
+  it('keeps the part ETags saved before complete, and ignores a record whose ETags are malformed', async () => {
+    const store = fileResumeStore(folder);
+    const record = { upload_id: 'u', upload_token: 't', part_size: 5, object_name: 'a.bin' };
+    await store.set('key', { ...record, parts: ['"e1"', '"e2"'] });
+    expect(await store.get('key')).toEqual({ ...record, parts: ['"e1"', '"e2"'] });
+    await store.set('key', { ...record, parts: [1, 2] as unknown as string[] });
+    expect(await store.get('key')).toBeUndefined();
+  });
+
   it('follows XDG_CACHE_HOME, and DRAFTSTORE_CACHE_DIR over it', () => {
     expect(defaultCacheDirectory({ XDG_CACHE_HOME: '/x/cache' })).toBe('/x/cache/draftstore');
     expect(defaultCacheDirectory({ XDG_CACHE_HOME: '/x', DRAFTSTORE_CACHE_DIR: '/d' })).toBe('/d');

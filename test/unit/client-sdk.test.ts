@@ -332,6 +332,8 @@ describe('SDK resume bookkeeping', () => {
     expect(result).toMatchObject({ resumed: false, parts_sent: 2 });
     expect(api.apiCalls('multipart/list-parts')).toHaveLength(1);
     expect(api.apiCalls('multipart/create')).toHaveLength(1);
+    // No complete was ever sent for it (no ETags kept), so there is nothing to ask about.
+    expect(api.apiCalls('multipart/complete')).toHaveLength(1);
     expect(await store.get(fingerprint)).toBeUndefined();
   });
 
@@ -366,6 +368,165 @@ describe('SDK resume bookkeeping', () => {
     expect(result.confirmed?.final_location).toBe(`main/anonymous/${big.name}`);
     expect(api.object).toEqual(await bytesOf(big));
     expect(await store.get(fingerprintOf(BASE, big.name, blobSource(big)))).toBeUndefined();
+  });
+
+  /** A fetch whose process dies once `route` was sent: the server acts, the answer never comes. */
+  const dyingAfter = (api: FakeApi, route: string): typeof fetch => {
+    return async (input, init) => {
+      const response = await api.fetch(input, init);
+      if (String(input).endsWith(route)) return new Promise<Response>(() => undefined);
+      return response;
+    };
+  };
+
+  const clientWith = (api: FakeApi, store: ResumeStore, fetchFn: typeof fetch = api.fetch) =>
+    new DraftStoreClient({
+      baseUrl: BASE,
+      fetch: fetchFn,
+      transport: fetchTransport(api.fetch),
+      resumeStore: store,
+      multipartThreshold: PART,
+    });
+
+  it('finishes an upload whose complete a killed run sent, without sending a part again', async () => {
+    const api = createFakeApi();
+    const store = memoryResumeStore();
+    const big = file(3 * PART);
+    const fingerprint = fingerprintOf(BASE, big.name, blobSource(big));
+    // The first run is killed while complete is in flight: the server completed the upload.
+    void clientWith(api, store, dyingAfter(api, '/multipart/complete')).upload(big, {
+      partSize: PART,
+      confirm: true,
+    });
+    while (api.apiCalls('multipart/complete').length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await store.get(fingerprint)).toMatchObject({
+      upload_id: 'upload-1',
+      parts: ['"etag-1"', '"etag-2"', '"etag-3"'],
+    });
+    expect(api.confirmed).toBe(false);
+
+    const putsBefore = api.puts().length;
+    const progress: UploadProgress[] = [];
+    const rerun = await clientWith(api, store).upload(big, {
+      partSize: PART,
+      confirm: true,
+      onProgress: (event) => progress.push(event),
+    });
+    expect(rerun).toMatchObject({
+      multipart: true,
+      resumed: true,
+      part_count: 3,
+      parts_sent: 0,
+      puts: 0,
+      size: 3 * PART,
+    });
+    expect(rerun.confirmed?.final_location).toBe(`main/anonymous/${big.name}`);
+    expect(api.puts().length - putsBefore).toBe(0);
+    expect(api.apiCalls('multipart/create')).toHaveLength(1);
+    // The same complete again, with the same token: the server recognises its own upload.
+    expect(api.apiCalls('multipart/complete')[1]?.body).toEqual(
+      api.apiCalls('multipart/complete')[0]?.body,
+    );
+    expect(progress).toEqual([{ loaded: 3 * PART, total: 3 * PART }]);
+    expect(api.object).toEqual(await bytesOf(big));
+    expect(await store.get(fingerprint)).toBeUndefined();
+  });
+
+  it('keeps the record while confirm fails, and the rerun confirms without sending again', async () => {
+    const { api, client, store } = setup();
+    const big = file(2 * PART);
+    const fingerprint = fingerprintOf(BASE, big.name, blobSource(big));
+    api.fault = (call) =>
+      call.path === '/api/v1/confirm-upload'
+        ? new Response(JSON.stringify({ error: { code: 'conflict', message: 'again' } }), {
+            status: 409,
+          })
+        : undefined;
+    await expect(client.upload(big, { partSize: PART, confirm: true })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    expect(await store.get(fingerprint)).toMatchObject({ parts: ['"etag-1"', '"etag-2"'] });
+
+    api.fault = undefined;
+    const rerun = await client.upload(big, { partSize: PART, confirm: true });
+    expect(rerun).toMatchObject({ resumed: true, parts_sent: 0, puts: 0 });
+    expect(rerun.confirmed?.success).toBe(true);
+    expect(api.puts()).toHaveLength(2);
+    expect(await store.get(fingerprint)).toBeUndefined();
+  });
+
+  it('starts over when the upload a killed run completed is no longer its draft', async () => {
+    const { api, client, store } = setup();
+    const big = file(2 * PART);
+    const fingerprint = fingerprintOf(BASE, big.name, blobSource(big));
+    // Completed, then removed (abort after complete): the server answers 404 to the repeat.
+    await store.set(fingerprint, {
+      upload_id: 'gone',
+      upload_token: 'token-gone',
+      part_size: PART,
+      object_name: big.name,
+      parts: ['"etag-1"', '"etag-2"'],
+    });
+    const result = await client.upload(big, { partSize: PART });
+    expect(result).toMatchObject({ resumed: false, parts_sent: 2 });
+    expect(api.apiCalls('multipart/complete').map((call) => call.body.upload_id)).toEqual([
+      'gone',
+      'upload-1',
+    ]);
+    expect(api.object).toEqual(await bytesOf(big));
+    expect(await store.get(fingerprint)).toBeUndefined();
+  });
+
+  const rememberedComplete = async (store: ResumeStore, big: File) => {
+    const fingerprint = fingerprintOf(BASE, big.name, blobSource(big));
+    const record = {
+      upload_id: 'maybe',
+      upload_token: 'token-maybe',
+      part_size: PART,
+      object_name: big.name,
+      parts: ['"etag-1"', '"etag-2"'],
+    };
+    await store.set(fingerprint, record);
+    return { fingerprint, record };
+  };
+
+  it('starts over when the repeated complete keeps failing on the server side', async () => {
+    // Ceph RGW's answer for good once the completed draft was deleted: waiting cannot help.
+    const { api, client, store, sleeps } = setup();
+    const big = file(2 * PART);
+    const { fingerprint } = await rememberedComplete(store, big);
+    api.fault = (call) =>
+      call.path === '/api/v1/multipart/complete' && call.body.upload_id === 'maybe'
+        ? new Response(
+            JSON.stringify({ error: { code: 'storage_unavailable', message: 'in progress' } }),
+            { status: 503 },
+          )
+        : undefined;
+    const result = await client.upload(big, { partSize: PART });
+    expect(result).toMatchObject({ resumed: false, parts_sent: 2 });
+    // Retried like any call first; then the upload starts over.
+    expect(sleeps).toHaveLength(DEFAULT_RETRY.retries);
+    expect(api.apiCalls('multipart/create')).toHaveLength(1);
+    expect(api.object).toEqual(await bytesOf(big));
+    expect(await store.get(fingerprint)).toBeUndefined();
+  });
+
+  it('keeps the record when the API cannot be reached to ask', async () => {
+    const { api, client, store } = setup();
+    const big = file(2 * PART);
+    const { fingerprint, record } = await rememberedComplete(store, big);
+    api.fault = (call) => {
+      if (call.path === '/api/v1/multipart/complete') throw new TypeError('fetch failed');
+      return undefined;
+    };
+    await expect(client.upload(big, { partSize: PART })).rejects.toMatchObject({
+      code: 'network_error',
+    });
+    expect(api.apiCalls('multipart/create')).toHaveLength(0);
+    expect(api.puts()).toHaveLength(0);
+    expect(await store.get(fingerprint)).toEqual(record);
   });
 
   it('fingerprints name, size and mtime: a changed file is a different upload', () => {

@@ -158,3 +158,90 @@ describe('MultipartService.create reads the token key alongside the store call',
     }
   });
 });
+
+describe('MultipartService.complete repeated after the draft was confirmed', () => {
+  const MAIN = 'main';
+  const parts = [
+    { partNumber: 1, etag: '"a"' },
+    { partNumber: 2, etag: '"b"' },
+  ];
+
+  /** A store whose upload is gone once completed, as S3's (RGW answers 500 instead). */
+  const completingOnce = (objects: FakeObjectStore, gone: DraftError): MultipartStore => {
+    let completed = false;
+    const store = storeThatRetypes(objects, 'video/mp4');
+    return {
+      ...store,
+      completeUpload: async (request) => {
+        if (completed) throw gone;
+        completed = true;
+        return store.completeUpload(request);
+      },
+    };
+  };
+
+  const setup = async (gone: DraftError) => {
+    const objects = new FakeObjectStore([BUCKET, MAIN]);
+    const service = new MultipartService({
+      store: completingOnce(objects, gone),
+      objects,
+      bucket: BUCKET,
+      mainBucket: MAIN,
+      policy: { maxUploadBytes: 64 * MIB, allowedContentTypes: [] },
+      tokens: new UploadTokens({ key: async () => new Uint8Array(32).fill(7) }),
+      uploadTtlSeconds: 60,
+      uploadLifetimeSeconds: 3600,
+    });
+    const caller = { owner: 'alice' };
+    const created = await service.create(caller, {
+      objectName: 'clip.mp4',
+      contentLength: 6 * MIB,
+      contentType: 'video/mp4',
+      partSize: 5 * MIB,
+    });
+    const request = {
+      objectName: 'clip.mp4',
+      uploadId: created.uploadId,
+      uploadToken: created.uploadToken,
+      parts,
+    };
+    const first = await service.complete(caller, request);
+    /** What confirm does: copy with the draft's metadata and ETag, then delete the draft. */
+    const confirm = (metadata: Record<string, string> = {}) => {
+      const draft = objects.buckets.get(BUCKET)!.get('alice/clip.mp4')!;
+      objects.put(MAIN, 'alice/clip.mp4', Buffer.from(draft.body), {
+        contentType: 'video/mp4',
+        metadata: {
+          ...draft.metadata,
+          'draftstore-confirmed-from': first.etag,
+          ...metadata,
+        },
+      });
+      objects.buckets.get(BUCKET)!.delete('alice/clip.mp4');
+    };
+    return { service, caller, request, first, confirm };
+  };
+
+  it.each([
+    ['NoSuchUpload', new DraftError('not_found', 'gone')],
+    ['RGW 500 "already in progress"', new DraftError('storage_unavailable', 'in progress')],
+  ])('answers as the first from main holding its copy (%s)', async (_, gone) => {
+    const { service, caller, request, first, confirm } = await setup(gone);
+    confirm();
+    await expect(service.complete(caller, request)).resolves.toEqual(first);
+  });
+
+  it('is 404 when main holds another upload, and keeps the store error when nothing is there', async () => {
+    const notFound = await setup(new DraftError('not_found', 'gone'));
+    notFound.confirm({ 'draftstore-upload': 'another-upload' });
+    await expect(
+      notFound.service.complete(notFound.caller, notFound.request),
+    ).rejects.toMatchObject({ code: 'not_found' });
+
+    const unavailable = await setup(new DraftError('storage_unavailable', 'in progress'));
+    unavailable.confirm({ 'draftstore-upload': 'another-upload' });
+    await expect(
+      unavailable.service.complete(unavailable.caller, unavailable.request),
+    ).rejects.toMatchObject({ code: 'storage_unavailable' });
+  });
+});
