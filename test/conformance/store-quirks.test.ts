@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -8,6 +9,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  UploadPartCommand,
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -207,6 +209,51 @@ describeEachStore('store quirks', (store) => {
       expect(answer).toBe('ok');
       expect((await bytesOf(client, draftBucket, 'quirks/checksum.txt')).toString()).toBe('hello');
     });
+  });
+
+  describe('a repeated CompleteMultipartUpload', () => {
+    it(
+      store === 'rgw'
+        ? 'is answered 200 while the object is there, and 500 InternalError once it is gone'
+        : 'is NoSuchUpload (404) whether or not the object is there',
+      async () => {
+        const key = 'quirks/completed-twice.bin';
+        const { UploadId } = await client.send(
+          new CreateMultipartUploadCommand({ Bucket: draftBucket, Key: key }),
+        );
+        const { ETag } = await client.send(
+          new UploadPartCommand({
+            Bucket: draftBucket,
+            Key: key,
+            UploadId,
+            PartNumber: 1,
+            Body: 'one part',
+          }),
+        );
+        const complete = () =>
+          outcome(
+            client.send(
+              new CompleteMultipartUploadCommand({
+                Bucket: draftBucket,
+                Key: key,
+                UploadId,
+                MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] },
+              }),
+            ),
+          );
+        const first = await complete();
+        const again = await complete();
+        await client.send(new DeleteObjectCommand({ Bucket: draftBucket, Key: key }));
+        const afterDelete = await complete();
+        // RGW's 500 ("This multipart completion is already in progress") never clears, so
+        // the service checks the upload's marker on it as on NoSuchUpload.
+        expect({ first, again, afterDelete }).toEqual(
+          store === 'rgw'
+            ? { first: 'ok', again: 'ok', afterDelete: '500 InternalError' }
+            : { first: 'ok', again: '404 NoSuchUpload', afterDelete: '404 NoSuchUpload' },
+        );
+      },
+    );
   });
 
   describe('races with a re-upload', () => {
