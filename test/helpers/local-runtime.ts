@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../lambdas/config.js';
+import { logger } from '../../lambdas/observability/logger.js';
 import {
   startLocalRuntime,
   type LocalRuntime,
@@ -64,4 +65,20 @@ export const startTestRuntime = async (
 export const bearerFor = (sub: string): Record<string, string> => {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return { authorization: `Bearer ${part({ alg: 'none', typ: 'JWT' })}.${part({ sub })}.` };
+};
+
+/**
+ * The embedded-store runtime of one describe block, with the logger silenced: started in
+ * beforeAll (and handed to `started`), stopped in afterAll.
+ */
+export const useQuietTestRuntime = (started: (api: TestRuntime) => void): void => {
+  let api: TestRuntime | undefined;
+  beforeAll(async () => {
+    logger.setLogLevel('SILENT');
+    api = await startTestRuntime();
+    started(api);
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
 };

@@ -1,17 +1,13 @@
-import { logger } from '../../lambdas/observability/logger.js';
-import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+import {
+  startTestRuntime,
+  type TestRuntime,
+  useQuietTestRuntime,
+} from '../helpers/local-runtime.js';
 import { sha256 } from '../helpers/uploads.js';
 
 describe('the original DraftStore REST API (/api/v1/draft/*) on the local runtime', () => {
   let api: TestRuntime;
-
-  beforeAll(async () => {
-    logger.setLogLevel('SILENT');
-    api = await startTestRuntime();
-  });
-  afterAll(async () => {
-    await api.stop();
-  });
+  useQuietTestRuntime((started) => (api = started));
 
   it('runs the whole flow with the original request and response shapes', async () => {
     // Prepare

@@ -4,7 +4,11 @@ import { DeleteBucketCommand } from '@aws-sdk/client-s3';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { logger } from '../../lambdas/observability/logger.js';
-import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+import {
+  startTestRuntime,
+  type TestRuntime,
+  useQuietTestRuntime,
+} from '../helpers/local-runtime.js';
 import { putPresigned, sha256 } from '../helpers/uploads.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -20,14 +24,7 @@ const download = async (url: string) => new Uint8Array(await (await fetch(url)).
 
 describe('draft.v1 on the local runtime, with clients nobody here wrote', () => {
   let api: TestRuntime;
-
-  beforeAll(async () => {
-    logger.setLogLevel('SILENT');
-    api = await startTestRuntime();
-  });
-  afterAll(async () => {
-    await api.stop();
-  });
+  useQuietTestRuntime((started) => (api = started));
 
   it('binds GRPC_PORT 0 to a free port and reports it', () => {
     expect(api.grpcPort).toBeGreaterThan(0);

@@ -3,8 +3,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { createClient } from '@connectrpc/connect';
 import { compressionGzip, createConnectTransport } from '@connectrpc/connect-node';
 import { DraftService } from '../../lambdas/gen/draft/v1/draft_pb.js';
-import { logger } from '../../lambdas/observability/logger.js';
-import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+import { type TestRuntime, useQuietTestRuntime } from '../helpers/local-runtime.js';
 
 const HEALTH = '/draft.v1.DraftService/Health';
 
@@ -35,14 +34,7 @@ const CORRUPT: readonly (readonly [string, string, Uint8Array])[] = [
 
 describe('compressed draft.v1 requests on the local runtime', () => {
   let api: TestRuntime;
-
-  beforeAll(async () => {
-    logger.setLogLevel('SILENT');
-    api = await startTestRuntime();
-  });
-  afterAll(async () => {
-    await api.stop();
-  });
+  useQuietTestRuntime((started) => (api = started));
 
   const post = async (headers: Record<string, string>, body: Uint8Array) => {
     const response = await fetch(`${api.apiUrl}${HEALTH}`, { method: 'POST', headers, body });

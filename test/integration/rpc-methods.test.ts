@@ -1,6 +1,5 @@
 import { connect as http2Connect } from 'node:http2';
-import { logger } from '../../lambdas/observability/logger.js';
-import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+import { type TestRuntime, useQuietTestRuntime } from '../helpers/local-runtime.js';
 
 const CONFIRM = '/draft.v1.DraftService/ConfirmUpload';
 
@@ -39,14 +38,7 @@ const overHttp2 = (url: string, method: string): Promise<Answer> => {
 
 describe('a method a draft.v1 RPC does not take, on the local runtime', () => {
   let api: TestRuntime;
-
-  beforeAll(async () => {
-    logger.setLogLevel('SILENT');
-    api = await startTestRuntime();
-  });
-  afterAll(async () => {
-    await api.stop();
-  });
+  useQuietTestRuntime((started) => (api = started));
 
   it.each(['GET', 'PUT', 'DELETE'])(
     'answers %s on HTTP_PORT with 405, Allow and a Connect error body',
@@ -91,14 +83,7 @@ describe('a method a draft.v1 RPC does not take, on the local runtime', () => {
 
 describe('a request body in a coding no draft.v1 server reads, on the local runtime', () => {
   let api: TestRuntime;
-
-  beforeAll(async () => {
-    logger.setLogLevel('SILENT');
-    api = await startTestRuntime();
-  });
-  afterAll(async () => {
-    await api.stop();
-  });
+  useQuietTestRuntime((started) => (api = started));
 
   it.each([
     ['Connect', { 'content-type': 'application/json', 'content-encoding': 'zstd' }],
