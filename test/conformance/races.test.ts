@@ -14,7 +14,14 @@ const seeded = (seed: number) => () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-const MIXES = ['confirms', 'delete-draft', 'delete-main', 're-upload', 'multipart'] as const;
+const MIXES = [
+  'confirms',
+  'delete-draft',
+  'delete-main',
+  're-upload',
+  'multipart',
+  'abort',
+] as const;
 type Mix = (typeof MIXES)[number];
 const OWNER = 'racer';
 const NAMES_PER_MIX = 4;
@@ -59,7 +66,11 @@ describeRgw('concurrent calls on the same names', () => {
    * A one-part multipart upload of `body`, completed and completed again (a client retrying
    * an answer it lost): the statuses, and whether the repeat answered as the first.
    */
-  const multipart = async (name: string, body: Buffer): Promise<number[]> => {
+  const multipart = async (
+    name: string,
+    body: Buffer,
+    then: 'again' | 'abort',
+  ): Promise<number[]> => {
     const created = await call('/api/v1/multipart/create', {
       object_name: name,
       content_length: body.length,
@@ -79,6 +90,9 @@ describeRgw('concurrent calls on the same names', () => {
     const parts = [{ part_number: 1, etag: String(put.headers.etag ?? '') }];
     const completed = await call('/api/v1/multipart/complete', { ...reference, parts });
     // The client retries a complete whose answer it did not like; the retry must agree.
+    if (then === 'abort') {
+      return [completed.status, (await call('/api/v1/multipart/abort', reference)).status];
+    }
     const again = await call('/api/v1/multipart/complete', { ...reference, parts });
     const same = JSON.stringify(again.json) === JSON.stringify(completed.json) ? 200 : 0;
     return [completed.status, again.status, same];
@@ -182,10 +196,15 @@ describeRgw('concurrent calls on the same names', () => {
               .then(record(plan.name, 'upload 2')),
           ],
           multipart: () => [
-            later(() => multipart(plan.name, plan.versions[1]!)).then((all) =>
+            later(() => multipart(plan.name, plan.versions[1]!, 'again')).then((all) =>
               all.map((status, i) =>
                 record(plan.name, ['complete', 'again', 'same answer'][i]!)(status),
               ),
+            ),
+          ],
+          abort: () => [
+            later(() => multipart(plan.name, plan.versions[1]!, 'abort')).then((all) =>
+              all.map((status, i) => record(plan.name, ['complete', 'abort'][i]!)(status)),
             ),
           ],
         };
@@ -219,6 +238,7 @@ describeRgw('concurrent calls on the same names', () => {
         complete: [200],
         again: [200],
         'same answer': [200],
+        abort: [200],
       };
       const unexpected = statuses.filter((s) => !allowed[s.label]!.includes(s.status));
       expect(unexpected).toEqual([]);
@@ -257,6 +277,12 @@ describeRgw('concurrent calls on the same names', () => {
             expect([where, inDraft]).toEqual([where, undefined]);
             if (inMain) expect([where, sha256(inMain)]).toEqual([where, digests[1]]);
             expect([where, confirmed]).toEqual([where, true]);
+            break;
+          case 'abort':
+            // The abort removes the draft the upload became unless a confirm moved it first;
+            // main holds a copy exactly when some confirm answered success.
+            expect([where, inDraft]).toEqual([where, undefined]);
+            expect([where, inMain !== undefined]).toEqual([where, confirmed]);
             break;
           case 're-upload':
           case 'multipart':
