@@ -273,6 +273,10 @@ export class MultipartService {
     }
     const draft = await this.#objects.head(this.#bucket, key);
     if (!draft) {
+      // A confirm racing this call may have moved the draft to main since: RGW also answers
+      // a repeated complete 200 while the draft still exists, so even a retry lands here.
+      const confirmed = await this.#confirmedCopy(key, claims);
+      if (confirmed) return { objectName: name, ...confirmed };
       throw new DraftError('not_found', `The draft "${name}" disappeared right after completion.`);
     }
     return this.#checked(name, key, claims, draft);

@@ -166,24 +166,37 @@ describe('MultipartService.complete repeated after the draft was confirmed', () 
     { partNumber: 2, etag: '"b"' },
   ];
 
-  /** A store whose upload is gone once completed, as S3's (RGW answers 500 instead). */
-  const completingOnce = (objects: FakeObjectStore, gone: DraftError): MultipartStore => {
-    let completed = false;
+  /**
+   * A store whose upload is gone once completed, as S3's (RGW answers 500 instead), or,
+   * with `repeat.accepted`, one that answers a repeat 200 as RGW does while the object
+   * exists (the hook runs before that answer: what a racing call did meanwhile).
+   */
+  const completingOnce = (
+    objects: FakeObjectStore,
+    gone: DraftError,
+    repeat: { accepted?: () => void },
+  ): MultipartStore => {
+    let completed: { etag: string } | undefined;
     const store = storeThatRetypes(objects, 'video/mp4');
     return {
       ...store,
       completeUpload: async (request) => {
+        if (completed && repeat.accepted) {
+          repeat.accepted();
+          return completed;
+        }
         if (completed) throw gone;
-        completed = true;
-        return store.completeUpload(request);
+        completed = await store.completeUpload(request);
+        return completed;
       },
     };
   };
 
   const setup = async (gone: DraftError) => {
     const objects = new FakeObjectStore([BUCKET, MAIN]);
+    const repeat: { accepted?: () => void } = {};
     const service = new MultipartService({
-      store: completingOnce(objects, gone),
+      store: completingOnce(objects, gone, repeat),
       objects,
       bucket: BUCKET,
       mainBucket: MAIN,
@@ -219,7 +232,7 @@ describe('MultipartService.complete repeated after the draft was confirmed', () 
       });
       objects.buckets.get(BUCKET)!.delete('alice/clip.mp4');
     };
-    return { service, caller, request, first, confirm };
+    return { service, caller, request, first, confirm, repeat };
   };
 
   it.each([
@@ -228,6 +241,14 @@ describe('MultipartService.complete repeated after the draft was confirmed', () 
   ])('answers as the first from main holding its copy (%s)', async (_, gone) => {
     const { service, caller, request, first, confirm } = await setup(gone);
     confirm();
+    await expect(service.complete(caller, request)).resolves.toEqual(first);
+  });
+
+  it('answers as the first when the store accepts the repeat and a confirm moves the draft before its HEAD', async () => {
+    const { service, caller, request, first, confirm, repeat } = await setup(
+      new DraftError('not_found', 'unused'),
+    );
+    repeat.accepted = confirm;
     await expect(service.complete(caller, request)).resolves.toEqual(first);
   });
 
