@@ -59,6 +59,25 @@ export const auditOutcome = (error: unknown): string => {
 };
 
 /**
+ * The longest header-sourced value (user agent, request id, source IP) an audit line
+ * keeps: they come from the client, and one request must not make a line of 100 KB.
+ */
+export const MAX_LOGGED_HEADER = 512;
+
+/** `value` cut to `max` UTF-16 units, never halving a surrogate pair. */
+const cut = (value: string, max: number): string => {
+  if (value.length <= max) return value;
+  const end = /[\uD800-\uDBFF]/.test(value[max - 1] ?? '') ? max - 1 : max;
+  return value.slice(0, end);
+};
+
+const boundedOrigin = (origin: AuditOrigin): AuditOrigin => ({
+  requestId: cut(origin.requestId, MAX_LOGGED_HEADER),
+  ...(origin.sourceIp !== undefined && { sourceIp: cut(origin.sourceIp, MAX_LOGGED_HEADER) }),
+  ...(origin.userAgent !== undefined && { userAgent: cut(origin.userAgent, MAX_LOGGED_HEADER) }),
+});
+
+/**
  * Runs one action and writes its audit line, whatever the outcome. `subject` is asked
  * after the action, so it may use what the action worked out (or fall back to the raw
  * request when the action failed before that); it must not throw.
@@ -77,7 +96,7 @@ export const audited = async <T>(
     outcome = auditOutcome(error);
     throw error;
   } finally {
-    sink({ audit: true, action, outcome, ...origin, ...subject() });
+    sink({ audit: true, action, outcome, ...boundedOrigin(origin), ...subject() });
   }
 };
 
