@@ -353,6 +353,41 @@ describeRgw('the presigned POST form is bound by its policy', () => {
     await expectNoDraft('form-acl.txt');
   });
 
+  it('refuses a form that leaves out the signed Content-Type with 403 AccessDenied', async () => {
+    const { url, fields } = await form('form-untyped.txt');
+    const rest = Object.fromEntries(
+      Object.entries(fields).filter(([key]) => key !== 'Content-Type'),
+    );
+    const response = await postForm(url, rest, 'hello');
+    expect(refusal(response)).toEqual({ status: 403, code: 'AccessDenied' });
+    await expectNoDraft('form-untyped.txt');
+  });
+
+  it('refuses success_action_redirect and success_action_status, which the policy does not name', async () => {
+    const cases: [string, Record<string, string>][] = [
+      ['form-redirect.txt', { success_action_redirect: 'https://attacker.example/' }],
+      ['form-status.txt', { success_action_status: '201' }],
+    ];
+    for (const [name, extra] of cases) {
+      const { url, fields } = await form(name);
+      const response = await postForm(url, { ...fields, ...extra }, 'hello');
+      expect(refusal(response)).toEqual({ status: 403, code: 'AccessDenied' });
+      expect(response.headers.location).toBeUndefined();
+      await expectNoDraft(name);
+    }
+  });
+
+  it("refuses DraftStore's own reserved metadata added to a form with 403 AccessDenied", async () => {
+    const { url, fields } = await form('form-reserved.txt');
+    const response = await postForm(
+      url,
+      { ...fields, 'x-amz-meta-draftstore-confirmed-from': '"forged"' },
+      'hello',
+    );
+    expect(refusal(response)).toEqual({ status: 403, code: 'AccessDenied' });
+    await expectNoDraft('form-reserved.txt');
+  });
+
   it('refuses a tampered policy with 403 SignatureDoesNotMatch', async () => {
     const { url, fields } = await form('form-policy.txt');
     const policy = JSON.parse(Buffer.from(fields.Policy!, 'base64').toString('utf8'));
