@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../lambdas/config.js';
 import { composeServices } from '../lambdas/compose.js';
 import { composeCleaner } from '../lambdas/compose-cleaner.js';
+import { sweepPrefix } from '../lambdas/core/cleaner.js';
 import { startEmbeddedS3, type EmbeddedS3 } from '../local/embedded-s3.js';
 
 const USAGE = `Usage: npm run cleanup -- [--dry-run] [--prefix OWNER/]
@@ -29,17 +30,28 @@ const parse = () => {
     const { values, positionals } = parseArgs({
       options: {
         'dry-run': { type: 'boolean', default: false },
-        prefix: { type: 'string' },
+        // Taken as a list only to refuse a repeat: parseArgs would keep the last one.
+        prefix: { type: 'string', multiple: true },
         help: { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: true,
     });
     if (positionals.length > 0) usageError(`Unexpected argument: ${positionals[0]}`);
-    if (values.prefix !== undefined && values.prefix.trim() === '') {
+    const prefixes = values.prefix ?? [];
+    if (prefixes.length > 1) usageError('--prefix may be given once: one owner per sweep');
+    const prefix = prefixes[0];
+    if (prefix !== undefined && prefix.trim() === '') {
       usageError('--prefix needs a non-empty value');
     }
-    return values;
+    if (prefix !== undefined) {
+      try {
+        sweepPrefix(prefix);
+      } catch (error) {
+        usageError(`--${(error as Error).message}`);
+      }
+    }
+    return { ...values, prefix };
   } catch (error) {
     return usageError((error as Error).message);
   }

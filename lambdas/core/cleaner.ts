@@ -143,6 +143,19 @@ const positiveInteger = (name: string, value: number, max = Number.MAX_SAFE_INTE
  * best-effort: it never keeps the objects from being swept. Every sweep starts from the
  * top, so a sweep that ran out of time is simply continued by the next one.
  */
+/**
+ * The key prefix a sweep limited to `prefix` lists: one owner's `<owner>/`. Throws a
+ * RangeError for a prefix that names no owner ('', '/'), which would sweep everyone's
+ * drafts; callers that take it from a person (the CLI) check it up front with this.
+ */
+export const sweepPrefix = (prefix: string): string => {
+  const trimmed = prefix.trim();
+  if (trimmed === '' || trimmed === '/') {
+    throw new RangeError('prefix must name an owner, e.g. "alice/"');
+  }
+  return trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+};
+
 export class Cleaner {
   readonly #store: ObjectStore;
   readonly #bucket: string;
@@ -223,13 +236,10 @@ export class Cleaner {
 
   #context(options: SweepOptions): RunSettings {
     const nowMs = this.#clock().getTime();
-    const prefix = options.prefix?.trim();
-    if (prefix !== undefined && (prefix === '' || prefix === '/')) {
-      throw new RangeError('prefix must name an owner, e.g. "alice/"');
-    }
+    const prefix = options.prefix === undefined ? undefined : sweepPrefix(options.prefix);
     return {
       dryRun: options.dryRun ?? false,
-      ...(prefix !== undefined && { prefix: prefix.endsWith('/') ? prefix : `${prefix}/` }),
+      ...(prefix !== undefined && { prefix }),
       concurrency: positiveInteger('concurrency', options.concurrency ?? 4, 64),
       ...(options.remainingTimeMs && { remainingTimeMs: options.remainingTimeMs }),
       safetyMarginMs: Math.max(0, options.safetyMarginMs ?? 10_000),
