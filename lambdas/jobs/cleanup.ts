@@ -12,7 +12,15 @@ import { logger as sharedLogger } from '../observability/logger.js';
  */
 export const cleanupEventSchema = z.object({
   dryRun: z.optional(z.boolean()),
-  prefix: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1024))),
+  // '/' names no owner; refused here, as '' is, so that it reads as a bad event.
+  prefix: z.optional(
+    z.string().check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(1024),
+      z.refine((prefix) => prefix !== '/', 'prefix must name an owner, e.g. "alice/"'),
+    ),
+  ),
 });
 
 export type CleanupEvent = z.output<typeof cleanupEventSchema>;

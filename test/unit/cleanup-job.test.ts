@@ -135,4 +135,27 @@ describe('cleanup job handler', () => {
     await expect(emptyPrefix).rejects.toThrow(/Invalid cleanup event[\s\S]*prefix/);
     expect(store.calls).toEqual([]);
   });
+
+  it.each([
+    ['a root prefix', { prefix: '/' }],
+    ['a padded root prefix', { prefix: ' / ' }],
+    ['dryRun as a string', { dryRun: 'false' }],
+    ['dryRun as a number', { dryRun: 0 }],
+    ['a numeric prefix', { prefix: 123 }],
+    ['a null prefix', { prefix: null }],
+    ['a list of prefixes', { prefix: ['alice/'] }],
+    ['a prefix over 1 KiB', { prefix: `${'a'.repeat(1025)}/` }],
+    ['a string event', 'sweep'],
+    ['an array event', [{ prefix: 'alice/' }]],
+  ])('refuses %s as an invalid event, before touching storage', async (_, event) => {
+    const { store, handler } = setup();
+
+    const run = handler(
+      event,
+      lambdaContext(() => 600_000),
+    );
+
+    await expect(run).rejects.toThrow(/^Invalid cleanup event/);
+    expect(store.calls).toEqual([]);
+  });
 });
