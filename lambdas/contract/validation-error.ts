@@ -3,14 +3,34 @@ import { $ZodError, type $ZodIssue } from 'zod/v4/core';
 /** A request that failed its contract schema (zod's error, from the full or the mini build). */
 export const isValidationError = (error: unknown): error is $ZodError => error instanceof $ZodError;
 
+/** The longest field name a message echoes: a client may send a key of 60 KB. */
+const MAX_ECHOED_NAME = 64;
+/** How many unknown fields a message names before it only counts the rest. */
+const MAX_NAMED_FIELDS = 5;
+
+/** A client's field name as a message shows it: cut (with "…") when it is longer than a key may be. */
+const echoed = (name: PropertyKey): string => {
+  const text = String(name);
+  if (text.length <= MAX_ECHOED_NAME) return text;
+  // Never end on half a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(text[MAX_ECHOED_NAME - 1] ?? '')
+    ? MAX_ECHOED_NAME - 1
+    : MAX_ECHOED_NAME;
+  return `${text.slice(0, end)}…`;
+};
+
 /**
  * One issue in words a client can act on. zod/mini ships no locale (that is what keeps it
  * small), so the issues the schemas don't word themselves are worded here.
  */
 const describeIssue = (issue: $ZodIssue): string => {
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
-    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
+    const keys = issue.keys
+      .slice(0, MAX_NAMED_FIELDS)
+      .map((key) => `"${echoed(key)}"`)
+      .join(', ');
+    const more = issue.keys.length - MAX_NAMED_FIELDS;
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}${more > 0 ? ` and ${more} more` : ''}`;
   }
   if (issue.code === 'invalid_key') {
     return issue.issues[0]?.message ?? 'invalid key';
@@ -25,7 +45,7 @@ const describeIssue = (issue: $ZodIssue): string => {
 export const describeValidationError = (error: $ZodError): string => {
   const issue = error.issues[0];
   if (!issue) return 'The request body is invalid.';
-  const path = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  const path = issue.path.length > 0 ? `${issue.path.map(echoed).join('.')}: ` : '';
   return `${path}${describeIssue(issue)}`;
 };
 
