@@ -24,8 +24,21 @@ const KEY = /^[a-z0-9-]+$/;
 // Printable ASCII: HTTP headers carry nothing else unchanged.
 const VALUE = /^[\x20-\x7e]*$/;
 
-const invalid = (field: string, problem: string): DraftError =>
-  new DraftError('invalid_request', `metadata${field}: ${problem}`);
+/** A key as a message shows it: no key is valid past 64 bytes, and a client may send 60 KB. */
+const echoedKey = (key: string): string => {
+  if (key.length <= MAX_METADATA_KEY_BYTES) return key;
+  // Never end on half a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(key[MAX_METADATA_KEY_BYTES - 1] ?? '')
+    ? MAX_METADATA_KEY_BYTES - 1
+    : MAX_METADATA_KEY_BYTES;
+  return `${key.slice(0, end)}…`;
+};
+
+const invalid = (key: string | undefined, problem: string): DraftError =>
+  new DraftError(
+    'invalid_request',
+    `metadata${key === undefined ? '' : `.${echoedKey(key)}`}: ${problem}`,
+  );
 
 /**
  * Checks a client's metadata before anything is signed with it. Values must survive a
@@ -37,25 +50,25 @@ export const checkUserMetadata = (metadata: UserMetadata | undefined): UserMetad
   let total = 0;
   for (const [key, value] of Object.entries(metadata)) {
     if (!KEY.test(key)) {
-      throw invalid(`.${key}`, 'keys must be lowercase letters, digits and "-"');
+      throw invalid(key, 'keys must be lowercase letters, digits and "-"');
     }
     if (key.length > MAX_METADATA_KEY_BYTES) {
-      throw invalid(`.${key}`, `keys must be at most ${MAX_METADATA_KEY_BYTES} bytes`);
+      throw invalid(key, `keys must be at most ${MAX_METADATA_KEY_BYTES} bytes`);
     }
     if (key.startsWith(RESERVED_METADATA_PREFIX)) {
-      throw invalid(`.${key}`, `keys starting with "${RESERVED_METADATA_PREFIX}" are reserved`);
+      throw invalid(key, `keys starting with "${RESERVED_METADATA_PREFIX}" are reserved`);
     }
     if (typeof value !== 'string' || !VALUE.test(value)) {
-      throw invalid(`.${key}`, 'values must be printable ASCII');
+      throw invalid(key, 'values must be printable ASCII');
     }
     if (value !== value.trim()) {
-      throw invalid(`.${key}`, 'values must not start or end with a space');
+      throw invalid(key, 'values must not start or end with a space');
     }
     total += key.length + value.length;
   }
   if (total > MAX_USER_METADATA_BYTES) {
     throw invalid(
-      '',
+      undefined,
       `keys and values must be at most ${MAX_USER_METADATA_BYTES} bytes in total (S3 allows ${S3_METADATA_BYTES}; DraftStore keeps ${RESERVED_METADATA_BYTES} for its confirm marker); got ${total}`,
     );
   }
