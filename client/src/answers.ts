@@ -1,5 +1,7 @@
 import { DraftStoreError } from './errors.js';
 import type {
+  ConfirmResponse,
+  DownloadUrlResponse,
   MultipartCreateResponse,
   MultipartListPartsResponse,
   MultipartSignPartsResponse,
@@ -96,4 +98,22 @@ export const checkTicket = (answer: unknown): UploadUrlResponse => {
   if (!isHeaders(answer.headers)) throw invalid(route, 'no string headers');
   if (!isDate(answer.expires_at)) throw invalid(route, 'no valid expires_at');
   return answer as unknown as UploadUrlResponse;
+};
+
+export const checkDownloadUrl = (answer: unknown): DownloadUrlResponse => {
+  if (!isRecord(answer) || !isHttpUrl(answer.download_url)) {
+    throw invalid('download-url', 'no http(s) URL');
+  }
+  return answer as unknown as DownloadUrlResponse;
+};
+
+export const checkConfirmed = (answer: unknown): ConfirmResponse => {
+  if (
+    !isRecord(answer) ||
+    typeof answer.object_name !== 'string' ||
+    typeof answer.final_location !== 'string'
+  ) {
+    throw invalid('confirm-upload', 'no confirmed object');
+  }
+  return answer as unknown as ConfirmResponse;
 };
