@@ -2,6 +2,7 @@ import { DraftStoreError } from './errors.js';
 import type {
   ConfirmResponse,
   DownloadUrlResponse,
+  MultipartCompleteResponse,
   MultipartCreateResponse,
   MultipartListPartsResponse,
   MultipartSignPartsResponse,
@@ -116,4 +117,14 @@ export const checkConfirmed = (answer: unknown): ConfirmResponse => {
     throw invalid('confirm-upload', 'no confirmed object');
   }
   return answer as unknown as ConfirmResponse;
+};
+
+/** A complete answer for another size means the store assembled something else: not a success. */
+export const checkCompleted = (answer: unknown, size: number): MultipartCompleteResponse => {
+  const route = 'multipart/complete';
+  if (!isRecord(answer) || typeof answer.object_name !== 'string') {
+    throw invalid(route, 'no completed object');
+  }
+  if (answer.size !== size) throw invalid(route, `size ${String(answer.size)} for ${size} bytes`);
+  return answer as unknown as MultipartCompleteResponse;
 };

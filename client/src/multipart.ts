@@ -1,4 +1,4 @@
-import { checkCreated, checkListed, isListedPart, partCountOf } from './answers.js';
+import { checkCompleted, checkCreated, checkListed, isListedPart, partCountOf } from './answers.js';
 import { abortedError, DraftStoreError, isAborted } from './errors.js';
 import { md5Base64 } from './md5.js';
 import { PartSigner } from './part-signer.js';
@@ -326,9 +326,9 @@ export const multipartUpload = async (
   // Once every part is in, a cancel no longer stops anything: the server would complete
   // the upload anyway, and a rerun would find it gone and send every part again. Retried
   // like the other calls: the server answers a repeated complete as the first one.
-  const completed = await context.api.post<MultipartCompleteResponse>(
-    '/api/v1/multipart/complete',
-    complete,
+  const completed = checkCompleted(
+    await context.api.post<MultipartCompleteResponse>('/api/v1/multipart/complete', complete),
+    source.size,
   );
   return {
     ...completed,

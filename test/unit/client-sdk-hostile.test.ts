@@ -113,6 +113,14 @@ describe('SDK against malformed API answers', () => {
     expect(api.puts()).toHaveLength(0);
   });
 
+  it.each<[string, (real: any) => unknown]>([
+    ['an empty object', () => ({})],
+    ['a size other than the file', (real) => ({ ...real, size: real.size - 1 })],
+  ])('never reports success when complete answers %s', async (_, change) => {
+    const { client } = hostile(on('multipart/complete', change));
+    await expect(client.upload(file(3 * PART), { partSize: PART })).rejects.toMatchObject(invalid);
+  });
+
   it('uses only the sign-parts URLs of the parts it asked for, whatever else comes', async () => {
     const { api, client } = hostile(
       on('multipart/sign-parts', (real) => ({
