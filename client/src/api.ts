@@ -43,7 +43,16 @@ export class Api {
       if (signal?.aborted) throw abortedError();
       throw new DraftStoreError(0, 'network_error', `${path}: ${String(error)}`, { cause: error });
     }
-    const text = await response.text();
+    // The answer can still break mid-body (a reset connection): no answer, so retried.
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw abortedError();
+      throw new DraftStoreError(0, 'network_error', `${path}: answer cut off: ${String(error)}`, {
+        cause: error,
+      });
+    }
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;

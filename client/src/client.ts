@@ -1,3 +1,4 @@
+import { checkConfirmed, checkDownloadUrl } from './answers.js';
 import { Api } from './api.js';
 import { DraftStoreError } from './errors.js';
 import { multipartUpload } from './multipart.js';
@@ -108,22 +109,26 @@ export class DraftStoreClient {
     }
   }
 
-  confirm(objectName: string, signal?: AbortSignal): Promise<ConfirmResponse> {
-    return this.api.post<ConfirmResponse>(
-      '/api/v1/confirm-upload',
-      { object_name: objectName },
-      signal,
+  async confirm(objectName: string, signal?: AbortSignal): Promise<ConfirmResponse> {
+    return checkConfirmed(
+      await this.api.post<ConfirmResponse>(
+        '/api/v1/confirm-upload',
+        { object_name: objectName },
+        signal,
+      ),
     );
   }
 
-  downloadUrl(
+  async downloadUrl(
     objectName: string,
     options: { stage?: 'draft' | 'main'; signal?: AbortSignal } = {},
   ): Promise<DownloadUrlResponse> {
-    return this.api.post<DownloadUrlResponse>(
-      '/api/v1/download-url',
-      { object_name: objectName, ...(options.stage && { stage: options.stage }) },
-      options.signal,
+    return checkDownloadUrl(
+      await this.api.post<DownloadUrlResponse>(
+        '/api/v1/download-url',
+        { object_name: objectName, ...(options.stage && { stage: options.stage }) },
+        options.signal,
+      ),
     );
   }
 

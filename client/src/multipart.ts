@@ -1,7 +1,8 @@
+import { checkCompleted, checkCreated, checkListed, isListedPart, partCountOf } from './answers.js';
 import { abortedError, DraftStoreError, isAborted } from './errors.js';
 import { md5Base64 } from './md5.js';
 import { PartSigner } from './part-signer.js';
-import type { ResumeRecord, ResumeStore } from './resume-store.js';
+import { isResumeRecord, type ResumeRecord, type ResumeStore } from './resume-store.js';
 import { isTransient, withRetry } from './retry.js';
 import { readPart, type PartBody, type UploadSource } from './source.js';
 import { isExpiredUrl, storeError } from './store-error.js';
@@ -35,12 +36,15 @@ export interface MultipartResult extends MultipartCompleteResponse {
   readonly resumed: boolean;
 }
 
+/** How long a failed or cancelled upload waits for its abort call. */
+const CLEANUP_TIMEOUT_MS = 3_000;
+
 interface DonePart {
   readonly etag: string;
   readonly size: number;
 }
 
-const partCount = (size: number, partSize: number) => Math.max(1, Math.ceil(size / partSize));
+const partCount = partCountOf;
 const partLength = (size: number, partSize: number, part: number) =>
   Math.min(size, part * partSize) - (part - 1) * partSize;
 
@@ -124,17 +128,24 @@ const resumeFrom = async (
 ): Promise<Resumed | undefined> => {
   if (!options.resume) return undefined;
   const record = await options.resume.store.get(options.resume.fingerprint);
-  if (!record || record.object_name !== options.objectName) return undefined;
+  // Checked here too: a caller's own store may hand back anything (a part_size of 0 would
+  // make endless parts). Such a record is as good as none.
+  if (!isResumeRecord(record) || record.object_name !== options.objectName) return undefined;
   try {
-    const listed = await context.api.post<MultipartListPartsResponse>(
-      '/api/v1/multipart/list-parts',
-      refOf(record),
-      context.signal,
+    const listed = checkListed(
+      await context.api.post<MultipartListPartsResponse>(
+        '/api/v1/multipart/list-parts',
+        refOf(record),
+        context.signal,
+      ),
     );
+    // Entries that name no real part (0, -1, 1.5) are left out: complete would send them.
     return {
       record,
       done: new Map(
-        listed.parts.map((part) => [part.part_number, { etag: part.etag, size: part.size }]),
+        listed.parts
+          .filter(isListedPart)
+          .map((part) => [part.part_number, { etag: part.etag, size: part.size }]),
       ),
     };
   } catch (error) {
@@ -220,10 +231,13 @@ export const multipartUpload = async (
       ...(options.contentType && { content_type: options.contentType }),
       ...(options.partSize && { part_size: options.partSize }),
     };
-    const created = await context.api.post<MultipartCreateResponse>(
-      '/api/v1/multipart/create',
-      request,
-      context.signal,
+    const created = checkCreated(
+      await context.api.post<MultipartCreateResponse>(
+        '/api/v1/multipart/create',
+        request,
+        context.signal,
+      ),
+      source.size,
     );
     record = {
       upload_id: created.upload_id,
@@ -284,7 +298,11 @@ export const multipartUpload = async (
     // Kept: a cancel with keepForResume, or any other failure when resume is on.
     const keep = cancelled ? options.keepForResume && options.resume : options.resume;
     if (!keep) {
-      await context.api.post('/api/v1/multipart/abort', ref).catch(() => undefined);
+      // Bounded: a cancel must end promptly even when the API no longer answers; an upload
+      // this leaves behind is the sweep's, as any abandoned one.
+      await context.api
+        .post('/api/v1/multipart/abort', ref, AbortSignal.timeout(CLEANUP_TIMEOUT_MS))
+        .catch(() => undefined);
       await options.resume?.store.delete(options.resume.fingerprint);
     }
     throw cancelled || isAborted(failure) ? abortedError() : failure;
@@ -308,9 +326,9 @@ export const multipartUpload = async (
   // Once every part is in, a cancel no longer stops anything: the server would complete
   // the upload anyway, and a rerun would find it gone and send every part again. Retried
   // like the other calls: the server answers a repeated complete as the first one.
-  const completed = await context.api.post<MultipartCompleteResponse>(
-    '/api/v1/multipart/complete',
-    complete,
+  const completed = checkCompleted(
+    await context.api.post<MultipartCompleteResponse>('/api/v1/multipart/complete', complete),
+    source.size,
   );
   return {
     ...completed,

@@ -1,4 +1,5 @@
 import type { Api } from './api.js';
+import { checkSigned } from './answers.js';
 import { DraftStoreError } from './errors.js';
 import type {
   MultipartSignPartsRequest,
@@ -82,7 +83,7 @@ export class PartSigner {
     return tracked;
   }
 
-  private sign(
+  private async sign(
     parts: number[],
     contentMd5?: Record<string, string>,
   ): Promise<MultipartSignPartsResponse> {
@@ -91,10 +92,12 @@ export class PartSigner {
       part_numbers: parts,
       ...(contentMd5 && { content_md5: contentMd5 }),
     };
-    return this.api.post<MultipartSignPartsResponse>(
-      '/api/v1/multipart/sign-parts',
-      request,
-      this.signal,
+    return checkSigned(
+      await this.api.post<MultipartSignPartsResponse>(
+        '/api/v1/multipart/sign-parts',
+        request,
+        this.signal,
+      ),
     );
   }
 

@@ -42,7 +42,9 @@ export const isResumeRecord = (value: unknown): value is ResumeRecord => {
     typeof record.upload_id === 'string' &&
     typeof record.upload_token === 'string' &&
     typeof record.object_name === 'string' &&
-    typeof record.part_size === 'number' &&
+    // A part size that makes no parts (0, negative, fractional) would make the upload endless.
+    Number.isSafeInteger(record.part_size) &&
+    (record.part_size as number) > 0 &&
     (record.parts === undefined ||
       (Array.isArray(record.parts) && record.parts.every((etag) => typeof etag === 'string')))
   );

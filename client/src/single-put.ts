@@ -1,3 +1,4 @@
+import { checkTicket } from './answers.js';
 import { DraftStoreError } from './errors.js';
 import { md5Base64 } from './md5.js';
 import { isTransient, withRetry } from './retry.js';
@@ -33,10 +34,8 @@ export const singlePut = async (
     context.retry,
     context.signal,
     async () => {
-      const ticket = await context.api.post<UploadUrlResponse>(
-        '/api/v1/upload-url',
-        request,
-        context.signal,
+      const ticket = checkTicket(
+        await context.api.post<UploadUrlResponse>('/api/v1/upload-url', request, context.signal),
       );
       const response = await context.transport({
         url: ticket.upload_url,

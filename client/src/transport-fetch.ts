@@ -27,7 +27,16 @@ export const fetchTransport =
         cause: error,
       });
     }
-    const text = await response.text();
+    // A body cut off mid-way (a reset connection) is no answer to judge: retried.
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw abortedError();
+      throw new DraftStoreError(0, 'network_error', `PUT answer cut off: ${String(error)}`, {
+        cause: error,
+      });
+    }
     if (response.ok) onProgress(partLength(body));
     return { status: response.status, etag: response.headers.get('etag'), body: text };
   };

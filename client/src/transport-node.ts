@@ -13,6 +13,9 @@ const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
 /** Socket silence (nothing sent, nothing received) after which a PUT is given up. */
 const IDLE_TIMEOUT_MS = 120_000;
 
+/** The most of a store's answer body kept: S3 error documents are well below it. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
 // Small writes, so that progress moves while a part held in memory goes out.
 function* chunksOf(bytes: Uint8Array): Generator<Buffer> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -37,16 +40,43 @@ export const createNodeTransport =
       const target = new URL(url);
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
       let settled = false;
+      let answerDeadline: NodeJS.Timeout | undefined;
+      const settle = () => {
+        settled = true;
+        clearTimeout(answerDeadline);
+        signal?.removeEventListener('abort', onAbort);
+      };
       const fail = (error: DraftStoreError) => {
         if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
+        settle();
         reject(error);
       };
-      const req: ClientRequest = send(target, {
-        method: 'PUT',
-        headers: hasLength ? headers : { ...headers, 'content-length': String(length) },
-        agent: target.protocol === 'https:' ? httpsAgent : httpAgent,
+      let req: ClientRequest;
+      try {
+        req = send(target, {
+          method: 'PUT',
+          headers: hasLength ? headers : { ...headers, 'content-length': String(length) },
+          agent: target.protocol === 'https:' ? httpsAgent : httpAgent,
+        });
+      } catch (error) {
+        // Headers or a URL no request can carry (a CR LF in a value): the API signed nonsense.
+        return reject(
+          new DraftStoreError(
+            502,
+            'invalid_response',
+            `The signed PUT is unusable: ${String(error)}`,
+          ),
+        );
+      }
+      // Once the body is out, a store answers in seconds. One that trickles its answer a
+      // byte at a time never trips the idle timeout, so the whole answer gets that long too.
+      req.on('finish', () => {
+        if (settled) return;
+        answerDeadline = setTimeout(() => {
+          fail(new DraftStoreError(0, 'network_error', 'PUT answer too slow: gave up waiting'));
+          req.destroy();
+        }, options.idleTimeoutMs ?? IDLE_TIMEOUT_MS);
+        answerDeadline.unref();
       });
       const onAbort = () => {
         fail(abortedError());
@@ -66,14 +96,19 @@ export const createNodeTransport =
       );
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let kept = 0;
+        // Only an error's <Code> and <Message> are read: a huge answer is not held in memory.
+        res.on('data', (chunk: Buffer) => {
+          if (kept >= MAX_ANSWER_BYTES) return;
+          chunks.push(chunk);
+          kept += chunk.length;
+        });
         res.on('error', (error) =>
           fail(new DraftStoreError(0, 'network_error', `PUT answer broken: ${error.message}`)),
         );
         res.on('end', () => {
           if (settled) return;
-          settled = true;
-          signal?.removeEventListener('abort', onAbort);
+          settle();
           const etag = res.headers.etag;
           resolve({
             status: res.statusCode ?? 0,

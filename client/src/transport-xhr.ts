@@ -50,7 +50,18 @@ export const xhrTransport: PutTransport = ({ url, headers, body, onProgress, sig
     if (body.kind === 'blob') xhr.send(body.blob);
     else
       readPart(body).then(
-        (bytes) => xhr.send(new Blob([bytes as Uint8Array<ArrayBuffer>])),
-        reject,
+        (bytes) => {
+          // Cancelled while the bytes were read: abort() before send() fires no abort
+          // event, and send() after it would throw; this promise would never settle.
+          if (signal?.aborted) {
+            done();
+            return reject(abortedError());
+          }
+          xhr.send(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+        },
+        (error: unknown) => {
+          done();
+          reject(new DraftStoreError(0, 'read_error', `Reading the file failed: ${String(error)}`));
+        },
       );
   });

@@ -81,3 +81,102 @@ describe('the Node PUT transport', () => {
     expect(progress.at(-1)).toBe(600);
   });
 });
+
+describe('the Node PUT transport against a hostile store', () => {
+  const put = (url: string, options: { idleTimeoutMs?: number; signal?: AbortSignal } = {}) =>
+    createNodeTransport(options)({
+      url,
+      headers: {},
+      body: { kind: 'bytes', bytes: new Uint8Array(10) },
+      onProgress: () => undefined,
+      ...(options.signal && { signal: options.signal }),
+    });
+
+  // Cleaned up even when a test fails or times out, so that a failure cannot hang the run.
+  const timers: NodeJS.Timeout[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    timers.splice(0).forEach(clearInterval);
+    await Promise.all(closers.splice(0).map((close) => close()));
+  });
+
+  const serve = async (
+    handler: Parameters<typeof createServer>[1],
+  ): Promise<{ url: string; close: () => Promise<void> }> => {
+    const hostile = createServer(handler);
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    let closed: Promise<void> | undefined;
+    const close = () =>
+      (closed ??= new Promise<void>((resolve) => {
+        hostile.closeAllConnections();
+        hostile.close(() => resolve());
+      }));
+    closers.push(close);
+    return {
+      url: `http://127.0.0.1:${(hostile.address() as AddressInfo).port}/draft/key`,
+      close,
+    };
+  };
+
+  it('fails a connection reset in the middle of the answer as a network_error', async () => {
+    const store = await serve((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(500, { 'content-length': '1000' });
+        response.write('<Error><Code>Inter');
+        setTimeout(() => response.socket?.destroy(), 20);
+      });
+    });
+    try {
+      await expect(put(store.url)).rejects.toMatchObject({ status: 0, code: 'network_error' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('gives up on an answer that trickles in for ever (slow loris)', async () => {
+    const store = await serve((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { etag: '"e"', 'content-length': '100000' });
+        timers.push(setInterval(() => response.write(' '), 50));
+      });
+    });
+    try {
+      const started = Date.now();
+      await expect(put(store.url, { idleTimeoutMs: 300 })).rejects.toMatchObject({
+        status: 0,
+        code: 'network_error',
+      });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stops at once when the signal fires while the store says nothing', async () => {
+    const store = await serve((request) => request.resume());
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      const started = Date.now();
+      await expect(put(store.url, { signal: controller.signal })).rejects.toMatchObject({
+        code: 'aborted',
+      });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses headers no HTTP request can carry as a DraftStoreError', async () => {
+    await expect(
+      createNodeTransport()({
+        url: 'http://127.0.0.1:9/draft/key',
+        headers: { 'x-amz-meta': 'a\r\nb' },
+        body: { kind: 'bytes', bytes: new Uint8Array(1) },
+        onProgress: () => undefined,
+      }),
+    ).rejects.toMatchObject({ name: 'DraftStoreError', code: 'invalid_response' });
+  });
+});

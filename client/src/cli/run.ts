@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rename, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -143,16 +144,28 @@ const download = async (
   io: CliIo,
 ): Promise<number> => {
   const { download_url } = await client.downloadUrl(command.name, { stage: command.stage });
-  const response = await fetch(download_url);
-  if (!response.ok || !response.body) {
-    throw storeError({ status: response.status, etag: null, body: await response.text() });
-  }
   const output = command.output ?? basename(command.name);
-  const sink: Writable =
-    output === '-' ? (io.stdout as Writable) : createWriteStream(output, { flags: 'w' });
-  await pipeline(Readable.fromWeb(response.body as ReadableStream<Uint8Array>), sink, {
-    end: output !== '-',
-  });
+  // Written beside the output and renamed once complete: a download cut off mid-way
+  // leaves no truncated file that looks like the object.
+  const partial = `${output}.${randomBytes(4).toString('hex')}.part`;
+  try {
+    const response = await fetch(download_url);
+    if (!response.ok || !response.body) {
+      throw storeError({ status: response.status, etag: null, body: await response.text() });
+    }
+    const sink: Writable =
+      output === '-' ? (io.stdout as Writable) : createWriteStream(partial, { flags: 'wx' });
+    await pipeline(Readable.fromWeb(response.body as ReadableStream<Uint8Array>), sink, {
+      end: output !== '-',
+    });
+    if (output !== '-') await rename(partial, output);
+  } catch (error) {
+    if (output !== '-') await rm(partial, { force: true });
+    if (error instanceof DraftStoreError) throw error;
+    throw new DraftStoreError(0, 'network_error', `Download failed: ${String(error)}`, {
+      cause: error,
+    });
+  }
   if (output !== '-') {
     if (invocation.json) {
       io.stdout.write(
