@@ -1,4 +1,5 @@
 import { $ZodError, type $ZodIssue } from 'zod/v4/core';
+import { cutText } from '../core/cut-text.js';
 
 /** A request that failed its contract schema (zod's error, from the full or the mini build). */
 export const isValidationError = (error: unknown): error is $ZodError => error instanceof $ZodError;
@@ -9,15 +10,7 @@ const MAX_ECHOED_NAME = 64;
 const MAX_NAMED_FIELDS = 5;
 
 /** A client's field name as a message shows it: cut (with "…") when it is longer than a key may be. */
-const echoed = (name: PropertyKey): string => {
-  const text = String(name);
-  if (text.length <= MAX_ECHOED_NAME) return text;
-  // Never end on half a surrogate pair.
-  const end = /[\uD800-\uDBFF]/.test(text[MAX_ECHOED_NAME - 1] ?? '')
-    ? MAX_ECHOED_NAME - 1
-    : MAX_ECHOED_NAME;
-  return `${text.slice(0, end)}…`;
-};
+const echoed = (name: PropertyKey): string => cutText(String(name), MAX_ECHOED_NAME, '…');
 
 /**
  * One issue in words a client can act on. zod/mini ships no locale (that is what keeps it

@@ -1,3 +1,4 @@
+import { cutText } from './cut-text.js';
 import { DraftError } from './errors.js';
 
 /**
@@ -24,20 +25,10 @@ const KEY = /^[a-z0-9-]+$/;
 // Printable ASCII: HTTP headers carry nothing else unchanged.
 const VALUE = /^[\x20-\x7e]*$/;
 
-/** A key as a message shows it: no key is valid past 64 bytes, and a client may send 60 KB. */
-const echoedKey = (key: string): string => {
-  if (key.length <= MAX_METADATA_KEY_BYTES) return key;
-  // Never end on half a surrogate pair.
-  const end = /[\uD800-\uDBFF]/.test(key[MAX_METADATA_KEY_BYTES - 1] ?? '')
-    ? MAX_METADATA_KEY_BYTES - 1
-    : MAX_METADATA_KEY_BYTES;
-  return `${key.slice(0, end)}…`;
-};
-
 const invalid = (key: string | undefined, problem: string): DraftError =>
   new DraftError(
     'invalid_request',
-    `metadata${key === undefined ? '' : `.${echoedKey(key)}`}: ${problem}`,
+    `metadata${key === undefined ? '' : `.${cutText(key, MAX_METADATA_KEY_BYTES, '…')}`}: ${problem}`,
   );
 
 /**

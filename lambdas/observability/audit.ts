@@ -1,4 +1,5 @@
 import { isValidationError } from '../contract/validation-error.js';
+import { cutText } from '../core/cut-text.js';
 import { isDraftError } from '../core/errors.js';
 import { logger } from './logger.js';
 
@@ -64,17 +65,12 @@ export const auditOutcome = (error: unknown): string => {
  */
 export const MAX_LOGGED_HEADER = 512;
 
-/** `value` cut to `max` UTF-16 units, never halving a surrogate pair. */
-const cut = (value: string, max: number): string => {
-  if (value.length <= max) return value;
-  const end = /[\uD800-\uDBFF]/.test(value[max - 1] ?? '') ? max - 1 : max;
-  return value.slice(0, end);
-};
-
 const boundedOrigin = (origin: AuditOrigin): AuditOrigin => ({
-  requestId: cut(origin.requestId, MAX_LOGGED_HEADER),
-  ...(origin.sourceIp !== undefined && { sourceIp: cut(origin.sourceIp, MAX_LOGGED_HEADER) }),
-  ...(origin.userAgent !== undefined && { userAgent: cut(origin.userAgent, MAX_LOGGED_HEADER) }),
+  requestId: cutText(origin.requestId, MAX_LOGGED_HEADER),
+  ...(origin.sourceIp !== undefined && { sourceIp: cutText(origin.sourceIp, MAX_LOGGED_HEADER) }),
+  ...(origin.userAgent !== undefined && {
+    userAgent: cutText(origin.userAgent, MAX_LOGGED_HEADER),
+  }),
 });
 
 /**

@@ -63,7 +63,7 @@ export const unsupportedEncoding = (
     if (ACCEPTED_ENCODINGS.includes(coding)) continue;
     return unimplemented(
       415,
-      `The request is ${name} "${coding}"; accepted: ${ACCEPTED_ENCODINGS.join(', ')}.`,
+      `Unsupported ${name} "${coding}"; accepted: ${ACCEPTED_ENCODINGS.join(', ')}.`,
       { 'accept-encoding': ACCEPTED_ENCODINGS.join(', ') },
     );
   }
