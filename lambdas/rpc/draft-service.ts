@@ -38,7 +38,7 @@ import { audited, subjectOf, type AuditAction, type AuditOrigin } from '../obser
 import { multipartRpcs } from './multipart-rpcs.js';
 import { draftErrorInterceptor } from './to-connect-error.js';
 import { reportParseFailuresAsInvalidArgument } from './parse-errors.js';
-import { refuseInvalidUtf8Json, strictUtf8JsonOptions } from './utf8-json.js';
+import { strictUtf8JsonOptions } from './utf8-json.js';
 
 /**
  * The authenticated principal of a call, set by the adapter that verified it (for
@@ -341,9 +341,6 @@ export const draftRoutes =
     });
     // Body parsing happens before any interceptor, so its errors are mapped here.
     for (let index = first; index < router.handlers.length; index += 1) {
-      router.handlers[index] = refuseInvalidUtf8Json(
-        reportParseFailuresAsInvalidArgument(router.handlers[index]!),
-        options.readMaxBytes ?? MAX_RPC_REQUEST_BYTES,
-      );
+      router.handlers[index] = reportParseFailuresAsInvalidArgument(router.handlers[index]!);
     }
   };
