@@ -157,8 +157,14 @@ describeRgw('concurrent calls on the same names', () => {
         }),
       );
 
-      // Every name starts as a draft holding version 0.
-      for (const status of await Promise.all(plans.map((p) => upload(p.name, p.versions[0]!)))) {
+      // Every name starts as a draft holding version 0, but those of the multipart mixes: a
+      // confirm of that draft racing the upload's complete could copy the completed bytes
+      // under version 0's metadata (RGW ignores CopySourceIfMatch, README "Confirm is
+      // idempotent"), so the complete would rightly find no copy of its own.
+      const seededDrafts = plans.filter((p) => p.mix !== 'multipart' && p.mix !== 'abort');
+      for (const status of await Promise.all(
+        seededDrafts.map((p) => upload(p.name, p.versions[0]!)),
+      )) {
         expect(status).toBe(200);
       }
       // delete-main races a confirm of a name that is already in main with version 0.
