@@ -404,6 +404,33 @@ describe('DraftService.confirm', () => {
     expect(store.get(buckets.draft, 'alice/big.png')).toBeDefined();
   });
 
+  it.each([
+    {
+      breaks: 'size',
+      policy: { maxUploadBytes: 3, allowedContentTypes: [] },
+      code: 'payload_too_large',
+    },
+    {
+      breaks: 'type',
+      policy: { maxUploadBytes: 1000, allowedContentTypes: ['image/*'] },
+      code: 'unsupported_media_type',
+    },
+  ])(
+    'refuses a draft that breaks the policy ($breaks) with only a HEAD: main keeps its older copy',
+    async ({ policy, code }) => {
+      const { store, service } = setup(policy);
+      const older = store.put(buckets.main, 'alice/r.txt', 'v1', { contentType: 'image/png' });
+      const draft = store.put(buckets.draft, 'alice/r.txt', 'version 2', {
+        contentType: 'text/plain',
+      });
+
+      expect(await codeOf(service.confirm(alice, { objectName: 'r.txt' }))).toBe(code);
+      expect(store.calls.map((call) => call.operation)).toEqual(['head']);
+      expect(store.get(buckets.main, 'alice/r.txt')).toBe(older);
+      expect(store.get(buckets.draft, 'alice/r.txt')).toBe(draft);
+    },
+  );
+
   it("never confirms another owner's draft", async () => {
     const { store, service } = setup();
     store.put(buckets.draft, 'alice/a.txt', 'hello');

@@ -266,3 +266,147 @@ describe('MultipartService.complete repeated after the draft was confirmed', () 
     ).rejects.toMatchObject({ code: 'storage_unavailable' });
   });
 });
+
+describe('MultipartService refuses before it writes', () => {
+  const KEY = 'alice/report.bin';
+  const parts = [
+    { partNumber: 1, etag: '"a"' },
+    { partNumber: 2, etag: '"b"' },
+  ];
+
+  /** The store double: every MultipartStore call, by name, in order. */
+  const recordingStore = (objects: FakeObjectStore) => {
+    const calls: (keyof MultipartStore)[] = [];
+    const inner = storeThatRetypes(objects, 'application/octet-stream');
+    const store: MultipartStore = {
+      createUpload: async (request) => (calls.push('createUpload'), inner.createUpload(request)),
+      presignPart: async (request) => (calls.push('presignPart'), inner.presignPart(request)),
+      listParts: async (request) => (calls.push('listParts'), inner.listParts(request)),
+      completeUpload: async (request) => (
+        calls.push('completeUpload'),
+        inner.completeUpload(request)
+      ),
+      abortMultipartUpload: async (...args) => (
+        calls.push('abortMultipartUpload'),
+        inner.abortMultipartUpload(...args)
+      ),
+    };
+    return { store, calls };
+  };
+
+  /**
+   * Two services on one store and one token key, as two deployments of the service: the
+   * policy was tightened between create and complete. An older draft holds the name.
+   */
+  const setup = (tightened: { maxUploadBytes?: number; allowedContentTypes?: string[] }) => {
+    const objects = new FakeObjectStore([BUCKET]);
+    const older = objects.put(BUCKET, KEY, 'the older draft', {
+      contentType: 'application/octet-stream',
+    });
+    const { store, calls } = recordingStore(objects);
+    const tokens = new UploadTokens({ key: async () => new Uint8Array(32).fill(7) });
+    const serviceWith = (policy: { maxUploadBytes: number; allowedContentTypes: string[] }) =>
+      new MultipartService({
+        store,
+        objects,
+        bucket: BUCKET,
+        policy,
+        tokens,
+        uploadTtlSeconds: 60,
+        uploadLifetimeSeconds: 3600,
+      });
+    const lenient = { maxUploadBytes: 64 * MIB, allowedContentTypes: [] };
+    return {
+      objects,
+      older,
+      calls,
+      before: serviceWith(lenient),
+      after: serviceWith({ ...lenient, ...tightened }),
+    };
+  };
+
+  const start = async (service: MultipartService, contentType?: string) => {
+    const created = await service.create(
+      { owner: 'alice' },
+      {
+        objectName: 'report.bin',
+        contentLength: 6 * MIB,
+        partSize: 5 * MIB,
+        ...(contentType !== undefined && { contentType }),
+      },
+    );
+    return {
+      objectName: 'report.bin',
+      uploadId: created.uploadId,
+      uploadToken: created.uploadToken,
+    };
+  };
+
+  it.each([
+    { breaks: 'size', tightened: { maxUploadBytes: 5 * MIB }, code: 'payload_too_large' },
+    {
+      breaks: 'type',
+      tightened: { allowedContentTypes: ['image/*'] },
+      code: 'unsupported_media_type',
+    },
+  ])(
+    'aborts a complete whose token breaks the policy ($breaks) without completing it, and the older draft stays',
+    async ({ tightened, code }) => {
+      const { objects, older, calls, before, after } = setup(tightened);
+      const reference = await start(before, 'text/plain');
+      calls.length = 0;
+      objects.calls.length = 0;
+
+      const refused = after.complete({ owner: 'alice' }, { ...reference, parts });
+
+      await expect(refused).rejects.toMatchObject({ code });
+      expect(calls).toEqual(['abortMultipartUpload']);
+      expect(objects.calls).toEqual([]);
+      expect(objects.get(BUCKET, KEY)).toBe(older);
+    },
+  );
+
+  it('completes the same upload under the policy it was created with (the control)', async () => {
+    const { objects, calls, before } = setup({});
+    const reference = await start(before, 'text/plain');
+    calls.length = 0;
+
+    await expect(before.complete({ owner: 'alice' }, { ...reference, parts })).resolves.toEqual(
+      expect.objectContaining({ objectName: 'report.bin', size: 6 * MIB }),
+    );
+    expect(calls).toEqual(['completeUpload']);
+    expect(objects.get(BUCKET, KEY)?.body.length).toBe(6 * MIB);
+  });
+
+  it('refuses a complete that leaves out a part, and neither completes nor aborts the upload', async () => {
+    const { objects, older, calls, before } = setup({});
+    const reference = await start(before);
+    calls.length = 0;
+
+    const refused = before.complete({ owner: 'alice' }, { ...reference, parts: parts.slice(0, 1) });
+
+    await expect(refused).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: 'parts: part 2 of 2 is missing.',
+    });
+    expect(calls).toEqual([]);
+    expect(objects.get(BUCKET, KEY)).toBe(older);
+  });
+
+  it.each([
+    { breaks: 'size', tightened: { maxUploadBytes: 5 * MIB }, code: 'payload_too_large' },
+    {
+      breaks: 'type',
+      tightened: { allowedContentTypes: ['image/*'] },
+      code: 'unsupported_media_type',
+    },
+  ])(
+    'refuses a create that breaks the policy ($breaks) without starting an upload',
+    async ({ tightened, code }) => {
+      const { calls, after } = setup(tightened);
+
+      await expect(start(after, 'text/plain')).rejects.toMatchObject({ code });
+      expect(calls).toEqual([]);
+    },
+  );
+});

@@ -115,6 +115,20 @@ describe('ObjectCatalog on an in-memory store', () => {
     });
   });
 
+  it.each(['../bob/keep.txt', 'a/./b', '/bob/keep.txt', 'a//b', ''])(
+    'refuses to delete the name %j without asking the store',
+    async (objectName) => {
+      const { store, catalog } = setup();
+      store.put(buckets.main, 'bob/keep.txt', 'x');
+
+      await expect(catalog.delete(alice, { objectName, stage: 'main' })).rejects.toMatchObject({
+        code: 'invalid_object_name',
+      });
+      expect(store.count('delete')).toBe(0);
+      expect(store.get(buckets.main, 'bob/keep.txt')).toBeDefined();
+    },
+  );
+
   it('answers not_found for a missing object and deletes idempotently', async () => {
     const { store, catalog } = setup();
     await expect(catalog.info(alice, { objectName: 'none.txt' })).rejects.toMatchObject({
