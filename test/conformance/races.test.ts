@@ -159,7 +159,7 @@ describeRgw('concurrent calls on the same names', () => {
 
       // Every name starts as a draft holding version 0, but those of the multipart mixes: a
       // confirm of that draft racing the upload's complete could copy the completed bytes
-      // under version 0's metadata (RGW ignores CopySourceIfMatch, README "Confirm is
+      // under version 0's metadata (RGW ignores CopySourceIfMatch, docs/rest-api.md "Confirm is
       // idempotent"), so the complete would rightly find no copy of its own.
       const seededDrafts = plans.filter((p) => p.mix !== 'multipart' && p.mix !== 'abort');
       for (const status of await Promise.all(

@@ -46,7 +46,7 @@ const bytesOf = async (client: S3Client, bucket: string, key: string): Promise<B
 
 /**
  * What each store does differently from AWS S3, pinned so that a store upgrade that changes
- * it fails here and the README's "Store quirks" section gets updated with it.
+ * it fails here and docs/store-quirks.md gets updated with it.
  */
 describeEachStore('store quirks', (store) => {
   let api: TestRuntime;

@@ -51,6 +51,10 @@ describe('the packed @draftstore/client, as another project sees it', () => {
     expect(files.filter((file) => file.startsWith('dist/lambdas/'))).toEqual([]);
   });
 
+  it('publishes its README, the SDK and CLI reference', () => {
+    expect(files).toContain('README.md');
+  });
+
   it('type-checks strictly (no skipLibCheck) with typed wire shapes and no zod installed', async () => {
     await writeFile(join(folder, 'consumer.ts'), CONSUMER);
     await writeFile(

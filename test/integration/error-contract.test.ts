@@ -15,7 +15,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js'
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-interface ReadmeRow {
+interface DocumentedRow {
   readonly status: number;
   readonly code: string;
   /** `INVALID_ARGUMENT`, or undefined for a REST-only row. */
@@ -23,13 +23,16 @@ interface ReadmeRow {
   readonly errorType?: number;
 }
 
-/** The rows of the README's error table, as documented. */
-const readmeRows = async (): Promise<ReadmeRow[]> => {
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  const table = readme.slice(readme.indexOf('| status | code'));
-  return table
-    .split('\n')
-    .slice(2)
+/** The document whose error table is the reference (see its "Errors" section). */
+const ERROR_DOC = join(ROOT, 'docs', 'rest-api.md');
+
+/** The rows of the documented error table: from its header to the first line outside it. */
+const documentedRows = async (): Promise<DocumentedRow[]> => {
+  const doc = await readFile(ERROR_DOC, 'utf8');
+  const lines = doc.slice(doc.indexOf('| status | code')).split('\n');
+  const end = lines.findIndex((line) => !line.startsWith('|'));
+  return lines
+    .slice(2, end === -1 ? undefined : end)
     .filter((line) => /^\| \d{3} /.test(line))
     .map((line) => {
       const [status, code, connect, errorType] = line
@@ -49,12 +52,13 @@ const readmeRows = async (): Promise<ReadmeRow[]> => {
 const grpcName = (code: Code): string =>
   Code[code].replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
 
-/** The Code that the README names `INVALID_ARGUMENT` etc. */
+/** The Code that the error table names `INVALID_ARGUMENT` etc. */
 const codeNamed = (name: string): Code => {
   const code = (Object.values(Code).filter((value) => typeof value === 'number') as Code[]).find(
     (candidate) => grpcName(candidate) === name,
   );
-  if (code === undefined) throw new Error(`the README names an unknown Connect code "${name}"`);
+  if (code === undefined)
+    throw new Error(`docs/rest-api.md names an unknown Connect code "${name}"`);
   return code;
 };
 
@@ -70,9 +74,9 @@ const CONNECT_HTTP_STATUS: Partial<Record<Code, number>> = {
   [Code.Internal]: 500,
 };
 
-describe('the README error table is the error table', () => {
+describe('the documented error table (docs/rest-api.md) is the error table', () => {
   it('documents every domain error code with its status, Connect code and error_type, and nothing else', async () => {
-    const rows = await readmeRows();
+    const rows = await documentedRows();
     const domainRows = rows.filter((row) => row.code !== 'method_not_allowed');
     expect(domainRows.map((row) => row.code).sort()).toEqual([...DRAFT_ERROR_CODES].sort());
     for (const row of domainRows) {
@@ -94,7 +98,7 @@ describe('the README error table is the error table', () => {
 
 describe('every row in every wire format, over real HTTP', () => {
   let server: LocalHttpServer;
-  let rows: ReadmeRow[];
+  let rows: DocumentedRow[];
 
   // A domain whose confirm fails with the code named by the object name: every surface
   // then shows how it carries that code, through the real handlers and server.
@@ -106,7 +110,7 @@ describe('every row in every wire format, over real HTTP', () => {
 
   beforeAll(async () => {
     logger.setLogLevel('SILENT');
-    rows = (await readmeRows()).filter((row) => row.connect !== undefined);
+    rows = (await documentedRows()).filter((row) => row.connect !== undefined);
     server = await startLocalHttpServer({
       host: '127.0.0.1',
       port: 0,

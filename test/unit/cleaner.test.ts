@@ -645,7 +645,7 @@ describe('Cleaner.sweep and re-uploads racing it', () => {
     expect(call.args[2]).toEqual([{ key, etag: listedEtag }]);
   });
 
-  it('pins what stores that ignore the ETag do: the re-upload is deleted (see README, Store quirks)', async () => {
+  it('pins what stores that ignore the ETag do: the re-upload is deleted (see docs/store-quirks.md)', async () => {
     // prepare
     const { store, cleaner, advance } = setup();
     store.honoursDeleteEtags = false;
