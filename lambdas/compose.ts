@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import type { Cleaner } from './core/cleaner.js';
+import type { ConfirmCheck } from './core/checks/confirm-check.js';
 import type { ConfirmationEvents } from './core/confirmation-events.js';
 import type { FormPresigner } from './core/form-presigner.js';
 import { DraftService } from './core/draft-service.js';
@@ -81,6 +82,12 @@ export interface ComposeOptions {
   readonly cleaner?: (parts: CleanerParts) => Sweeper;
   /** Where confirmations are published. @default none: in AWS, S3's EventBridge events are them */
   readonly events?: ConfirmationEvents;
+  /**
+   * Builds confirm's checks of a draft's bytes (lambdas/inspection/confirm-checks.ts). Only
+   * what confirms passes one, so the detection libraries stay out of the other bundles.
+   * @default undefined: confirm checks only size and declared type
+   */
+  readonly checks?: (config: Config) => readonly ConfirmCheck[];
 }
 
 const NO_SIGNING_KEY: SigningKeySource = {
@@ -119,6 +126,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),
     ...(options.events && { events: options.events }),
+    ...(options.checks && { checks: { list: options.checks(config), bytes: store } }),
   });
   const objects = new ObjectCatalog({
     store,
@@ -153,5 +161,5 @@ let fromEnvironment: Services | undefined;
  * warm. One process serves one function, so the first call's options are the only ones.
  */
 export const environmentServices = (
-  options: Pick<ComposeOptions, 'forms' | 'cleaner'> = {},
+  options: Pick<ComposeOptions, 'forms' | 'cleaner' | 'checks'> = {},
 ): Services => (fromEnvironment ??= composeServices(loadConfig(), options));

@@ -111,6 +111,21 @@ const inlineContentTypes = (env: NodeJS.ProcessEnv, problems: Problems): readonl
   return types;
 };
 
+const oneOf = <T extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+  problems: Problems,
+): T => {
+  const value = text(env, name, fallback).toLowerCase();
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  problems.push(
+    `${name} must be ${allowed.map((entry) => `"${entry}"`).join(' or ')}, got "${value}"`,
+  );
+  return fallback;
+};
+
 export interface Config {
   readonly storageType: 's3' | 'minio';
   readonly buckets: { readonly main: string; readonly draft: string };
@@ -136,6 +151,8 @@ export interface Config {
   readonly partCopySourceDecodedTwice: boolean;
   /** Stored types download URLs serve inline; every other type is an attachment. */
   readonly inlineContentTypes: readonly string[];
+  /** Whether confirm checks that a draft's bytes are its declared type (CONTENT_SNIFFING). */
+  readonly contentSniffing: 'strict' | 'off';
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -180,6 +197,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     allowedContentTypes: contentTypes(env, problems),
     partCopySourceDecodedTwice: boolean(env, 'S3_PART_COPY_SOURCE_DECODED_TWICE', false, problems),
     inlineContentTypes: inlineContentTypes(env, problems),
+    contentSniffing: oneOf(env, 'CONTENT_SNIFFING', ['strict', 'off'], 'strict', problems),
   };
   for (const [name, value] of [
     ['BUCKET_NAME', main],

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
+import { confirmChecks } from '../lambdas/inspection/confirm-checks.js';
 import { composeCleaner } from '../lambdas/compose-cleaner.js';
 import { allPublishers, logPublisher } from '../lambdas/events/log-publisher.js';
 import { webhookPublisher } from '../lambdas/events/webhook-publisher.js';
@@ -95,6 +96,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const services = composeServices(config, {
     forms: s3FormPresigner,
     cleaner: composeCleaner,
+    checks: confirmChecks,
     ...(options.clock && { clock: options.clock }),
     bucketCreator: s3BucketCreator({ corsOrigins: LOCAL_CORS_ORIGINS }),
     signingKey: fileSigningKey(

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { stage } from './fields.js';
+import { REJECTION_REASONS } from '../core/errors.js';
 
 /**
  * The answers of the REST API. Handlers build them; the OpenAPI document and clients
@@ -91,6 +92,13 @@ export const healthResponse = z.object({
 export type HealthResponse = z.output<typeof healthResponse>;
 
 export const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** content_rejected: why (docs/rest-api.md, "What confirm checks"). */
+    reason: z.optional(z.enum(REJECTION_REASONS)),
+    /** content_rejected: the type the bytes were found to be. */
+    detected_type: z.optional(z.string()),
+  }),
 });
 export type ErrorResponse = z.output<typeof errorResponse>;

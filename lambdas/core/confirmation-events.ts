@@ -10,6 +10,9 @@ export interface ObjectConfirmed {
   readonly size: number;
   readonly content_type: string | null;
   readonly etag: string;
+  /** An image's size in pixels (confirm's image rules read it from the header). */
+  readonly width?: number;
+  readonly height?: number;
 }
 
 /**

@@ -1,4 +1,6 @@
 import { contentDisposition, fileNameOf } from './content-disposition.js';
+import type { ConfirmCheck, DraftBytes, Findings } from './checks/confirm-check.js';
+import { draftUnderCheck } from './checks/draft-under-check.js';
 import type { ConfirmationEvents } from './confirmation-events.js';
 import { DraftError, isDraftError } from './errors.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
@@ -50,6 +52,12 @@ export interface DraftServiceOptions {
   readonly clock?: () => Date;
   /** Where confirmations are published. @default none (in AWS, S3's own events are the events) */
   readonly events?: ConfirmationEvents;
+  /**
+   * What confirm proves about a draft's bytes before it may reach main, in order (content
+   * type, image rules, malware verdict), and where the checks read the bytes from.
+   * @default none: confirm checks only size and declared type
+   */
+  readonly checks?: { readonly list: readonly ConfirmCheck[]; readonly bytes: DraftBytes };
 }
 
 /** Who is calling: the owner segment that namespaces every key (see ownerSegment). */
@@ -125,7 +133,15 @@ export interface Confirmation {
   readonly size: number;
   readonly contentType?: string;
   readonly etag: string;
+  /** An image's size in pixels, when confirm's image rules read it. */
+  readonly width?: number;
+  readonly height?: number;
 }
+
+const dimensions = (findings: Findings): { width?: number; height?: number } =>
+  findings.width !== undefined && findings.height !== undefined
+    ? { width: findings.width, height: findings.height }
+    : {};
 
 /** What ensureBuckets found (or did) for each bucket. */
 export type BucketsEnsured = Readonly<Record<Stage, 'created' | 'existed'>>;
@@ -157,6 +173,7 @@ export class DraftService {
   readonly #clock: () => Date;
   readonly #provisioning: 'create' | 'verify';
   readonly #events: ConfirmationEvents | undefined;
+  readonly #checks: DraftServiceOptions['checks'];
 
   constructor(options: DraftServiceOptions) {
     this.#store = options.store;
@@ -170,6 +187,7 @@ export class DraftService {
     this.#clock = options.clock ?? (() => new Date());
     this.#provisioning = options.bucketProvisioning ?? 'verify';
     this.#events = options.events;
+    this.#checks = options.checks;
   }
 
   get buckets(): Buckets {
@@ -302,6 +320,7 @@ export class DraftService {
     }
 
     enforcePolicy(this.#policy, { contentType: draft.contentType, size: draft.size });
+    const findings = await this.#inspect(key, draft);
 
     let etag: string;
     try {
@@ -315,7 +334,7 @@ export class DraftService {
       if (!confirmed) throw error;
       etag = confirmed.etag;
     }
-    const confirmation = this.#confirmation(name, key, draft, etag);
+    const confirmation = { ...this.#confirmation(name, key, draft, etag), ...dimensions(findings) };
 
     // Before the delete: while the draft exists a retry publishes again (at least once);
     // once it is gone, a retry answers from main without publishing (no duplicate).
@@ -327,6 +346,10 @@ export class DraftService {
       size: confirmation.size,
       content_type: confirmation.contentType ?? null,
       etag: confirmation.etag,
+      ...(confirmation.width !== undefined && {
+        width: confirmation.width,
+        height: confirmation.height,
+      }),
     });
     await this.#deleteDraft(key, draft.etag);
     return confirmation;
@@ -414,6 +437,17 @@ export class DraftService {
       }
       throw error;
     }
+  }
+
+  /** Runs every confirm check over the draft, in order; the first refusal stops it. */
+  async #inspect(key: string, draft: ObjectInfo): Promise<Findings> {
+    if (this.#checks === undefined || this.#checks.list.length === 0) return {};
+    const under = draftUnderCheck(this.#checks.bytes, this.#buckets.draft, key, draft);
+    let findings: Findings = {};
+    for (const check of this.#checks.list) {
+      findings = { ...findings, ...(await check.inspect(under, findings)) };
+    }
+    return findings;
   }
 
   async #deleteDraft(key: string, etag: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { environmentServices } from '../compose.js';
+import { confirmChecks } from '../inspection/confirm-checks.js';
 import { compatObjectRequest } from '../contract/compat.js';
 import { COMPAT_ROUTE, compatSuccess } from './compat-response.js';
 import { auditOf } from './audit-targets.js';
@@ -14,4 +15,6 @@ export const createCompatConfirmHandler = jsonRoute(
   { ...COMPAT_ROUTE, audit: auditOf.confirm() },
 );
 
-export const handler = createCompatConfirmHandler(environmentServices);
+export const handler = createCompatConfirmHandler(() =>
+  environmentServices({ checks: confirmChecks }),
+);

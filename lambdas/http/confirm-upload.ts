@@ -1,4 +1,5 @@
 import { environmentServices } from '../compose.js';
+import { confirmChecks } from '../inspection/confirm-checks.js';
 import { auditOf } from './audit-targets.js';
 import { jsonRoute } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
@@ -21,4 +22,6 @@ export const createConfirmUploadHandler = jsonRoute(
   { audit: auditOf.confirm() },
 );
 
-export const handler = createConfirmUploadHandler(environmentServices);
+export const handler = createConfirmUploadHandler(() =>
+  environmentServices({ checks: confirmChecks }),
+);

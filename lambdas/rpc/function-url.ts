@@ -10,6 +10,7 @@ import type {
   Context,
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
+import { confirmChecks } from '../inspection/confirm-checks.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
 import { logger } from '../observability/logger.js';
 import type { AuditOrigin } from '../observability/audit.js';
@@ -244,8 +245,8 @@ export const handler = async (
   if (context) logger.addContext(context);
   fromEnvironment ??= createFunctionUrlHandler({
     // The multipart RPCs need the upload token key, so this function composes with it.
-    resolve: multipartEnvironmentServices,
-    multipart: () => multipartEnvironmentServices().multipart,
+    resolve: () => multipartEnvironmentServices({ checks: confirmChecks }),
+    multipart: () => multipartEnvironmentServices({ checks: confirmChecks }).multipart,
     verifyToken: jwtVerifierFromEnvironment(),
   });
   return fromEnvironment(event);

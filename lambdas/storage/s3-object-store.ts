@@ -32,6 +32,7 @@ import type {
   PresignedRequest,
   PresignPutRequest,
 } from '../core/object-store.js';
+import type { DraftBytes, RangeRequest } from '../core/checks/confirm-check.js';
 import { DraftError } from '../core/errors.js';
 import { abortUpload } from './s3-abort-upload.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
@@ -168,7 +169,7 @@ const mapBounded = async <T, R>(
 };
 
 /** ObjectStore over the S3 protocol: AWS S3, MinIO, Ceph RGW, LocalStack and s3rver. */
-export class S3ObjectStore implements ObjectStore {
+export class S3ObjectStore implements ObjectStore, DraftBytes {
   readonly #multipart: Required<MultipartCopyOptions>;
   readonly #partCopySourceDecodedTwice: boolean;
   readonly #conditionalDeletes: ConditionalDeletes;
@@ -261,6 +262,28 @@ export class S3ObjectStore implements ObjectStore {
       );
     } catch (error) {
       throw toDraftError(error, 'presigning a download');
+    }
+  }
+
+  /** DraftBytes: one ranged GET, bound to the ETag (412 → `conflict`). */
+  async readRange(request: RangeRequest): Promise<Uint8Array> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: request.bucket,
+          Key: request.key,
+          Range: `bytes=${request.start}-${request.start + request.length - 1}`,
+          IfMatch: request.ifMatch,
+        }),
+      );
+      return (await out.Body?.transformToByteArray()) ?? new Uint8Array(0);
+    } catch (error) {
+      if (isNotFound(error)) {
+        throw new DraftError('not_found', 'The draft disappeared while it was being checked.', {
+          cause: error,
+        });
+      }
+      throw toDraftError(error, 'reading part of an object');
     }
   }
 

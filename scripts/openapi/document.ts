@@ -31,6 +31,9 @@ const ERROR_EXAMPLES: Readonly<Record<DraftErrorCode, string>> = {
   conflict: 'The draft was replaced while it was being confirmed; confirm again.',
   payload_too_large: 'The object is 6442450944 bytes; the limit is 5368709120 bytes.',
   unsupported_media_type: 'The request body must be sent as application/json.',
+  content_rejected: 'The draft is declared image/png but its bytes are application/x-msdownload.',
+  scan_pending: 'The draft has not been scanned yet; confirm again later.',
+  scanner_unavailable: 'The malware scanner is unavailable; the draft is kept, confirm again.',
   bucket_not_found: 'The storage bucket does not exist.',
   storage_unavailable: 'The storage service is unavailable; try again.',
   internal: 'An internal error occurred.',
@@ -66,6 +69,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   409: 'Conflict',
   413: 'Too large',
   415: 'Unsupported media type',
+  422: 'Content rejected',
   429: 'Throttled by the API stage',
   500: 'Internal error',
   503: 'Storage unavailable',
@@ -250,7 +254,16 @@ const errorResponses = (operation: OperationSpec): Record<string, unknown> => {
                 error_type: ERROR_TABLE[code].errorType,
               },
             }
-          : { error: { code, message: ERROR_EXAMPLES[code] } },
+          : {
+              error: {
+                code,
+                message: ERROR_EXAMPLES[code],
+                ...(code === 'content_rejected' && {
+                  reason: 'type_mismatch',
+                  detected_type: 'application/x-msdownload',
+                }),
+              },
+            },
       };
     }
     if (gateway) examples.gateway = { summary: 'API Gateway', value: { message: gateway } };

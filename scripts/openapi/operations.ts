@@ -198,6 +198,9 @@ export const OPERATIONS: Readonly<Record<RouteSpec['entry'], OperationSpec>> = {
       'conflict',
       'payload_too_large',
       'unsupported_media_type',
+      'content_rejected',
+      'scan_pending',
+      'scanner_unavailable',
     ],
   },
   'object-info': {
@@ -505,6 +508,9 @@ export const OPERATIONS: Readonly<Record<RouteSpec['entry'], OperationSpec>> = {
       'conflict',
       'payload_too_large',
       'unsupported_media_type',
+      'content_rejected',
+      'scan_pending',
+      'scanner_unavailable',
     ],
   },
 };

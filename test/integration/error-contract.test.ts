@@ -5,7 +5,12 @@ import { Code } from '@connectrpc/connect';
 import type { Services } from '../../lambdas/compose.js';
 import type { DraftService } from '../../lambdas/core/draft-service.js';
 import { MAX_RPC_REQUEST_BYTES, type RpcServices } from '../../lambdas/rpc/draft-service.js';
-import { DRAFT_ERROR_CODES, DraftError, type DraftErrorCode } from '../../lambdas/core/errors.js';
+import {
+  DRAFT_ERROR_CODES,
+  DraftError,
+  REJECTION_REASON_HEADER,
+  type DraftErrorCode,
+} from '../../lambdas/core/errors.js';
 import { ERROR_TABLE, ErrorTypeNumber } from '../../lambdas/error-table.js';
 import { ConfirmUploadRequestSchema, ResultSchema } from '../../lambdas/gen/draft/v1/draft_pb.js';
 import { logger } from '../../lambdas/observability/logger.js';
@@ -204,6 +209,90 @@ describe('every row in every wire format, over real HTTP', () => {
       response.headers.get('grpc-status') ?? /grpc-status:\s*(\d+)/i.exec(trailer)?.[1];
     const expected = codeNamed(row.connect!);
     expect(Number(status)).toBe(expected);
+  });
+
+  describe('what a refusal tells beyond its code', () => {
+    // A domain whose confirm refuses content with a reason, or asks to come back later.
+    const refusing = {
+      confirm: async (_caller: unknown, request: { objectName: string }) => {
+        if (request.objectName === 'pending') {
+          throw new DraftError('scan_pending', 'Not scanned yet.', { retryAfterSeconds: 7 });
+        }
+        throw new DraftError('content_rejected', 'Not a PNG.', {
+          reason: 'type_mismatch',
+          detectedType: 'application/x-msdownload',
+        });
+      },
+    } as unknown as DraftService;
+    let refusingServer: LocalHttpServer;
+
+    beforeAll(async () => {
+      refusingServer = await startLocalHttpServer({
+        host: '127.0.0.1',
+        port: 0,
+        resolve: () => ({ drafts: refusing }) as unknown as Services,
+        emulateJwtAuthorizer: false,
+        connectHandler: createLocalConnectHandler({
+          resolve: () => ({ drafts: refusing }) as unknown as RpcServices,
+          emulateJwtAuthorizer: false,
+        }),
+      });
+    });
+    afterAll(async () => {
+      await refusingServer?.close();
+    });
+
+    const confirmOn = (path: string, body: unknown) =>
+      fetch(`${refusingServer.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    it('REST: content_rejected carries reason and detected_type; scan_pending carries Retry-After', async () => {
+      const rejected = await confirmOn('/api/v1/confirm-upload', { object_name: 'evil.png' });
+      expect(rejected.status).toBe(422);
+      expect(await rejected.json()).toEqual({
+        error: {
+          code: 'content_rejected',
+          message: 'Not a PNG.',
+          reason: 'type_mismatch',
+          detected_type: 'application/x-msdownload',
+        },
+      });
+      const pending = await confirmOn('/api/v1/confirm-upload', { object_name: 'pending' });
+      expect(pending.status).toBe(409);
+      expect(pending.headers.get('retry-after')).toBe('7');
+      expect(((await pending.json()) as { error: { code: string } }).error.code).toBe(
+        'scan_pending',
+      );
+    });
+
+    it('original route: the original body, the reason in a header, Retry-After', async () => {
+      const rejected = await confirmOn('/api/v1/draft/confirm', { object_name: 'evil.png' });
+      expect(rejected.status).toBe(422);
+      expect(await rejected.json()).toEqual({
+        result: { error_message: 'Not a PNG.', error_type: ErrorTypeNumber.UNSPECIFIED },
+      });
+      expect(rejected.headers.get(REJECTION_REASON_HEADER)).toBe('type_mismatch');
+      const pending = await confirmOn('/api/v1/draft/confirm', { object_name: 'pending' });
+      expect(pending.status).toBe(409);
+      expect(pending.headers.get('retry-after')).toBe('7');
+    });
+
+    it('Connect: the reason and Retry-After as error metadata (response headers)', async () => {
+      const rejected = await confirmOn('/draft.v1.DraftService/ConfirmUpload', {
+        objectName: 'evil.png',
+      });
+      expect(rejected.status).toBe(400);
+      expect(rejected.headers.get(REJECTION_REASON_HEADER)).toBe('type_mismatch');
+      expect(((await rejected.json()) as { code: string }).code).toBe('failed_precondition');
+      const pending = await confirmOn('/draft.v1.DraftService/ConfirmUpload', {
+        objectName: 'pending',
+      });
+      expect(pending.status).toBe(503);
+      expect(pending.headers.get('retry-after')).toBe('7');
+    });
   });
 
   it('keeps error_type numbers in step with draft.v1.ErrorType', () => {

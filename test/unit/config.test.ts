@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       allowedContentTypes: [],
       partCopySourceDecodedTwice: false,
       inlineContentTypes: DEFAULT_INLINE_CONTENT_TYPES,
+      contentSniffing: 'strict',
     });
     expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('text/html');
     expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('image/*');
@@ -86,6 +87,7 @@ describe('loadConfig', () => {
 
   it.each([
     [{ STORAGE_TYPE: 'gcs' }, /STORAGE_TYPE must be "s3" or "minio", got "gcs"/],
+    [{ CONTENT_SNIFFING: 'lenient' }, /CONTENT_SNIFFING must be "strict" or "off", got "lenient"/],
     [{ HTTP_PORT: 'eighty' }, /HTTP_PORT must be a whole number from 0 to 65535, got "eighty"/],
     [{ UPLOAD_TTL: '0' }, /UPLOAD_TTL must be a whole number from 1 to 604800/],
     [{ DOWNLOAD_TTL: '604801' }, /DOWNLOAD_TTL must be a whole number from 1 to 604800/],

@@ -1,0 +1,173 @@
+import { jest } from '@jest/globals';
+import { REJECTION_REASON_HEADER } from '../../lambdas/core/errors.js';
+import { logger } from '../../lambdas/observability/logger.js';
+import { SAMPLES } from '../helpers/content-samples.js';
+import type { TestRuntime } from '../helpers/local-runtime.js';
+import { uploadInParts } from '../helpers/multipart.js';
+import { describeEachStore, postForm, putWith, startStoreRuntime } from './stores.js';
+
+// Confirm as a gate (docs/confirm-checks.md): every path into the draft bucket, confirmed on
+// every surface, through the real handlers on a real store.
+
+jest.setTimeout(120_000);
+
+type Path = 'put' | 'form' | 'multipart';
+type Surface = 'rest' | 'original' | 'connect';
+
+describeEachStore('confirm refuses bytes that are not their declared type', (store) => {
+  let api: TestRuntime;
+
+  beforeAll(async () => {
+    logger.setLogLevel('SILENT');
+    api = await startStoreRuntime(store, { CONTENT_SNIFFING: 'strict' });
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  const upload = async (path: Path, name: string, body: Buffer, contentType: string) => {
+    if (path === 'put') {
+      const ticket = await api.post('/api/v1/upload-url', {
+        object_name: name,
+        content_type: contentType,
+        content_length: body.length,
+      });
+      expect(ticket.status).toBe(200);
+      expect((await putWith(ticket.json.upload_url, ticket.json.headers, body)).status).toBe(200);
+    } else if (path === 'form') {
+      const form = await api.post('/api/v1/upload-form', {
+        object_name: name,
+        content_type: contentType,
+      });
+      expect(form.status).toBe(200);
+      expect([200, 204]).toContain((await postForm(form.json.url, form.json.fields, body)).status);
+    } else {
+      const done = await uploadInParts(api, name, body, { contentType });
+      expect(done.completed.status).toBe(200);
+    }
+  };
+
+  /** Confirms on one surface; answers the status, the reason and the body. */
+  const confirm = async (surface: Surface, name: string) => {
+    const [route, body] =
+      surface === 'rest'
+        ? ['/api/v1/confirm-upload', { object_name: name }]
+        : surface === 'original'
+          ? ['/api/v1/draft/confirm', { object_name: name }]
+          : ['/draft.v1.DraftService/ConfirmUpload', { objectName: name }];
+    const response = await fetch(`${api.apiUrl}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      reason: response.headers.get(REJECTION_REASON_HEADER),
+      json: (await response.json()) as any,
+    };
+  };
+
+  const draftInfo = (name: string) =>
+    api.post('/api/v1/object-info', { object_name: name, stage: 'draft' });
+  const mainInfo = (name: string) =>
+    api.post('/api/v1/object-info', { object_name: name, stage: 'main' });
+
+  const legs: [Path, Surface][] = [
+    ['put', 'rest'],
+    ['form', 'original'],
+    ['multipart', 'connect'],
+    ['put', 'connect'],
+    ['multipart', 'rest'],
+  ];
+
+  it.each(legs)(
+    'refuses a Windows executable uploaded as image/png (%s, confirmed over %s) and keeps the draft',
+    async (path, surface) => {
+      const name = `exe-${path}-${surface}.png`;
+      await upload(path, name, SAMPLES.exe, 'image/png');
+      const refused = await confirm(surface, name);
+      expect(refused.reason).toBe('type_mismatch');
+      if (surface === 'rest') {
+        expect(refused).toMatchObject({
+          status: 422,
+          json: {
+            error: {
+              code: 'content_rejected',
+              reason: 'type_mismatch',
+              detected_type: 'application/x-msdownload',
+              message:
+                'The draft is declared image/png but is an executable (application/x-msdownload); executables are never confirmed.',
+            },
+          },
+        });
+      } else if (surface === 'original') {
+        expect(refused.status).toBe(422);
+        expect(refused.json.result.error_type).toBe(0);
+      } else {
+        expect(refused.status).toBe(400);
+        expect(refused.json.code).toBe('failed_precondition');
+      }
+      // Never reaches main; the draft is kept, bytes and all, for the sweep.
+      expect((await mainInfo(name)).status).toBe(404);
+      expect((await draftInfo(name)).json.size).toBe(SAMPLES.exe.length);
+    },
+  );
+
+  it.each(legs)('confirms a real PNG as image/png (%s, over %s)', async (path, surface) => {
+    const name = `ok-${path}-${surface}.png`;
+    await upload(path, name, SAMPLES.png, 'image/png');
+    expect((await confirm(surface, name)).status).toBe(200);
+    expect((await mainInfo(name)).json).toMatchObject({
+      size: SAMPLES.png.length,
+      content_type: 'image/png',
+    });
+  });
+
+  it('refuses an HTML page uploaded as text/plain, and confirms the same page as text/html', async () => {
+    await upload('put', 'page.txt', SAMPLES.html, 'text/plain');
+    expect(await confirm('rest', 'page.txt')).toMatchObject({
+      status: 422,
+      json: { error: { reason: 'type_mismatch', detected_type: 'text/html' } },
+    });
+    await upload('put', 'page.html', SAMPLES.html, 'text/html');
+    expect((await confirm('rest', 'page.html')).status).toBe(200);
+  });
+
+  it('confirms a draft re-uploaded with the right bytes after a refusal', async () => {
+    await upload('put', 'again.png', SAMPLES.text, 'image/png');
+    expect((await confirm('rest', 'again.png')).status).toBe(422);
+    await upload('put', 'again.png', SAMPLES.png, 'image/png');
+    expect((await confirm('rest', 'again.png')).status).toBe(200);
+  });
+
+  it('passes anything but executables and markup as application/octet-stream', async () => {
+    await upload('put', 'blob.bin', SAMPLES.png, 'application/octet-stream');
+    expect((await confirm('rest', 'blob.bin')).status).toBe(200);
+    await upload('put', 'blob.html', SAMPLES.html, 'application/octet-stream');
+    expect((await confirm('rest', 'blob.html')).json.error.reason).toBe('type_mismatch');
+  });
+});
+
+describeEachStore('CONTENT_SNIFFING=off', (store) => {
+  let api: TestRuntime;
+
+  beforeAll(async () => {
+    logger.setLogLevel('SILENT');
+    api = await startStoreRuntime(store, { CONTENT_SNIFFING: 'off' });
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('confirms on the declared type alone, as before', async () => {
+    const ticket = await api.post('/api/v1/upload-url', {
+      object_name: 'exe.png',
+      content_type: 'image/png',
+      content_length: SAMPLES.exe.length,
+    });
+    expect((await putWith(ticket.json.upload_url, ticket.json.headers, SAMPLES.exe)).status).toBe(
+      200,
+    );
+    expect((await api.post('/api/v1/confirm-upload', { object_name: 'exe.png' })).status).toBe(200);
+  });
+});
