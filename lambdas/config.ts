@@ -1,6 +1,15 @@
 const GIB = 1024 ** 3;
 /** S3's largest object (a multipart upload); one PUT stays limited to 5 GiB. */
 const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
+/** PNG's largest side; every format confirm measures fits in it. */
+const MAX_IMAGE_SIDE = 2 ** 31 - 1;
+/**
+ * The default pixel cap: 16383 × 16383 (about 268 megapixels), the default input limit of
+ * sharp/libvips, the thumbnailer most Node consumers of the confirmation event use. Every
+ * confirmed image opens there without raising a limit; a 40,000 × 40,000 bomb (1.6 billion
+ * pixels, 6.4 GB as RGBA) does not pass. Cameras stay far below it (100 MP medium format).
+ */
+export const DEFAULT_IMAGE_MAX_PIXELS = 0x3fff * 0x3fff;
 /** A SigV4 presigned URL cannot live longer than seven days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
@@ -153,6 +162,12 @@ export interface Config {
   readonly inlineContentTypes: readonly string[];
   /** Whether confirm checks that a draft's bytes are its declared type (CONTENT_SNIFFING). */
   readonly contentSniffing: 'strict' | 'off';
+  /** Confirm's image rules (IMAGE_MAX_WIDTH, IMAGE_MAX_HEIGHT, IMAGE_MAX_PIXELS); 0 is no limit. */
+  readonly imageLimits: {
+    readonly maxWidth: number;
+    readonly maxHeight: number;
+    readonly maxPixels: number;
+  };
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -198,6 +213,18 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     partCopySourceDecodedTwice: boolean(env, 'S3_PART_COPY_SOURCE_DECODED_TWICE', false, problems),
     inlineContentTypes: inlineContentTypes(env, problems),
     contentSniffing: oneOf(env, 'CONTENT_SNIFFING', ['strict', 'off'], 'strict', problems),
+    imageLimits: {
+      maxWidth: integer(env, 'IMAGE_MAX_WIDTH', 0, MAX_IMAGE_SIDE, 0, problems),
+      maxHeight: integer(env, 'IMAGE_MAX_HEIGHT', 0, MAX_IMAGE_SIDE, 0, problems),
+      maxPixels: integer(
+        env,
+        'IMAGE_MAX_PIXELS',
+        0,
+        Number.MAX_SAFE_INTEGER,
+        DEFAULT_IMAGE_MAX_PIXELS,
+        problems,
+      ),
+    },
   };
   for (const [name, value] of [
     ['BUCKET_NAME', main],

@@ -46,6 +46,9 @@ export const confirmResponse = z.object({
   size: z.number(),
   content_type: z.nullable(z.string()),
   etag: z.string(),
+  /** An image's size in pixels, read from its header at confirm. */
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
 });
 export type ConfirmResponse = z.output<typeof confirmResponse>;
 
@@ -60,6 +63,9 @@ export const objectInfoResponse = z.object({
   last_modified: z.nullable(isoTimestamp),
   /** The client's own metadata, as uploaded. */
   metadata,
+  /** A confirmed image's size in pixels, as confirm read it. */
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
 });
 export type ObjectInfoResponse = z.output<typeof objectInfoResponse>;
 

@@ -13,6 +13,7 @@ import {
   SINGLE_PUT_MAX_BYTES,
   type UploadPolicy,
 } from './upload-policy.js';
+import { storedDimensions, withDimensions } from './image-dimensions.js';
 import { checkUserMetadata, type UserMetadata } from './user-metadata.js';
 
 export type Stage = 'draft' | 'main';
@@ -324,7 +325,7 @@ export class DraftService {
 
     let etag: string;
     try {
-      etag = await this.#copyToMain(key, draft);
+      etag = await this.#copyToMain(key, draft, findings);
     } catch (error) {
       // Main already holds this draft's copy: a concurrent confirm moved it first, or the
       // copy completed but its answer was lost (a retried CompleteMultipartUpload finds no
@@ -409,7 +410,7 @@ export class DraftService {
     return { healthy: draft === 'ok' && main === 'ok', buckets: { draft, main } };
   }
 
-  async #copyToMain(key: string, draft: ObjectInfo): Promise<string> {
+  async #copyToMain(key: string, draft: ObjectInfo, findings: Findings): Promise<string> {
     try {
       const copied = await this.#store.copy({
         sourceBucket: this.#buckets.draft,
@@ -418,7 +419,10 @@ export class DraftService {
         targetBucket: this.#buckets.main,
         targetKey: key,
         ...(draft.contentType !== undefined && { contentType: draft.contentType }),
-        metadata: { ...draft.metadata, [CONFIRMED_FROM_METADATA]: unquote(draft.etag) },
+        metadata: withDimensions(
+          { ...draft.metadata, [CONFIRMED_FROM_METADATA]: unquote(draft.etag) },
+          findings,
+        ),
         size: draft.size,
       });
       return copied.etag;
@@ -474,6 +478,7 @@ export class DraftService {
       size: info.size,
       ...(info.contentType !== undefined && { contentType: info.contentType }),
       etag: unquote(etag),
+      ...storedDimensions(info.metadata),
     };
   }
 }

@@ -9,6 +9,7 @@ import {
 } from './list-cursor.js';
 import { DEFAULT_NAME_POLICY, MAX_KEY_BYTES, ownedKey, type NamePolicy } from './object-name.js';
 import type { ObjectStore } from './object-store.js';
+import { storedDimensions } from './image-dimensions.js';
 import { publicMetadata, type UserMetadata } from './user-metadata.js';
 
 export interface ObjectCatalogOptions {
@@ -27,6 +28,9 @@ export interface ObjectDetails {
   readonly lastModified?: Date;
   /** The client's own metadata; DraftStore's internal keys are never included. */
   readonly metadata: UserMetadata;
+  /** A confirmed image's size in pixels, as confirm recorded it. */
+  readonly width?: number;
+  readonly height?: number;
 }
 
 export interface ListObjectsRequest {
@@ -101,6 +105,7 @@ export class ObjectCatalog {
       etag: unquote(found.etag),
       ...(found.lastModified !== undefined && { lastModified: found.lastModified }),
       metadata: publicMetadata(found.metadata),
+      ...storedDimensions(found.metadata),
     };
   }
 

@@ -66,6 +66,10 @@ export const checkUserMetadata = (metadata: UserMetadata | undefined): UserMetad
   return { ...metadata };
 };
 
+/** The bytes S3 counts against its 2 KiB: every key and value (printable ASCII here). */
+export const metadataBytes = (metadata: UserMetadata): number =>
+  Object.entries(metadata).reduce((total, [key, value]) => total + key.length + value.length, 0);
+
 /** The client's own metadata of a stored object: DraftStore's internal keys left out. */
 export const publicMetadata = (stored: UserMetadata): UserMetadata =>
   Object.fromEntries(

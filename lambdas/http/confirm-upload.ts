@@ -17,6 +17,7 @@ export const createConfirmUploadHandler = jsonRoute(
       size: confirmed.size,
       content_type: confirmed.contentType ?? null,
       etag: confirmed.etag,
+      ...(confirmed.width !== undefined && { width: confirmed.width, height: confirmed.height }),
     });
   },
   { audit: auditOf.confirm() },

@@ -20,6 +20,7 @@ export const createObjectInfoHandler = jsonRoute(
       etag: info.etag,
       last_modified: info.lastModified?.toISOString() ?? null,
       metadata: info.metadata,
+      ...(info.width !== undefined && { width: info.width, height: info.height }),
     });
   },
   { audit: auditOf.staged('object-info', 'main') },

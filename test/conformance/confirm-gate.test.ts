@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { REJECTION_REASON_HEADER } from '../../lambdas/core/errors.js';
 import { logger } from '../../lambdas/observability/logger.js';
-import { SAMPLES } from '../helpers/content-samples.js';
+import { jpeg, png, SAMPLES } from '../helpers/content-samples.js';
 import type { TestRuntime } from '../helpers/local-runtime.js';
 import { uploadInParts } from '../helpers/multipart.js';
 import { describeEachStore, postForm, putWith, startStoreRuntime } from './stores.js';
@@ -145,6 +145,66 @@ describeEachStore('confirm refuses bytes that are not their declared type', (sto
     expect((await confirm('rest', 'blob.bin')).status).toBe(200);
     await upload('put', 'blob.html', SAMPLES.html, 'application/octet-stream');
     expect((await confirm('rest', 'blob.html')).json.error.reason).toBe('type_mismatch');
+  });
+});
+
+describeEachStore('confirm holds images to their limits', (store) => {
+  let api: TestRuntime;
+
+  beforeAll(async () => {
+    logger.setLogLevel('SILENT');
+    api = await startStoreRuntime(store, { CONTENT_SNIFFING: 'strict', IMAGE_MAX_WIDTH: '5000' });
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  const put = async (name: string, body: Buffer, contentType: string) => {
+    const ticket = await api.post('/api/v1/upload-url', {
+      object_name: name,
+      content_type: contentType,
+      content_length: body.length,
+    });
+    expect((await putWith(ticket.json.upload_url, ticket.json.headers, body)).status).toBe(200);
+  };
+
+  it('refuses a 40,000 × 40,000 PNG (a decompression bomb) as image_too_large on every surface', async () => {
+    await put('bomb.png', png(40_000, 40_000), 'image/png');
+    expect(await api.post('/api/v1/confirm-upload', { object_name: 'bomb.png' })).toEqual({
+      status: 422,
+      json: {
+        error: {
+          code: 'content_rejected',
+          reason: 'image_too_large',
+          message: 'The image is 40000 × 40000: wider than 5000 pixels.',
+        },
+      },
+    });
+    const original = await api.post('/api/v1/draft/confirm', { object_name: 'bomb.png' });
+    expect(original.status).toBe(422);
+    const connect = await api.post('/draft.v1.DraftService/ConfirmUpload', {
+      objectName: 'bomb.png',
+    });
+    expect(connect.json.code).toBe('failed_precondition');
+    expect((await api.post('/api/v1/object-info', { object_name: 'bomb.png' })).status).toBe(404);
+  });
+
+  it('refuses a truncated PNG as image_unreadable, never a 5xx', async () => {
+    await put('cut.png', png(64, 64).subarray(0, 20), 'image/png');
+    const refused = await api.post('/api/v1/confirm-upload', { object_name: 'cut.png' });
+    expect(refused.status).toBe(422);
+    expect(refused.json.error.reason).toBe('image_unreadable');
+  });
+
+  it('confirms a JPEG whose header lies past the first read, with its size in the answer and in object-info', async () => {
+    await put('photo.jpg', jpeg(4000, 3000, 100_000), 'image/jpeg');
+    const confirmed = await api.post('/api/v1/confirm-upload', { object_name: 'photo.jpg' });
+    expect(confirmed.json).toMatchObject({ success: true, width: 4000, height: 3000 });
+    const info = await api.post('/api/v1/object-info', { object_name: 'photo.jpg' });
+    expect(info.json).toMatchObject({ width: 4000, height: 3000, metadata: {} });
+    // A retried confirm answers from main, the same size included.
+    const again = await api.post('/api/v1/confirm-upload', { object_name: 'photo.jpg' });
+    expect(again.json).toMatchObject({ success: true, width: 4000, height: 3000 });
   });
 });
 

@@ -64,6 +64,49 @@ export const jpeg = (width: number, height: number, padding = 0): Buffer => {
   return Buffer.concat(segments);
 };
 
+const box = (type: string, ...content: Buffer[]): Buffer => {
+  const body = Buffer.concat(content);
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(8 + body.length, 0);
+  header.write(type, 4, 'latin1');
+  return Buffer.concat([header, body]);
+};
+
+const u32 = (...values: number[]): Buffer => {
+  const out = Buffer.alloc(4 * values.length);
+  values.forEach((value, index) => out.writeUInt32BE(value, 4 * index));
+  return out;
+};
+
+/** An AVIF header: ftyp, then meta → iprp → ipco → ispe (the image's spatial extent). */
+export const avif = (width: number, height: number): Buffer =>
+  Buffer.concat([
+    box('ftyp', Buffer.from('avif', 'latin1'), u32(0), Buffer.from('avifmif1', 'latin1')),
+    box('meta', u32(0), box('iprp', box('ipco', box('ispe', u32(0, width, height))))),
+  ]);
+
+/** An extended WebP header (VP8X): 24-bit little-endian width - 1 and height - 1. */
+export const webp = (width: number, height: number): Buffer => {
+  const chunk = Buffer.alloc(18);
+  chunk.write('VP8X', 0, 'latin1');
+  chunk.writeUInt32LE(10, 4);
+  chunk.writeUIntLE(width - 1, 12, 3);
+  chunk.writeUIntLE(height - 1, 15, 3);
+  const riff = Buffer.alloc(12);
+  riff.write('RIFF', 0, 'latin1');
+  riff.writeUInt32LE(4 + chunk.length, 4);
+  riff.write('WEBP', 8, 'latin1');
+  return Buffer.concat([riff, chunk]);
+};
+
+/** A GIF header of the given size (logical screen descriptor only). */
+export const gif = (width: number, height: number): Buffer => {
+  const out = Buffer.from('GIF89a\0\0\0\0\0\0\0;', 'latin1');
+  out.writeUInt16LE(width, 6);
+  out.writeUInt16LE(height, 8);
+  return out;
+};
+
 const zip = (): Buffer => {
   const name = Buffer.from('word/document.xml', 'latin1');
   const header = Buffer.alloc(30);
@@ -82,7 +125,7 @@ export const EICAR = Buffer.from(
 export const SAMPLES = {
   png: png(2, 2),
   jpeg: jpeg(3, 2),
-  gif: Buffer.from('GIF89a\x02\x00\x02\x00\x00\x00\x00;', 'latin1'),
+  gif: gif(2, 2),
   pdf: Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n', 'latin1'),
   zip: zip(),
   docxType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       partCopySourceDecodedTwice: false,
       inlineContentTypes: DEFAULT_INLINE_CONTENT_TYPES,
       contentSniffing: 'strict',
+      imageLimits: { maxWidth: 0, maxHeight: 0, maxPixels: 16383 * 16383 },
     });
     expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('text/html');
     expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('image/*');
@@ -87,6 +88,8 @@ describe('loadConfig', () => {
 
   it.each([
     [{ STORAGE_TYPE: 'gcs' }, /STORAGE_TYPE must be "s3" or "minio", got "gcs"/],
+    [{ IMAGE_MAX_PIXELS: '-1' }, /IMAGE_MAX_PIXELS must be a whole number from 0 to/],
+    [{ IMAGE_MAX_WIDTH: '1e4' }, /IMAGE_MAX_WIDTH must be a whole number from 0 to 2147483647/],
     [{ CONTENT_SNIFFING: 'lenient' }, /CONTENT_SNIFFING must be "strict" or "off", got "lenient"/],
     [{ HTTP_PORT: 'eighty' }, /HTTP_PORT must be a whole number from 0 to 65535, got "eighty"/],
     [{ UPLOAD_TTL: '0' }, /UPLOAD_TTL must be a whole number from 1 to 604800/],
