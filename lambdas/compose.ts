@@ -127,6 +127,8 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     ...(options.clock && { clock: options.clock }),
     ...(options.events && { events: options.events }),
     ...(options.checks && { checks: { list: options.checks(config), bytes: store } }),
+    // With confirm's checks on, refusals are recorded as tags and download-url reads them.
+    ...(config.contentSniffing === 'strict' && { verdicts: store }),
   });
   const objects = new ObjectCatalog({
     store,

@@ -9,7 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkProps } from './draftstore/check-props.js';
 import { createCleanupSchedule } from './draftstore/cleanup-schedule.js';
-import { addObjectConfirmedRule } from './draftstore/confirmation-events.js';
+import { addObjectConfirmedRule, addObjectRejectedRule } from './draftstore/confirmation-events.js';
 import { addConnectUrl } from './draftstore/connect-url.js';
 import { createFunctions, type DraftStoreFunctionName } from './draftstore/functions.js';
 import { createHttpApi } from './draftstore/http-api.js';
@@ -20,7 +20,7 @@ import { createUploadTokenSecret } from './draftstore/upload-token-secret.js';
 export type { DraftStoreFunctionName } from './draftstore/functions.js';
 export type { DraftStoreProps } from './draftstore/props.js';
 export { draftExpirationDays } from './draftstore/storage.js';
-export { objectConfirmedPattern } from './draftstore/confirmation-events.js';
+export { objectConfirmedPattern, objectRejectedPattern } from './draftstore/confirmation-events.js';
 
 /**
  * DraftStore: a two-stage upload service. Clients upload into a short-lived draft bucket via
@@ -100,5 +100,14 @@ export class DraftStore extends Construct {
    */
   onObjectConfirmed(id: string, target: events.IRuleTarget): events.Rule {
     return addObjectConfirmedRule(this, id, this.mainBucket, target);
+  }
+
+  /**
+   * Sends every `draftstore.object.rejected` (confirm tagging a draft it refused: S3's "Object
+   * Tags Added" in the draft bucket) to `target` through a new EventBridge rule named `id`.
+   * See `objectRejectedPattern`: the reason is in the draft's `draftstore-rejected` tag.
+   */
+  onObjectRejected(id: string, target: events.IRuleTarget): events.Rule {
+    return addObjectRejectedRule(this, id, this.draftBucket, target);
   }
 }

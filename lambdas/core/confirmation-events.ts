@@ -1,3 +1,5 @@
+import type { RejectionReason } from './errors.js';
+
 /** The name of the event every confirmed object produces, in AWS and locally. */
 export const OBJECT_CONFIRMED = 'draftstore.object.confirmed';
 
@@ -15,6 +17,19 @@ export interface ObjectConfirmed {
   readonly height?: number;
 }
 
+/** The name of the event every draft that confirm refuses produces. */
+export const OBJECT_REJECTED = 'draftstore.object.rejected';
+
+/** What a consumer learns about a draft confirm refused (it stays in the draft bucket). */
+export interface ObjectRejected {
+  readonly owner: string;
+  readonly object_name: string;
+  readonly key: string;
+  readonly reason: RejectionReason;
+  readonly detected_type?: string;
+  readonly etag: string;
+}
+
 /**
  * The events port. Confirm publishes after the copy and before it deletes the draft, so a
  * confirm that fails anywhere before the end leaves the draft, and its retry publishes
@@ -24,4 +39,6 @@ export interface ObjectConfirmed {
  */
 export interface ConfirmationEvents {
   objectConfirmed(event: ObjectConfirmed): Promise<void>;
+  /** Published once a refusal is recorded; a failed delivery fails the confirm, whose retry refuses and publishes again. */
+  objectRejected(event: ObjectRejected): Promise<void>;
 }

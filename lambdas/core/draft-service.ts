@@ -1,6 +1,7 @@
 import { contentDisposition, fileNameOf } from './content-disposition.js';
 import type { ConfirmCheck, DraftBytes, Findings } from './checks/confirm-check.js';
 import { draftUnderCheck } from './checks/draft-under-check.js';
+import type { VerdictRecord } from './checks/verdict-record.js';
 import type { ConfirmationEvents } from './confirmation-events.js';
 import { DraftError, isDraftError } from './errors.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
@@ -59,6 +60,11 @@ export interface DraftServiceOptions {
    * @default none: confirm checks only size and declared type
    */
   readonly checks?: { readonly list: readonly ConfirmCheck[]; readonly bytes: DraftBytes };
+  /**
+   * Where confirm records its refusals and download-url reads them, so that a refused draft
+   * cannot be fetched through the service. @default none: nothing recorded, nothing refused
+   */
+  readonly verdicts?: VerdictRecord;
 }
 
 /** Who is calling: the owner segment that namespaces every key (see ownerSegment). */
@@ -175,6 +181,7 @@ export class DraftService {
   readonly #provisioning: 'create' | 'verify';
   readonly #events: ConfirmationEvents | undefined;
   readonly #checks: DraftServiceOptions['checks'];
+  readonly #verdicts: VerdictRecord | undefined;
 
   constructor(options: DraftServiceOptions) {
     this.#store = options.store;
@@ -189,6 +196,7 @@ export class DraftService {
     this.#provisioning = options.bucketProvisioning ?? 'verify';
     this.#events = options.events;
     this.#checks = options.checks;
+    this.#verdicts = options.verdicts;
   }
 
   get buckets(): Buckets {
@@ -272,6 +280,17 @@ export class DraftService {
     if (held === undefined) throw notFound(request.stage ?? 'draft', name);
     const { stage, found } = held;
     const bucket = this.#buckets[stage];
+    if (stage === 'draft' && this.#verdicts !== undefined) {
+      // A draft confirm refused (malware, markup as an image, ...) is not served by us.
+      const reason = await this.#verdicts.rejection(bucket, key, found.etag);
+      if (reason !== undefined) {
+        throw new DraftError(
+          'content_rejected',
+          `Confirm refused the draft "${name}" (${reason}); it cannot be downloaded.`,
+          { reason },
+        );
+      }
+    }
     const issuedAt = this.#clock();
     // The HEAD above already tells the stored type, so choosing the disposition costs no
     // request: a type off the inline list (text/html, SVG, ...) is never rendered on the
@@ -321,7 +340,7 @@ export class DraftService {
     }
 
     enforcePolicy(this.#policy, { contentType: draft.contentType, size: draft.size });
-    const findings = await this.#inspect(key, draft);
+    const findings = await this.#inspect(caller, name, key, draft);
 
     let etag: string;
     try {
@@ -443,13 +462,32 @@ export class DraftService {
     }
   }
 
-  /** Runs every confirm check over the draft, in order; the first refusal stops it. */
-  async #inspect(key: string, draft: ObjectInfo): Promise<Findings> {
-    if (this.#checks === undefined || this.#checks.list.length === 0) return {};
-    const under = draftUnderCheck(this.#checks.bytes, this.#buckets.draft, key, draft);
+  /**
+   * Runs every confirm check over the draft, in order; the first refusal stops it. A refused
+   * draft stays where it is, its verdict recorded against its ETag and published.
+   */
+  async #inspect(caller: Caller, name: string, key: string, draft: ObjectInfo): Promise<Findings> {
+    const checks = this.#checks;
+    if (checks === undefined || checks.list.length === 0) return {};
+    const under = draftUnderCheck(checks.bytes, this.#buckets.draft, key, draft);
     let findings: Findings = {};
-    for (const check of this.#checks.list) {
-      findings = { ...findings, ...(await check.inspect(under, findings)) };
+    try {
+      for (const check of checks.list) {
+        findings = { ...findings, ...(await check.inspect(under, findings)) };
+      }
+    } catch (error) {
+      if (isDraftError(error) && error.code === 'content_rejected' && error.reason) {
+        await this.#verdicts?.recordRejection(this.#buckets.draft, key, draft.etag, error.reason);
+        await this.#events?.objectRejected({
+          owner: caller.owner,
+          object_name: name,
+          key,
+          reason: error.reason,
+          ...(error.detectedType !== undefined && { detected_type: error.detectedType }),
+          etag: unquote(draft.etag),
+        });
+      }
+      throw error;
     }
     return findings;
   }

@@ -40,6 +40,8 @@ export interface AuditRecord extends AuditOrigin, AuditSubject {
   readonly action: AuditAction;
   /** `ok`, or the error code the client was answered with. */
   readonly outcome: string;
+  /** With `content_rejected`: why confirm refused the draft. */
+  readonly reason?: string;
 }
 
 export type AuditSink = (record: AuditRecord) => void;
@@ -86,13 +88,22 @@ export const audited = async <T>(
   sink: AuditSink = logAuditRecord,
 ): Promise<T> => {
   let outcome = 'ok';
+  let reason: string | undefined;
   try {
     return await run();
   } catch (error) {
     outcome = auditOutcome(error);
+    if (isDraftError(error)) reason = error.reason;
     throw error;
   } finally {
-    sink({ audit: true, action, outcome, ...boundedOrigin(origin), ...subject() });
+    sink({
+      audit: true,
+      action,
+      outcome,
+      ...(reason !== undefined && { reason }),
+      ...boundedOrigin(origin),
+      ...subject(),
+    });
   }
 };
 

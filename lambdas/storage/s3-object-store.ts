@@ -6,6 +6,9 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
+  PutObjectTaggingCommand,
+  type Tag,
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -33,7 +36,8 @@ import type {
   PresignPutRequest,
 } from '../core/object-store.js';
 import type { DraftBytes, RangeRequest } from '../core/checks/confirm-check.js';
-import { DraftError } from '../core/errors.js';
+import type { VerdictRecord } from '../core/checks/verdict-record.js';
+import { DraftError, REJECTION_REASONS, type RejectionReason } from '../core/errors.js';
 import { abortUpload } from './s3-abort-upload.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
 import { ConditionalDeletes } from './conditional-deletes.js';
@@ -169,7 +173,11 @@ const mapBounded = async <T, R>(
 };
 
 /** ObjectStore over the S3 protocol: AWS S3, MinIO, Ceph RGW, LocalStack and s3rver. */
-export class S3ObjectStore implements ObjectStore, DraftBytes {
+/** The object tags that record confirm's refusal of a draft (see VerdictRecord). */
+export const REJECTED_TAG = 'draftstore-rejected';
+export const REJECTED_ETAG_TAG = 'draftstore-rejected-etag';
+
+export class S3ObjectStore implements ObjectStore, DraftBytes, VerdictRecord {
   readonly #multipart: Required<MultipartCopyOptions>;
   readonly #partCopySourceDecodedTwice: boolean;
   readonly #conditionalDeletes: ConditionalDeletes;
@@ -263,6 +271,56 @@ export class S3ObjectStore implements ObjectStore, DraftBytes {
     } catch (error) {
       throw toDraftError(error, 'presigning a download');
     }
+  }
+
+  /** VerdictRecord: two tags beside any others (GuardDuty's), the ETag bound in. */
+  async recordRejection(
+    bucket: string,
+    key: string,
+    etag: string,
+    reason: RejectionReason,
+  ): Promise<void> {
+    try {
+      const kept = (await this.#tags(bucket, key)).filter(
+        (tag) => tag.Key !== REJECTED_TAG && tag.Key !== REJECTED_ETAG_TAG,
+      );
+      await this.client.send(
+        new PutObjectTaggingCommand({
+          Bucket: bucket,
+          Key: key,
+          Tagging: {
+            TagSet: [
+              ...kept,
+              { Key: REJECTED_TAG, Value: reason },
+              { Key: REJECTED_ETAG_TAG, Value: etag.replace(/"/g, '') },
+            ],
+          },
+        }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) return; // Gone already: nothing left to refuse.
+      throw toDraftError(error, 'tagging an object');
+    }
+  }
+
+  async rejection(bucket: string, key: string, etag: string): Promise<RejectionReason | undefined> {
+    try {
+      const tags = await this.#tags(bucket, key);
+      const reason = tags.find((tag) => tag.Key === REJECTED_TAG)?.Value;
+      const boundTo = tags.find((tag) => tag.Key === REJECTED_ETAG_TAG)?.Value;
+      return boundTo === etag.replace(/"/g, '') &&
+        (REJECTION_REASONS as readonly string[]).includes(reason ?? '')
+        ? (reason as RejectionReason)
+        : undefined;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw toDraftError(error, 'reading object tags');
+    }
+  }
+
+  async #tags(bucket: string, key: string): Promise<Tag[]> {
+    const out = await this.client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
+    return out.TagSet ?? [];
   }
 
   /** DraftBytes: one ranged GET, bound to the ETag (412 → `conflict`). */

@@ -46,6 +46,9 @@ const CONFIRM: FunctionSpec = {
     delete: [draft],
     list: [draft, main],
     abortUploads: [main],
+    // A refused draft is tagged with its verdict (see lambdas/core/checks/verdict-record.ts).
+    readTags: [draft],
+    writeTags: [draft],
   }),
   ...CONFIRM_LIMITS,
 };
@@ -63,7 +66,10 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
   'upload-url': { access: ({ draft }) => ({ write: [draft] }) },
   // Presigns a POST form into the draft bucket (the signature grants the form's PutObject).
   'upload-form': { access: ({ draft }) => ({ write: [draft] }) },
-  'download-url': { access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main] }) },
+  // Reads a draft's tags: a draft confirm refused is not signed.
+  'download-url': {
+    access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main], readTags: [draft] }),
+  },
   // HEADs draft and main (main makes a retried confirm idempotent), copies draft → main, then
   // deletes the draft. Above 64 MiB the copy is a multipart upload into main, aborted if a
   // part fails.
@@ -119,7 +125,7 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
   'compat-bucket': { access: ({ draft, main }) => ({ list: [draft, main] }) },
   'compat-upload-url': { access: ({ draft }) => ({ write: [draft] }) },
   'compat-download-url': {
-    access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main] }),
+    access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main], readTags: [draft] }),
   },
   'compat-confirm': {
     ...CONFIRM,
@@ -145,6 +151,8 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
       list: [draft, main],
       abortUploads: [draft, main],
       listParts: [draft],
+      readTags: [draft],
+      writeTags: [draft],
     }),
     readsUploadTokenKey: true,
     // A function URL has no 30 s limit: ConfirmUpload gets a minute for a multipart copy.

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
 import { REJECTION_REASON_HEADER } from '../../lambdas/core/errors.js';
 import { logger } from '../../lambdas/observability/logger.js';
@@ -205,6 +207,101 @@ describeEachStore('confirm holds images to their limits', (store) => {
     // A retried confirm answers from main, the same size included.
     const again = await api.post('/api/v1/confirm-upload', { object_name: 'photo.jpg' });
     expect(again.json).toMatchObject({ success: true, width: 4000, height: 3000 });
+  });
+});
+
+describeEachStore('what a refused draft becomes', (store) => {
+  let api: TestRuntime;
+  let webhook: Server;
+  const events: { 'detail-type': string; detail: Record<string, unknown> }[] = [];
+
+  beforeAll(async () => {
+    logger.setLogLevel('SILENT');
+    webhook = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        events.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    const { port } = webhook.address() as AddressInfo;
+    api = await startStoreRuntime(
+      store,
+      { CONTENT_SNIFFING: 'strict' },
+      { eventWebhookUrl: `http://127.0.0.1:${port}/events` },
+    );
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await new Promise((resolve) => webhook?.close(resolve));
+  });
+
+  const put = async (name: string, body: Buffer, contentType: string) => {
+    const ticket = await api.post('/api/v1/upload-url', {
+      object_name: name,
+      content_type: contentType,
+      content_length: body.length,
+    });
+    expect((await putWith(ticket.json.upload_url, ticket.json.headers, body)).status).toBe(200);
+  };
+
+  it('stays a draft that no download-url signs, publishes draftstore.object.rejected, and a re-upload is judged afresh', async () => {
+    await put('refused/evil.png', SAMPLES.exe, 'image/png');
+    expect(
+      (await api.post('/api/v1/download-url', { object_name: 'refused/evil.png' })).status,
+    ).toBe(200);
+    expect(
+      (await api.post('/api/v1/confirm-upload', { object_name: 'refused/evil.png' })).status,
+    ).toBe(422);
+
+    // Every surface refuses to sign the refused draft, with the reason.
+    expect(await api.post('/api/v1/download-url', { object_name: 'refused/evil.png' })).toEqual({
+      status: 422,
+      json: {
+        error: {
+          code: 'content_rejected',
+          reason: 'type_mismatch',
+          message:
+            'Confirm refused the draft "refused/evil.png" (type_mismatch); it cannot be downloaded.',
+        },
+      },
+    });
+    expect(
+      (await api.post('/api/v1/draft/download-url', { object_name: 'refused/evil.png' })).status,
+    ).toBe(422);
+    const rpc = await api.post('/draft.v1.DraftService/GetDownloadURL', {
+      objectName: 'refused/evil.png',
+    });
+    expect(rpc.json.code).toBe('failed_precondition');
+
+    const rejected = events.filter(
+      (event) => event['detail-type'] === 'draftstore.object.rejected',
+    );
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.detail).toEqual({
+      owner: 'anonymous',
+      object_name: 'refused/evil.png',
+      key: 'anonymous/refused/evil.png',
+      reason: 'type_mismatch',
+      detected_type: 'application/x-msdownload',
+      etag: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+
+    // New bytes under the name: the old verdict does not cover them.
+    await put('refused/evil.png', SAMPLES.png, 'image/png');
+    expect(
+      (await api.post('/api/v1/download-url', { object_name: 'refused/evil.png' })).status,
+    ).toBe(200);
+    const confirmed = await api.post('/api/v1/confirm-upload', { object_name: 'refused/evil.png' });
+    expect(confirmed.json).toMatchObject({ success: true, width: 2, height: 2 });
+    const confirmedEvent = events.find(
+      (event) =>
+        event['detail-type'] === 'draftstore.object.confirmed' &&
+        event.detail.object_name === 'refused/evil.png',
+    );
+    expect(confirmedEvent?.detail).toMatchObject({ width: 2, height: 2 });
   });
 });
 
