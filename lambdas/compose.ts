@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import type { Cleaner } from './core/cleaner.js';
 import type { ConfirmCheck } from './core/checks/confirm-check.js';
+import type { CleanScans } from './core/checks/malware-check.js';
 import type { ConfirmationEvents } from './core/confirmation-events.js';
 import type { FormPresigner } from './core/form-presigner.js';
 import { DraftService } from './core/draft-service.js';
@@ -87,7 +88,7 @@ export interface ComposeOptions {
    * what confirms passes one, so the detection libraries stay out of the other bundles.
    * @default undefined: confirm checks only size and declared type
    */
-  readonly checks?: (config: Config) => readonly ConfirmCheck[];
+  readonly checks?: (config: Config, cleanScans: CleanScans) => readonly ConfirmCheck[];
 }
 
 const NO_SIGNING_KEY: SigningKeySource = {
@@ -126,9 +127,11 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),
     ...(options.events && { events: options.events }),
-    ...(options.checks && { checks: { list: options.checks(config), bytes: store } }),
+    ...(options.checks && { checks: { list: options.checks(config, store), bytes: store } }),
     // With confirm's checks on, refusals are recorded as tags and download-url reads them.
-    ...(config.contentSniffing === 'strict' && { verdicts: store }),
+    ...((config.contentSniffing === 'strict' || config.malwareScan !== 'off') && {
+      verdicts: store,
+    }),
   });
   const objects = new ObjectCatalog({
     store,

@@ -162,6 +162,14 @@ export interface Config {
   readonly inlineContentTypes: readonly string[];
   /** Whether confirm checks that a draft's bytes are its declared type (CONTENT_SNIFFING). */
   readonly contentSniffing: 'strict' | 'off';
+  /** Confirm's malware verdict (MALWARE_SCAN). */
+  readonly malwareScan: 'off' | 'clamav';
+  /** clamd, for MALWARE_SCAN=clamav: address, time limit, and its StreamMaxLength. */
+  readonly clamd: {
+    readonly address: string;
+    readonly timeoutMs: number;
+    readonly streamMaxBytes: number;
+  };
   /** Confirm's image rules (IMAGE_MAX_WIDTH, IMAGE_MAX_HEIGHT, IMAGE_MAX_PIXELS); 0 is no limit. */
   readonly imageLimits: {
     readonly maxWidth: number;
@@ -213,6 +221,20 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     partCopySourceDecodedTwice: boolean(env, 'S3_PART_COPY_SOURCE_DECODED_TWICE', false, problems),
     inlineContentTypes: inlineContentTypes(env, problems),
     contentSniffing: oneOf(env, 'CONTENT_SNIFFING', ['strict', 'off'], 'strict', problems),
+    malwareScan: oneOf(env, 'MALWARE_SCAN', ['off', 'clamav'], 'off', problems),
+    clamd: {
+      address: text(env, 'CLAMD_ADDRESS', ''),
+      timeoutMs: integer(env, 'CLAMD_TIMEOUT_MS', 1, 15 * 60 * 1000, 30_000, problems),
+      // clamd's own default StreamMaxLength (clamd.conf(5)).
+      streamMaxBytes: integer(
+        env,
+        'CLAMD_STREAM_MAX_BYTES',
+        1,
+        4 * GIB - 1,
+        25 * 1024 ** 2,
+        problems,
+      ),
+    },
     imageLimits: {
       maxWidth: integer(env, 'IMAGE_MAX_WIDTH', 0, MAX_IMAGE_SIDE, 0, problems),
       maxHeight: integer(env, 'IMAGE_MAX_HEIGHT', 0, MAX_IMAGE_SIDE, 0, problems),
@@ -235,6 +257,14 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     }
   }
   if (draft === main) problems.push('DRAFT_BUCKET_NAME must differ from BUCKET_NAME');
+  if (
+    config.malwareScan === 'clamav' &&
+    !/^(\/.+|[A-Za-z0-9.-]+:\d{1,5})$/.test(config.clamd.address)
+  ) {
+    problems.push(
+      `CLAMD_ADDRESS must be host:port or the path of a unix socket when MALWARE_SCAN=clamav, got "${config.clamd.address}"`,
+    );
+  }
   if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(endpoint)) {
     problems.push(
       `MINIO_ENDPOINT must be host:port without a scheme (see MINIO_USE_SSL), got "${endpoint}"`,

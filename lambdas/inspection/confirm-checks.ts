@@ -4,12 +4,25 @@ import { contentTypeCheck } from '../core/checks/content-type-check.js';
 import { imageRulesCheck } from '../core/checks/image-rules-check.js';
 import { contentSniffer } from './content-sniffer.js';
 import { imageMeasurer } from './image-measurer.js';
+import { malwareCheck, type CleanScans } from '../core/checks/malware-check.js';
+import { clamdScanner } from './clamd-scanner.js';
 
 /**
  * Confirm's checks as configured, in the order they run, both over the one ranged read.
  * CONTENT_SNIFFING=off trusts the declared type: then there is no proven image to measure.
  */
-export const confirmChecks = (config: Config): readonly ConfirmCheck[] =>
-  config.contentSniffing === 'strict'
+export const confirmChecks = (config: Config, cleanScans: CleanScans): readonly ConfirmCheck[] => [
+  ...(config.contentSniffing === 'strict'
     ? [contentTypeCheck(contentSniffer), imageRulesCheck(imageMeasurer, config.imageLimits)]
-    : [];
+    : []),
+  // Last: the scan reads every byte, so the cheap checks refuse first.
+  ...(config.malwareScan === 'clamav'
+    ? [
+        malwareCheck({
+          scanner: clamdScanner(config.clamd),
+          cleanScans,
+          maxBytes: config.clamd.streamMaxBytes,
+        }),
+      ]
+    : []),
+];

@@ -37,6 +37,7 @@ import type {
 } from '../core/object-store.js';
 import type { DraftBytes, RangeRequest } from '../core/checks/confirm-check.js';
 import type { VerdictRecord } from '../core/checks/verdict-record.js';
+import type { CleanScans } from '../core/checks/malware-check.js';
 import { DraftError, REJECTION_REASONS, type RejectionReason } from '../core/errors.js';
 import { abortUpload } from './s3-abort-upload.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
@@ -173,11 +174,15 @@ const mapBounded = async <T, R>(
 };
 
 /** ObjectStore over the S3 protocol: AWS S3, MinIO, Ceph RGW, LocalStack and s3rver. */
+async function* noBytes(): AsyncIterable<Uint8Array> {}
+
 /** The object tags that record confirm's refusal of a draft (see VerdictRecord). */
 export const REJECTED_TAG = 'draftstore-rejected';
 export const REJECTED_ETAG_TAG = 'draftstore-rejected-etag';
+/** The ETag whose bytes the malware scanner found clean (a retried confirm does not rescan). */
+export const CLEAN_SCAN_TAG = 'draftstore-scanned-clean';
 
-export class S3ObjectStore implements ObjectStore, DraftBytes, VerdictRecord {
+export class S3ObjectStore implements ObjectStore, DraftBytes, VerdictRecord, CleanScans {
   readonly #multipart: Required<MultipartCopyOptions>;
   readonly #partCopySourceDecodedTwice: boolean;
   readonly #conditionalDeletes: ConditionalDeletes;
@@ -280,27 +285,10 @@ export class S3ObjectStore implements ObjectStore, DraftBytes, VerdictRecord {
     etag: string,
     reason: RejectionReason,
   ): Promise<void> {
-    try {
-      const kept = (await this.#tags(bucket, key)).filter(
-        (tag) => tag.Key !== REJECTED_TAG && tag.Key !== REJECTED_ETAG_TAG,
-      );
-      await this.client.send(
-        new PutObjectTaggingCommand({
-          Bucket: bucket,
-          Key: key,
-          Tagging: {
-            TagSet: [
-              ...kept,
-              { Key: REJECTED_TAG, Value: reason },
-              { Key: REJECTED_ETAG_TAG, Value: etag.replace(/"/g, '') },
-            ],
-          },
-        }),
-      );
-    } catch (error) {
-      if (isNotFound(error)) return; // Gone already: nothing left to refuse.
-      throw toDraftError(error, 'tagging an object');
-    }
+    await this.#setTags(bucket, key, [
+      { Key: REJECTED_TAG, Value: reason },
+      { Key: REJECTED_ETAG_TAG, Value: etag.replace(/"/g, '') },
+    ]);
   }
 
   async rejection(bucket: string, key: string, etag: string): Promise<RejectionReason | undefined> {
@@ -321,6 +309,62 @@ export class S3ObjectStore implements ObjectStore, DraftBytes, VerdictRecord {
   async #tags(bucket: string, key: string): Promise<Tag[]> {
     const out = await this.client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
     return out.TagSet ?? [];
+  }
+
+  /** DraftBytes: one GET, streamed as the SDK reads it (never the whole object in memory). */
+  async readStream(
+    request: Omit<RangeRequest, 'start' | 'length'>,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: request.bucket,
+          Key: request.key,
+          IfMatch: request.ifMatch,
+        }),
+      );
+      return (out.Body as AsyncIterable<Uint8Array> | undefined) ?? noBytes();
+    } catch (error) {
+      if (isNotFound(error)) {
+        throw new DraftError('not_found', 'The draft disappeared while it was being checked.', {
+          cause: error,
+        });
+      }
+      throw toDraftError(error, 'reading an object');
+    }
+  }
+
+  /** CleanScans: a tag naming the ETag whose bytes the scanner found clean. */
+  async isClean(bucket: string, key: string, etag: string): Promise<boolean> {
+    try {
+      const tags = await this.#tags(bucket, key);
+      return tags.some((tag) => tag.Key === CLEAN_SCAN_TAG && tag.Value === etag.replace(/"/g, ''));
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw toDraftError(error, 'reading object tags');
+    }
+  }
+
+  async recordClean(bucket: string, key: string, etag: string): Promise<void> {
+    await this.#setTags(bucket, key, [{ Key: CLEAN_SCAN_TAG, Value: etag.replace(/"/g, '') }]);
+  }
+
+  /** Sets these tags, keeping every other (GuardDuty's). */
+  async #setTags(bucket: string, key: string, set: Tag[]): Promise<void> {
+    try {
+      const names = new Set(set.map((tag) => tag.Key));
+      const kept = (await this.#tags(bucket, key)).filter((tag) => !names.has(tag.Key));
+      await this.client.send(
+        new PutObjectTaggingCommand({
+          Bucket: bucket,
+          Key: key,
+          Tagging: { TagSet: [...kept, ...set] },
+        }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) return; // Gone already: nothing left to mark.
+      throw toDraftError(error, 'tagging an object');
+    }
   }
 
   /** DraftBytes: one ranged GET, bound to the ETag (412 → `conflict`). */

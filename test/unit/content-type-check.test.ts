@@ -14,6 +14,7 @@ const judge = async (bytes: Uint8Array, contentType?: string) => {
         reads.push(request);
         return bytes.subarray(request.start, request.start + request.length);
       },
+      readStream: () => Promise.reject(new Error('these checks never stream')),
     },
     'drafts',
     'alice/x',

@@ -21,6 +21,7 @@ const measure = async (bytes: Uint8Array, contentType: string, limits = NO_LIMIT
         reads.push(request);
         return bytes.subarray(request.start, request.start + request.length);
       },
+      readStream: () => Promise.reject(new Error('these checks never stream')),
     },
     'drafts',
     'alice/image',

@@ -7,6 +7,8 @@ import type { ObjectInfo } from '../object-store.js';
 export interface DraftBytes {
   /** Up to `length` bytes from `start` (fewer at the end of the object). */
   readRange(request: RangeRequest): Promise<Uint8Array>;
+  /** The whole object as a stream of chunks (bounded memory), bound to the ETag likewise. */
+  readStream(request: Omit<RangeRequest, 'start' | 'length'>): Promise<AsyncIterable<Uint8Array>>;
 }
 
 export interface RangeRequest {
@@ -28,6 +30,8 @@ export interface DraftUnderCheck {
   head(): Promise<Uint8Array>;
   /** More bytes, for a format whose header lies past the first read. */
   range(start: number, length: number): Promise<Uint8Array>;
+  /** Every byte, streamed (for a scanner). */
+  stream(): Promise<AsyncIterable<Uint8Array>>;
 }
 
 /** What the checks learned about a draft that passed them. */

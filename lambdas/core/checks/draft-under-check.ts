@@ -29,5 +29,6 @@ export const draftUnderCheck = (
     declaredType: essenceOf(info.contentType),
     head: () => (head ??= range(0, HEAD_BYTES)),
     range,
+    stream: () => bytes.readStream({ bucket, key, ifMatch: info.etag }),
   };
 };
