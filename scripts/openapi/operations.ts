@@ -167,7 +167,7 @@ export const OPERATIONS: Readonly<Record<RouteSpec['entry'], OperationSpec>> = {
         expires_at: EXPIRES,
       },
     },
-    errors: ['invalid_object_name', 'not_found'],
+    errors: ['invalid_object_name', 'not_found', 'content_rejected'],
   },
   'confirm-upload': {
     summary: 'Confirm a draft: move it into the main stage',
@@ -485,7 +485,7 @@ export const OPERATIONS: Readonly<Record<RouteSpec['entry'], OperationSpec>> = {
       schema: compatUrlResponse,
       example: { result: { success: true }, url: `${DRAFT_URL}?${SIGNED}` },
     },
-    errors: ['invalid_object_name', 'not_found'],
+    errors: ['invalid_object_name', 'not_found', 'content_rejected'],
   },
   'compat-confirm': {
     summary: 'Original API: confirm a draft',
