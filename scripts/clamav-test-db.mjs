@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** The EICAR test file's 68 bytes (eicar.org): harmless, and detected by every scanner. */
-export const EICAR =
-  'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 
 /** The signature's name as clamd reports it (it appends `.UNOFFICIAL` to a non-official one). */
 export const SIGNATURE_NAME = 'DraftStore.Test.EICAR';
