@@ -60,9 +60,13 @@ export class Api {
       parsed = undefined;
     }
     if (response.ok && parsed !== undefined) return parsed as T;
-    const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const error = (
+      parsed as { error?: { code?: unknown; message?: unknown; reason?: unknown } } | undefined
+    )?.error;
     if (typeof error?.code === 'string' && typeof error.message === 'string') {
-      throw new DraftStoreError(response.status, error.code, error.message);
+      throw new DraftStoreError(response.status, error.code, error.message, {
+        ...(typeof error.reason === 'string' && { reason: error.reason }),
+      });
     }
     throw new DraftStoreError(
       response.status,

@@ -221,6 +221,33 @@ describe('SDK errors', () => {
   });
 });
 
+describe('SDK confirm refusals', () => {
+  it("surfaces confirm's content_rejected as a DraftStoreError with its reason", async () => {
+    const { api, client } = setup();
+    api.fault = (call) =>
+      call.path === '/api/v1/confirm-upload'
+        ? new Response(
+            JSON.stringify({
+              error: {
+                code: 'content_rejected',
+                message: 'The draft contains malware (Eicar).',
+                reason: 'malware_detected',
+              },
+            }),
+            { status: 422 },
+          )
+        : undefined;
+    const failure = await client.confirm('eicar.txt').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DraftStoreError);
+    expect(failure).toMatchObject({
+      status: 422,
+      code: 'content_rejected',
+      reason: 'malware_detected',
+      message: 'The draft contains malware (Eicar).',
+    });
+  });
+});
+
 describe('SDK retries of multipart/create', () => {
   it("asks again after a transient failure; the upload a lost answer may leave is the sweep's", async () => {
     const { api, client, sleeps } = setup();
