@@ -3,6 +3,7 @@ import { loadConfig, type Config } from './config.js';
 import type { Cleaner } from './core/cleaner.js';
 import type { ConfirmCheck } from './core/checks/confirm-check.js';
 import type { CleanScans } from './core/checks/malware-check.js';
+import type { ObjectTags } from './core/checks/guardduty-check.js';
 import type { ConfirmationEvents } from './core/confirmation-events.js';
 import type { FormPresigner } from './core/form-presigner.js';
 import { DraftService } from './core/draft-service.js';
@@ -88,7 +89,10 @@ export interface ComposeOptions {
    * what confirms passes one, so the detection libraries stay out of the other bundles.
    * @default undefined: confirm checks only size and declared type
    */
-  readonly checks?: (config: Config, cleanScans: CleanScans) => readonly ConfirmCheck[];
+  readonly checks?: (
+    config: Config,
+    stores: { cleanScans: CleanScans; tags: ObjectTags },
+  ) => readonly ConfirmCheck[];
 }
 
 const NO_SIGNING_KEY: SigningKeySource = {
@@ -127,7 +131,9 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),
     ...(options.events && { events: options.events }),
-    ...(options.checks && { checks: { list: options.checks(config, store), bytes: store } }),
+    ...(options.checks && {
+      checks: { list: options.checks(config, { cleanScans: store, tags: store }), bytes: store },
+    }),
     // With confirm's checks on, refusals are recorded as tags and download-url reads them.
     ...((config.contentSniffing === 'strict' || config.malwareScan !== 'off') && {
       verdicts: store,

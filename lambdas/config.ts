@@ -135,6 +135,24 @@ const oneOf = <T extends string>(
   return fallback;
 };
 
+/** What GuardDuty Malware Protection for S3 may tag besides its two verdicts. */
+const GUARDDUTY_OTHER_STATUSES = ['UNSUPPORTED', 'ACCESS_DENIED', 'FAILED'];
+
+const guardDutyPassStatuses = (env: NodeJS.ProcessEnv, problems: Problems): string[] => {
+  const statuses = text(env, 'GUARDDUTY_PASS_STATUSES', '')
+    .split(',')
+    .map((entry) => entry.trim().toUpperCase())
+    .filter((entry) => entry !== '');
+  const bad = statuses.filter((entry) => !GUARDDUTY_OTHER_STATUSES.includes(entry));
+  if (bad.length > 0) {
+    problems.push(
+      `GUARDDUTY_PASS_STATUSES must be a comma list of ${GUARDDUTY_OTHER_STATUSES.join(', ')}, got "${bad.join(', ')}"`,
+    );
+    return [];
+  }
+  return statuses;
+};
+
 export interface Config {
   readonly storageType: 's3' | 'minio';
   readonly buckets: { readonly main: string; readonly draft: string };
@@ -163,7 +181,9 @@ export interface Config {
   /** Whether confirm checks that a draft's bytes are its declared type (CONTENT_SNIFFING). */
   readonly contentSniffing: 'strict' | 'off';
   /** Confirm's malware verdict (MALWARE_SCAN). */
-  readonly malwareScan: 'off' | 'clamav';
+  readonly malwareScan: 'off' | 'clamav' | 'guardduty';
+  /** GuardDuty statuses besides NO_THREATS_FOUND that confirm passes (GUARDDUTY_PASS_STATUSES). */
+  readonly guardDutyPassStatuses: readonly string[];
   /** clamd, for MALWARE_SCAN=clamav: address, time limit, and its StreamMaxLength. */
   readonly clamd: {
     readonly address: string;
@@ -221,7 +241,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     partCopySourceDecodedTwice: boolean(env, 'S3_PART_COPY_SOURCE_DECODED_TWICE', false, problems),
     inlineContentTypes: inlineContentTypes(env, problems),
     contentSniffing: oneOf(env, 'CONTENT_SNIFFING', ['strict', 'off'], 'strict', problems),
-    malwareScan: oneOf(env, 'MALWARE_SCAN', ['off', 'clamav'], 'off', problems),
+    malwareScan: oneOf(env, 'MALWARE_SCAN', ['off', 'clamav', 'guardduty'], 'off', problems),
+    guardDutyPassStatuses: guardDutyPassStatuses(env, problems),
     clamd: {
       address: text(env, 'CLAMD_ADDRESS', ''),
       timeoutMs: integer(env, 'CLAMD_TIMEOUT_MS', 1, 15 * 60 * 1000, 30_000, problems),

@@ -6,12 +6,16 @@ import { contentSniffer } from './content-sniffer.js';
 import { imageMeasurer } from './image-measurer.js';
 import { malwareCheck, type CleanScans } from '../core/checks/malware-check.js';
 import { clamdScanner } from './clamd-scanner.js';
+import { guardDutyCheck, type ObjectTags } from '../core/checks/guardduty-check.js';
 
 /**
  * Confirm's checks as configured, in the order they run, both over the one ranged read.
  * CONTENT_SNIFFING=off trusts the declared type: then there is no proven image to measure.
  */
-export const confirmChecks = (config: Config, cleanScans: CleanScans): readonly ConfirmCheck[] => [
+export const confirmChecks = (
+  config: Config,
+  { cleanScans, tags }: { cleanScans: CleanScans; tags: ObjectTags },
+): readonly ConfirmCheck[] => [
   ...(config.contentSniffing === 'strict'
     ? [contentTypeCheck(contentSniffer), imageRulesCheck(imageMeasurer, config.imageLimits)]
     : []),
@@ -25,4 +29,16 @@ export const confirmChecks = (config: Config, cleanScans: CleanScans): readonly 
         }),
       ]
     : []),
+  ...(config.malwareScan === 'guardduty'
+    ? [
+        guardDutyCheck({
+          tags,
+          passStatuses: config.guardDutyPassStatuses,
+          retryAfterSeconds: GUARDDUTY_RETRY_AFTER_SECONDS,
+        }),
+      ]
+    : []),
 ];
+
+/** GuardDuty scans most objects within seconds of the upload. */
+const GUARDDUTY_RETRY_AFTER_SECONDS = 5;

@@ -38,6 +38,7 @@ import type {
 import type { DraftBytes, RangeRequest } from '../core/checks/confirm-check.js';
 import type { VerdictRecord } from '../core/checks/verdict-record.js';
 import type { CleanScans } from '../core/checks/malware-check.js';
+import type { ObjectTags } from '../core/checks/guardduty-check.js';
 import { DraftError, REJECTION_REASONS, type RejectionReason } from '../core/errors.js';
 import { abortUpload } from './s3-abort-upload.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
@@ -182,7 +183,9 @@ export const REJECTED_ETAG_TAG = 'draftstore-rejected-etag';
 /** The ETag whose bytes the malware scanner found clean (a retried confirm does not rescan). */
 export const CLEAN_SCAN_TAG = 'draftstore-scanned-clean';
 
-export class S3ObjectStore implements ObjectStore, DraftBytes, VerdictRecord, CleanScans {
+export class S3ObjectStore
+  implements ObjectStore, DraftBytes, VerdictRecord, CleanScans, ObjectTags
+{
   readonly #multipart: Required<MultipartCopyOptions>;
   readonly #partCopySourceDecodedTwice: boolean;
   readonly #conditionalDeletes: ConditionalDeletes;
@@ -331,6 +334,17 @@ export class S3ObjectStore implements ObjectStore, DraftBytes, VerdictRecord, Cl
         });
       }
       throw toDraftError(error, 'reading an object');
+    }
+  }
+
+  /** ObjectTags: the object's tags by key; none for an object that is gone. */
+  async tagsOf(bucket: string, key: string): Promise<Record<string, string>> {
+    try {
+      const tags = await this.#tags(bucket, key);
+      return Object.fromEntries(tags.map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+    } catch (error) {
+      if (isNotFound(error)) return {};
+      throw toDraftError(error, 'reading object tags');
     }
   }
 
