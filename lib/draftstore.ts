@@ -12,6 +12,8 @@ import { createCleanupSchedule } from './draftstore/cleanup-schedule.js';
 import { addObjectConfirmedRule, addObjectRejectedRule } from './draftstore/confirmation-events.js';
 import { addConnectUrl } from './draftstore/connect-url.js';
 import { createFunctions, type DraftStoreFunctionName } from './draftstore/functions.js';
+import { addMalwareProtection } from './draftstore/malware-protection.js';
+import type * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { createHttpApi } from './draftstore/http-api.js';
 import type { DraftStoreProps } from './draftstore/props.js';
 import { createBuckets } from './draftstore/storage.js';
@@ -34,6 +36,8 @@ export { objectConfirmedPattern, objectRejectedPattern } from './draftstore/conf
 export class DraftStore extends Construct {
   readonly mainBucket: s3.IBucket;
   readonly draftBucket: s3.IBucket;
+  /** GuardDuty Malware Protection for S3 on the draft bucket, with `malwareProtection: true`. */
+  readonly malwareProtectionPlan?: guardduty.CfnMalwareProtectionPlan;
   /** The bucket receiving S3 server access logs, when the construct created buckets and logs them. */
   readonly accessLogsBucket?: s3.Bucket;
   readonly httpApi: apigw.HttpApi;
@@ -76,6 +80,13 @@ export class DraftStore extends Construct {
 
     this.uploadTokenSecret = createUploadTokenSecret(this, props);
     this.functions = createFunctions(this, props, buckets, this.uploadTokenSecret);
+    if (props.malwareProtection === true) {
+      // A created draft bucket is encrypted with props.encryptionKey; an existing one with its own.
+      const key = props.existingDraftBucket
+        ? props.existingDraftBucket.encryptionKey
+        : props.encryptionKey;
+      this.malwareProtectionPlan = addMalwareProtection(this, buckets.draft, key);
+    }
 
     const api = createHttpApi(this, props, this.functions);
     this.httpApi = api.httpApi;

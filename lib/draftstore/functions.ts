@@ -206,6 +206,7 @@ export const createFunctions = (
       INLINE_CONTENT_TYPES:
         props.inlineContentTypes.length === 0 ? 'none' : props.inlineContentTypes.join(','),
     }),
+    ...(props.malwareProtection === true && { MALWARE_SCAN: 'guardduty' }),
     POWERTOOLS_SERVICE_NAME: serviceName(props),
     POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
