@@ -441,6 +441,9 @@ export class S3ObjectStore
           MetadataDirective: 'REPLACE',
           ContentType: request.contentType,
           Metadata: { ...request.metadata },
+          // A draft's tags are verdicts about the draft (confirm's, GuardDuty's): main starts
+          // without them, and copying them would need s3:PutObjectTagging on main.
+          TaggingDirective: 'REPLACE',
         }),
       );
       return { etag: out.CopyObjectResult?.ETag ?? '' };

@@ -1,4 +1,4 @@
-import { PutObjectTaggingCommand } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, PutObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { jest } from '@jest/globals';
 import { logger } from '../../lambdas/observability/logger.js';
 import { SAMPLES } from '../helpers/content-samples.js';
@@ -56,6 +56,11 @@ describeRgw("confirm reads GuardDuty's verdict from the draft's tag", () => {
     expect(((await pending.json()) as { error: { code: string } }).error.code).toBe('scan_pending');
     await scanned('report.txt', 'NO_THREATS_FOUND');
     expect((await confirm('report.txt')).status).toBe(200);
+    // The verdict is the draft's: the confirmed object starts without the draft's tags.
+    const tags = await api.services.client.send(
+      new GetObjectTaggingCommand({ Bucket: api.config.buckets.main, Key: 'anonymous/report.txt' }),
+    );
+    expect(tags.TagSet ?? []).toEqual([]);
   });
 
   it('refuses THREATS_FOUND as malware_detected; a re-upload is pending again (the tag went with the old bytes)', async () => {
