@@ -1,9 +1,12 @@
 import { contentDisposition, fileNameOf } from './content-disposition.js';
+import type { Caller } from './caller.js';
 import type { ConfirmationEvents } from './confirmation-events.js';
+import { CONFIRMED_FROM_METADATA } from './confirmation-marker.js';
 import { DraftError, isDraftError } from './errors.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
 import type { FormPresigner } from './form-presigner.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
+import type { Buckets, Stage } from './stage.js';
 import {
   enforceDeclaration,
   enforcePolicy,
@@ -12,13 +15,6 @@ import {
   type UploadPolicy,
 } from './upload-policy.js';
 import { checkUserMetadata, type UserMetadata } from './user-metadata.js';
-
-export type Stage = 'draft' | 'main';
-
-export interface Buckets {
-  readonly draft: string;
-  readonly main: string;
-}
 
 export interface DraftServiceOptions {
   readonly store: ObjectStore;
@@ -50,11 +46,6 @@ export interface DraftServiceOptions {
   readonly clock?: () => Date;
   /** Where confirmations are published. @default none (in AWS, S3's own events are the events) */
   readonly events?: ConfirmationEvents;
-}
-
-/** Who is calling: the owner segment that namespaces every key (see ownerSegment). */
-export interface Caller {
-  readonly owner: string;
 }
 
 export interface UploadUrlRequest {
@@ -134,13 +125,6 @@ export interface HealthReport {
   readonly healthy: boolean;
   readonly buckets: Readonly<Record<Stage, 'ok' | 'unavailable'>>;
 }
-
-/**
- * User metadata written on every confirmed object: the ETag of the draft it came from.
- * It tells a retried confirm apart from a name that was never uploaded, and tells a
- * retry after a crash between copy and delete that the copy already happened.
- */
-export const CONFIRMED_FROM_METADATA = 'draftstore-confirmed-from';
 
 const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
 

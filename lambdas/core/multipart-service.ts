@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CONFIRMED_FROM_METADATA, type Caller } from './draft-service.js';
+import type { Caller } from './caller.js';
+import { CONFIRMED_FROM_METADATA } from './confirmation-marker.js';
 import { DraftError, isDraftError } from './errors.js';
 import type { MultipartStore, UploadedPart } from './multipart-store.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy } from './object-name.js';

@@ -1,4 +1,4 @@
-import type { Buckets, Caller, Stage } from './draft-service.js';
+import type { Caller } from './caller.js';
 import { DraftError, isDraftError } from './errors.js';
 import {
   AFTER_EVERYTHING,
@@ -9,6 +9,7 @@ import {
 } from './list-cursor.js';
 import { DEFAULT_NAME_POLICY, MAX_KEY_BYTES, ownedKey, type NamePolicy } from './object-name.js';
 import type { ObjectStore } from './object-store.js';
+import type { Buckets, Stage } from './stage.js';
 import { publicMetadata, type UserMetadata } from './user-metadata.js';
 
 export interface ObjectCatalogOptions {

@@ -9,7 +9,8 @@ import {
   type UploadPartCopyCommandInput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CONFIRMED_FROM_METADATA, DraftService } from '../../lambdas/core/draft-service.js';
+import { CONFIRMED_FROM_METADATA } from '../../lambdas/core/confirmation-marker.js';
+import { DraftService } from '../../lambdas/core/draft-service.js';
 import { DraftError } from '../../lambdas/core/errors.js';
 import type { CopyRequest } from '../../lambdas/core/object-store.js';
 import {
