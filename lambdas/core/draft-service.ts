@@ -3,6 +3,7 @@ import type { Caller } from './caller.js';
 import type { ConfirmationEvents } from './confirmation-events.js';
 import { CONFIRMED_FROM_METADATA } from './confirmation-marker.js';
 import { DraftError, isDraftError } from './errors.js';
+import { unquote } from './etag.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
 import type { FormPresigner } from './form-presigner.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
@@ -125,8 +126,6 @@ export interface HealthReport {
   readonly healthy: boolean;
   readonly buckets: Readonly<Record<Stage, 'ok' | 'unavailable'>>;
 }
-
-const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
 
 /** The two-stage upload flow: presigned PUT into drafts, preview, confirm into main. */
 export class DraftService {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Caller } from './caller.js';
 import { CONFIRMED_FROM_METADATA } from './confirmation-marker.js';
 import { DraftError, isDraftError } from './errors.js';
+import { unquote } from './etag.js';
 import type { MultipartStore, UploadedPart } from './multipart-store.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy } from './object-name.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
@@ -93,7 +94,6 @@ export interface CompletedUpload {
   readonly etag: string;
 }
 
-const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
 const invalid = (message: string) => new DraftError('invalid_request', message);
 
 /**

@@ -1,5 +1,6 @@
 import type { Caller } from './caller.js';
 import { DraftError, isDraftError } from './errors.js';
+import { unquote } from './etag.js';
 import {
   AFTER_EVERYTHING,
   compareKeys,
@@ -59,8 +60,6 @@ export interface ObjectList {
 
 export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 1000;
-
-const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
