@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_KEYS_PER_LIST_PAGE } from '../core/s3-limits.js';
 
 /**
  * Field schemas shared by every request of the API. They use `zod/mini`, which tree-shakes
@@ -70,8 +71,8 @@ export const listLimit = z
   .number({ error: 'must be a number' })
   .check(
     z.int('must be a whole number'),
-    z.minimum(1, 'must be from 1 to 1000'),
-    z.maximum(1000, 'must be from 1 to 1000'),
+    z.minimum(1, `must be from 1 to ${MAX_KEYS_PER_LIST_PAGE}`),
+    z.maximum(MAX_KEYS_PER_LIST_PAGE, `must be from 1 to ${MAX_KEYS_PER_LIST_PAGE}`),
   );
 
 export const listPrefix = z

@@ -7,12 +7,12 @@ import { unquote } from './etag.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
 import type { FormPresigner } from './form-presigner.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
+import { MAX_SINGLE_PUT_BYTES } from './s3-limits.js';
 import type { Buckets, Stage } from './stage.js';
 import {
   enforceDeclaration,
   enforcePolicy,
   matchesContentType,
-  SINGLE_PUT_MAX_BYTES,
   type UploadPolicy,
 } from './upload-policy.js';
 import { checkUserMetadata, type UserMetadata } from './user-metadata.js';
@@ -208,7 +208,7 @@ export class DraftService {
     // One rule for every upload path: a PUT may carry 0 bytes, so a form may too.
     const minBytes = 0;
     // A form is one POST: S3 takes at most 5 GiB that way, whatever the policy allows.
-    const maxBytes = Math.min(this.#policy.maxUploadBytes, SINGLE_PUT_MAX_BYTES);
+    const maxBytes = Math.min(this.#policy.maxUploadBytes, MAX_SINGLE_PUT_BYTES);
     const post = await this.#formPresigner().presignPost({
       bucket: this.#buckets.draft,
       key,

@@ -33,6 +33,13 @@ import type {
   PresignPutRequest,
 } from '../core/object-store.js';
 import { DraftError } from '../core/errors.js';
+import {
+  MAX_KEYS_PER_DELETE,
+  MAX_PART_BYTES,
+  MAX_PART_COUNT,
+  MAX_SINGLE_COPY_BYTES,
+  MIN_PART_BYTES,
+} from '../core/s3-limits.js';
 import { abortUpload } from './s3-abort-upload.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
 import { ConditionalDeletes } from './conditional-deletes.js';
@@ -41,19 +48,10 @@ import { S3PutPresigner } from './s3-put-presigner.js';
 
 export { copySource } from './copy-source.js';
 
-/** The most keys one DeleteObjects request accepts. */
-export const DELETE_BATCH_LIMIT = 1000;
-
 /** Creates a missing bucket with DraftStore's setup; see s3BucketCreator. */
 export type BucketCreator = (bucket: string) => Promise<'created' | 'existed'>;
 
 const MIB = 1024 ** 2;
-const GIB = 1024 ** 3;
-/** S3's limits: one CopyObject copies at most 5 GiB; a multipart upload has at most 10,000 parts of 5 MiB to 5 GiB (the last may be smaller). */
-export const MAX_SINGLE_COPY_BYTES = 5 * GIB;
-export const MIN_PART_BYTES = 5 * MIB;
-export const MAX_PART_BYTES = 5 * GIB;
-export const MAX_PARTS = 10_000;
 
 /**
  * How `copy` moves large objects. One CopyObject is a single request the store answers only
@@ -116,7 +114,7 @@ export interface PartRange {
 export const partSizeFor = (size: number, preferred: number): number =>
   Math.min(
     MAX_PART_BYTES,
-    Math.max(MIN_PART_BYTES, Math.ceil(preferred), Math.ceil(size / MAX_PARTS)),
+    Math.max(MIN_PART_BYTES, Math.ceil(preferred), Math.ceil(size / MAX_PART_COUNT)),
   );
 
 /** Splits `size` bytes into consecutive parts of `partSize` bytes; the last one may be shorter. */
@@ -420,9 +418,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async deleteMany(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteManyResult> {
     if (targets.length === 0) return { deleted: [], errors: [] };
-    if (targets.length > DELETE_BATCH_LIMIT) {
+    if (targets.length > MAX_KEYS_PER_DELETE) {
       throw new RangeError(
-        `deleteMany takes at most ${DELETE_BATCH_LIMIT} keys, got ${targets.length}`,
+        `deleteMany takes at most ${MAX_KEYS_PER_DELETE} keys, got ${targets.length}`,
       );
     }
     try {

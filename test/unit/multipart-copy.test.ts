@@ -14,10 +14,12 @@ import { DraftService } from '../../lambdas/core/draft-service.js';
 import { DraftError } from '../../lambdas/core/errors.js';
 import type { CopyRequest } from '../../lambdas/core/object-store.js';
 import {
-  DEFAULT_MULTIPART_COPY,
   MAX_PART_BYTES,
-  MAX_PARTS,
+  MAX_PART_COUNT as MAX_PARTS,
   MIN_PART_BYTES,
+} from '../../lambdas/core/s3-limits.js';
+import {
+  DEFAULT_MULTIPART_COPY,
   partRanges,
   partSizeFor,
   S3ObjectStore,
