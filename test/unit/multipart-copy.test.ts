@@ -18,12 +18,12 @@ import {
   MAX_PART_COUNT as MAX_PARTS,
   MIN_PART_BYTES,
 } from '../../lambdas/core/s3-limits.js';
+import { S3ObjectStore } from '../../lambdas/storage/s3-object-store.js';
 import {
   DEFAULT_MULTIPART_COPY,
   partRanges,
   partSizeFor,
-  S3ObjectStore,
-} from '../../lambdas/storage/s3-object-store.js';
+} from '../../lambdas/storage/s3-part-copy.js';
 import { FakeObjectStore } from '../helpers/fake-object-store.js';
 import { draftFailure, s3Error } from '../helpers/s3-faults.js';
 
