@@ -1,5 +1,4 @@
 import {
-  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
@@ -10,6 +9,7 @@ import {
 import type { CopyRequest } from '../core/object-store.js';
 import { MAX_PART_BYTES, MAX_PART_COUNT, MIN_PART_BYTES } from '../core/s3-limits.js';
 import { partCopySource } from './copy-source.js';
+import { abortUpload } from './s3-abort-upload.js';
 
 const MIB = 1024 ** 2;
 
@@ -181,9 +181,7 @@ export const copyInParts = async (
     return { etag: written.ETag ?? '' };
   } catch (error) {
     if (uploadId !== undefined) {
-      await client
-        .send(new AbortMultipartUploadCommand({ ...target, UploadId: uploadId }))
-        .catch(() => undefined);
+      await abortUpload(client, target.Bucket, target.Key, uploadId).catch(() => undefined);
     }
     throw error;
   }
