@@ -125,7 +125,7 @@ export class ObjectCatalog {
         ? decodeCursor(request.cursor, listingPrefix)
         : undefined;
 
-    const page = await this.#store.listObjects({
+    const page = await this.#store.listPage({
       bucket: this.#buckets[stage],
       prefix: listingPrefix,
       ...(request.delimiter !== undefined && { delimiter: request.delimiter }),
@@ -148,7 +148,7 @@ export class ObjectCatalog {
         .map((entry) => ({
           objectName: relative(entry.key),
           size: entry.size,
-          etag: unquote(entry.etag),
+          etag: unquote(entry.etag ?? ''),
           lastModified: entry.lastModified,
         })),
       prefixes: page.prefixes.filter((prefix) => !answered(prefix)).map(relative),

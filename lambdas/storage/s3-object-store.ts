@@ -16,12 +16,10 @@ import type {
   DeleteManyResult,
   DeleteTarget,
   ListMultipartUploadsRequest,
-  ListObjectsRequest,
   ListPage,
   ListPageRequest,
   MultipartUploadPage,
   ObjectInfo,
-  ObjectListing,
   ObjectStore,
   PresignGetRequest,
   PresignedRequest,
@@ -296,35 +294,9 @@ export class S3ObjectStore implements ObjectStore {
         new ListObjectsV2Command({
           Bucket: request.bucket,
           Prefix: request.prefix,
-          ContinuationToken: request.continuationToken,
-          MaxKeys: request.maxKeys,
-        }),
-      );
-      return {
-        objects: (out.Contents ?? []).map((entry) => ({
-          key: entry.Key ?? '',
-          size: entry.Size ?? 0,
-          lastModified: entry.LastModified ?? new Date(0),
-          ...(entry.ETag !== undefined && { etag: entry.ETag }),
-        })),
-        ...(out.IsTruncated &&
-          out.NextContinuationToken !== undefined && {
-            nextContinuationToken: out.NextContinuationToken,
-          }),
-      };
-    } catch (error) {
-      throw toDraftError(error, 'listing objects');
-    }
-  }
-
-  async listObjects(request: ListObjectsRequest): Promise<ObjectListing> {
-    try {
-      const out = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: request.bucket,
-          Prefix: request.prefix,
           Delimiter: request.delimiter,
           StartAfter: request.startAfter,
+          ContinuationToken: request.continuationToken,
           MaxKeys: request.maxKeys,
         }),
       );
@@ -336,8 +308,8 @@ export class S3ObjectStore implements ObjectStore {
                 {
                   key: entry.Key,
                   size: entry.Size ?? 0,
-                  etag: entry.ETag ?? '',
                   lastModified: entry.LastModified ?? new Date(0),
+                  ...(entry.ETag !== undefined && { etag: entry.ETag }),
                 },
               ],
         ),
@@ -345,6 +317,10 @@ export class S3ObjectStore implements ObjectStore {
           entry.Prefix === undefined ? [] : [entry.Prefix],
         ),
         truncated: out.IsTruncated === true,
+        ...(out.IsTruncated &&
+          out.NextContinuationToken !== undefined && {
+            nextContinuationToken: out.NextContinuationToken,
+          }),
       };
     } catch (error) {
       throw toDraftError(error, 'listing objects');
