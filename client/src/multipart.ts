@@ -3,10 +3,10 @@ import { abortedError, DraftStoreError, isAborted } from './errors.js';
 import { md5Base64 } from './md5.js';
 import { PartSigner } from './part-signer.js';
 import { isResumeRecord, type ResumeRecord, type ResumeStore } from './resume-store.js';
-import { isTransient, withRetry } from './retry.js';
+import { withRetry } from './retry.js';
 import { readPart, type PartBody, type UploadSource } from './source.js';
 import { isExpiredUrl, storeError } from './store-error.js';
-import { URL_EXPIRED, type UploadContext } from './upload-context.js';
+import { isRetryablePut, URL_EXPIRED, type UploadContext } from './upload-context.js';
 import type {
   MultipartCompleteRequest,
   MultipartCompleteResponse,
@@ -204,7 +204,7 @@ const sendPart = async (
       }
       throw storeError(response);
     },
-    (error) => isTransient(error) || (error as DraftStoreError).code === URL_EXPIRED,
+    isRetryablePut,
   );
 };
 

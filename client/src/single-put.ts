@@ -1,10 +1,10 @@
 import { checkTicket } from './answers.js';
 import { DraftStoreError } from './errors.js';
 import { md5Base64 } from './md5.js';
-import { isTransient, withRetry } from './retry.js';
+import { withRetry } from './retry.js';
 import { readPart, type UploadSource } from './source.js';
 import { isExpiredUrl, storeError } from './store-error.js';
-import { URL_EXPIRED, type UploadContext } from './upload-context.js';
+import { isRetryablePut, URL_EXPIRED, type UploadContext } from './upload-context.js';
 import type { UploadUrlRequest, UploadUrlResponse } from './wire.js';
 
 /**
@@ -50,6 +50,6 @@ export const singlePut = async (
       }
       throw storeError(response);
     },
-    (error) => isTransient(error) || (error as DraftStoreError).code === URL_EXPIRED,
+    isRetryablePut,
   );
 };
