@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_KEYS_PER_LIST_PAGE } from '../core/s3-limits.js';
+import { MAX_KEY_BYTES, MAX_KEYS_PER_LIST_PAGE } from '../core/s3-limits.js';
 
 /**
  * Field schemas shared by every request of the API. They use `zod/mini`, which tree-shakes
@@ -7,10 +7,13 @@ import { MAX_KEYS_PER_LIST_PAGE } from '../core/s3-limits.js';
  * JSON-schema converters into each Lambda bundle.
  */
 
-// Generous enough for any valid name; the domain applies the exact byte limits.
+// No longer than a key can be; the domain applies the exact byte limits.
 export const objectName = z
   .string({ error: 'must be a string' })
-  .check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'must be at most 1024 characters'));
+  .check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(MAX_KEY_BYTES, `must be at most ${MAX_KEY_BYTES} characters`),
+  );
 
 // A quoted parameter value holds printable ASCII only: the type is sent as a header, and
 // a control or non-ASCII character there is refused by Node, browsers and the store alike.
@@ -77,7 +80,7 @@ export const listLimit = z
 
 export const listPrefix = z
   .string({ error: 'must be a string' })
-  .check(z.maxLength(1024, 'must be at most 1024 characters'));
+  .check(z.maxLength(MAX_KEY_BYTES, `must be at most ${MAX_KEY_BYTES} characters`));
 
 export const listDelimiter = z.literal('/', { error: 'must be "/"' });
 

@@ -8,9 +8,9 @@ import {
   encodeCursor,
   type ListPosition,
 } from './list-cursor.js';
-import { DEFAULT_NAME_POLICY, MAX_KEY_BYTES, ownedKey, type NamePolicy } from './object-name.js';
+import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy } from './object-name.js';
 import type { ObjectStore } from './object-store.js';
-import { MAX_KEYS_PER_LIST_PAGE } from './s3-limits.js';
+import { MAX_KEY_BYTES, MAX_KEYS_PER_LIST_PAGE } from './s3-limits.js';
 import type { Buckets, Stage } from './stage.js';
 import { publicMetadata, type UserMetadata } from './user-metadata.js';
 

@@ -21,6 +21,11 @@ export const MAX_PART_BYTES = 5 * GIB;
 /** The most parts one multipart upload has (part numbers 1 to this). */
 export const MAX_PART_COUNT = 10_000;
 
+/** The longest key, counted in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024;
+/** The most user metadata one object carries: the UTF-8 bytes of every key and value. */
+export const MAX_METADATA_BYTES = 2048;
+
 /** The most keys one DeleteObjects request takes. */
 export const MAX_KEYS_PER_DELETE = 1000;
 /** The most entries one listing page returns: ListObjectsV2's MaxKeys, ListParts' max-parts. */
