@@ -12,11 +12,8 @@ import { UploadTokens } from './core/upload-token.js';
 import type { NamePolicy } from './core/object-name.js';
 import { createS3Client } from './storage/s3-client.js';
 import { S3MultipartStore } from './storage/s3-multipart-store.js';
-import {
-  S3ObjectStore,
-  type BucketCreator,
-  type MultipartCopyOptions,
-} from './storage/s3-object-store.js';
+import { S3ObjectStore, type BucketCreator } from './storage/s3-object-store.js';
+import type { MultipartCopyOptions } from './storage/s3-part-copy.js';
 
 /** Everything an entry point needs, built once from the configuration. */
 export interface Services {

@@ -1,8 +1,8 @@
+import { MAX_OBJECT_BYTES, MAX_PRESIGN_SECONDS } from './core/s3-limits.js';
+
 const GIB = 1024 ** 3;
-/** S3's largest object (a multipart upload); one PUT stays limited to 5 GiB. */
-const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
-/** A SigV4 presigned URL cannot live longer than seven days. */
-const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+/** The longest OBJECT_LIFETIME: ten years. */
+export const MAX_OBJECT_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
 /**
  * Each reader takes one variable's raw value and either returns the setting or records a
@@ -171,7 +171,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       env,
       'OBJECT_LIFETIME',
       1,
-      10 * 365 * 24 * 3600,
+      MAX_OBJECT_LIFETIME_SECONDS,
       86400,
       problems,
     ),

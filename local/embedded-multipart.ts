@@ -1,6 +1,7 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { MAX_KEYS_PER_LIST_PAGE, MAX_PART_COUNT } from '../lambdas/core/s3-limits.js';
 
 const require = createRequire(import.meta.url);
 const S3Error = require('s3rver/lib/models/error.js') as new (
@@ -38,7 +39,7 @@ const xml = (value: string | number) =>
   String(value).replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch] ?? ch);
 
 const isPartNumber = (value: string | undefined): boolean =>
-  value !== undefined && /^[1-9]\d{0,4}$/.test(value) && Number(value) <= 10_000;
+  value !== undefined && /^[1-9]\d{0,4}$/.test(value) && Number(value) <= MAX_PART_COUNT;
 
 const single = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
@@ -114,7 +115,10 @@ const listParts = async (
   directory: string,
 ): Promise<void> => {
   const marker = Number(single(ctx.query['part-number-marker']) ?? 0) || 0;
-  const maxParts = Math.min(1000, Number(single(ctx.query['max-parts']) ?? 1000) || 1000);
+  const maxParts = Math.min(
+    MAX_KEYS_PER_LIST_PAGE,
+    Number(single(ctx.query['max-parts']) ?? MAX_KEYS_PER_LIST_PAGE) || MAX_KEYS_PER_LIST_PAGE,
+  );
   const after = (await readParts(directory)).filter((part) => part.number > marker);
   const page = after.slice(0, maxParts);
   const truncated = after.length > page.length;

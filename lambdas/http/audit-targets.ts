@@ -1,4 +1,4 @@
-import type { Stage } from '../core/draft-service.js';
+import type { Stage } from '../core/stage.js';
 import type { RouteAudit } from './http-handler.js';
 
 type Body = Readonly<Record<string, unknown>>;

@@ -9,13 +9,11 @@ import {
   type ServiceImpl,
 } from '@connectrpc/connect';
 import { DraftError } from '../core/errors.js';
-import type {
-  Caller,
-  DraftService as Drafts,
-  Stage as DomainStage,
-} from '../core/draft-service.js';
+import type { Caller } from '../core/caller.js';
+import type { DraftService as Drafts } from '../core/draft-service.js';
 import type { MultipartService } from '../core/multipart-service.js';
 import { ownerSegment } from '../core/object-name.js';
+import type { Stage as DomainStage } from '../core/stage.js';
 import {
   BucketState,
   ConfirmUploadResponseSchema,

@@ -8,7 +8,7 @@ import {
   multipartListPartsRequest,
   multipartSignPartsRequest,
 } from '../contract/multipart.js';
-import type { Caller } from '../core/draft-service.js';
+import type { Caller } from '../core/caller.js';
 import type { MultipartService, UploadReference } from '../core/multipart-service.js';
 import {
   AbortMultipartUploadResponseSchema,

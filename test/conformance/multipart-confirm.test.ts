@@ -5,7 +5,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { jest } from '@jest/globals';
-import { CONFIRMED_FROM_METADATA } from '../../lambdas/core/draft-service.js';
+import { CONFIRMED_FROM_METADATA } from '../../lambdas/core/confirmation-marker.js';
 import { DraftError } from '../../lambdas/core/errors.js';
 import { bearerFor, type TestRuntime } from '../helpers/local-runtime.js';
 import { putPresigned } from '../helpers/uploads.js';

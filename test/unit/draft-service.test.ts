@@ -1,4 +1,5 @@
-import { CONFIRMED_FROM_METADATA, DraftService } from '../../lambdas/core/draft-service.js';
+import { CONFIRMED_FROM_METADATA } from '../../lambdas/core/confirmation-marker.js';
+import { DraftService } from '../../lambdas/core/draft-service.js';
 import { DraftError } from '../../lambdas/core/errors.js';
 import { FakeObjectStore } from '../helpers/fake-object-store.js';
 

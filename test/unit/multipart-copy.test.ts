@@ -9,18 +9,21 @@ import {
   type UploadPartCopyCommandInput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CONFIRMED_FROM_METADATA, DraftService } from '../../lambdas/core/draft-service.js';
+import { CONFIRMED_FROM_METADATA } from '../../lambdas/core/confirmation-marker.js';
+import { DraftService } from '../../lambdas/core/draft-service.js';
 import { DraftError } from '../../lambdas/core/errors.js';
 import type { CopyRequest } from '../../lambdas/core/object-store.js';
 import {
-  DEFAULT_MULTIPART_COPY,
   MAX_PART_BYTES,
-  MAX_PARTS,
+  MAX_PART_COUNT as MAX_PARTS,
   MIN_PART_BYTES,
+} from '../../lambdas/core/s3-limits.js';
+import { S3ObjectStore } from '../../lambdas/storage/s3-object-store.js';
+import {
+  DEFAULT_MULTIPART_COPY,
   partRanges,
   partSizeFor,
-  S3ObjectStore,
-} from '../../lambdas/storage/s3-object-store.js';
+} from '../../lambdas/storage/s3-part-copy.js';
 import { FakeObjectStore } from '../helpers/fake-object-store.js';
 import { draftFailure, s3Error } from '../helpers/s3-faults.js';
 

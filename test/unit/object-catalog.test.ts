@@ -100,7 +100,7 @@ describe('ObjectCatalog on an in-memory store', () => {
       cursor = page.nextCursor;
     } while (cursor !== undefined);
     expect(seen).toEqual(['a.txt', 'b/', 'c.txt', 'd/']);
-    expect(store.count('listObjects')).toBe(4);
+    expect(store.count('listPage')).toBe(4);
   });
 
   it('refuses a limit outside 1..1000 and a prefix that starts with "/"', async () => {

@@ -1,12 +1,6 @@
 import fc from 'fast-check';
-import {
-  DEFAULT_PART_BYTES,
-  MAX_PART_BYTES,
-  MAX_PART_COUNT,
-  MIN_PART_BYTES,
-  partLength,
-  planParts,
-} from '../../lambdas/core/part-plan.js';
+import { DEFAULT_PART_BYTES, partLength, planParts } from '../../lambdas/core/part-plan.js';
+import { MAX_PART_BYTES, MAX_PART_COUNT, MIN_PART_BYTES } from '../../lambdas/core/s3-limits.js';
 import { draftFailure } from '../helpers/s3-faults.js';
 
 const MIB = 1024 ** 2;

@@ -9,7 +9,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfig } from '../../lambdas/config.js';
 import { createS3Client } from '../../lambdas/storage/s3-client.js';
-import { copySource, S3ObjectStore } from '../../lambdas/storage/s3-object-store.js';
+import { copySource } from '../../lambdas/storage/copy-source.js';
+import { S3ObjectStore } from '../../lambdas/storage/s3-object-store.js';
 import { draftFailure, networkError, s3Error } from '../helpers/s3-faults.js';
 
 describe('S3ObjectStore error paths', () => {

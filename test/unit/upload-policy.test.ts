@@ -5,8 +5,8 @@ import {
   essence,
   isContentTypeAllowed,
   requiresDeclaredLength,
-  SINGLE_PUT_MAX_BYTES,
 } from '../../lambdas/core/upload-policy.js';
+import { MAX_SINGLE_PUT_BYTES as SINGLE_PUT_MAX_BYTES } from '../../lambdas/core/s3-limits.js';
 
 const images = { maxUploadBytes: 100, allowedContentTypes: ['image/*', 'application/pdf'] };
 const anything = { maxUploadBytes: 100, allowedContentTypes: [] };

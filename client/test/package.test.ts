@@ -1,15 +1,18 @@
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
 
 jest.setTimeout(120_000);
 
 const run = promisify(execFile);
-const CLIENT = resolve('client');
-const TSC = resolve('node_modules/typescript/bin/tsc');
+// From this file, not the working directory: the root's `npm test` and the package's own run it.
+const CLIENT = fileURLToPath(new URL('..', import.meta.url));
+const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /** What a project that installed @draftstore/client (and nothing else) writes. */
 const CONSUMER = `import { DraftStoreClient, DraftStoreError, type MultipartCreateResponse, type UploadResult } from '@draftstore/client';

@@ -1,4 +1,4 @@
-import { xhrTransport } from '../../client/src/transport-xhr.js';
+import { xhrTransport } from '../src/transport-xhr.js';
 
 /**
  * A fake XMLHttpRequest that behaves as browsers do where it matters here: abort() before

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNodeTransport, nodeTransport } from '../../client/src/transport-node.js';
+import { createNodeTransport, nodeTransport } from '../src/transport-node.js';
 
 describe('the Node PUT transport', () => {
   let server: Server;

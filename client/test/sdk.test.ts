@@ -9,10 +9,10 @@ import {
   type PutTransport,
   type ResumeStore,
   type UploadProgress,
-} from '../../client/src/index.js';
-import { DEFAULT_RETRY } from '../../client/src/retry.js';
-import { blobSource } from '../../client/src/source.js';
-import { createFakeApi, s3Error, type FakeApi } from '../helpers/fake-draftstore-api.js';
+} from '../src/index.js';
+import { DEFAULT_RETRY } from '../src/retry.js';
+import { blobSource } from '../src/source.js';
+import { createFakeApi, s3Error, type FakeApi } from './helpers/fake-draftstore-api.js';
 
 const BASE = 'http://api.test';
 const PART = 1000;

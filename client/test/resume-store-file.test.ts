@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultCacheDirectory, fileResumeStore } from '../../client/src/resume-store-file.js';
+import { defaultCacheDirectory, fileResumeStore } from '../src/resume-store-file.js';
 
 describe("the Node resume store (a file in the user's cache directory)", () => {
   let folder: string;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Md5, md5Base64 } from '../../client/src/md5.js';
+import { Md5, md5Base64 } from '../src/md5.js';
 
 describe('the SDK MD5 (Content-MD5 without Web Crypto)', () => {
   it.each([0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000, 1 << 20])(

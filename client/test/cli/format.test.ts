@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration } from '../../client/src/cli/format.js';
+import { formatBytes, formatDuration } from '../../src/cli/format.js';
 
 describe('the CLI formats', () => {
   it('prints whole bytes below 1 KiB, one decimal above', () => {

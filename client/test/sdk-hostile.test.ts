@@ -5,10 +5,10 @@ import {
   fingerprintOf,
   memoryResumeStore,
   type ResumeStore,
-} from '../../client/src/index.js';
-import { isResumeRecord } from '../../client/src/resume-store.js';
-import { blobSource } from '../../client/src/source.js';
-import { createFakeApi, type FakeApi } from '../helpers/fake-draftstore-api.js';
+} from '../src/index.js';
+import { isResumeRecord } from '../src/resume-store.js';
+import { blobSource } from '../src/source.js';
+import { createFakeApi, type FakeApi } from './helpers/fake-draftstore-api.js';
 
 /**
  * The SDK against an API that answers wrongly: each answer must end in a DraftStoreError
