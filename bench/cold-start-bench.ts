@@ -32,9 +32,11 @@ import { requestShape, STORE_ANCHORS, type AnchorContext } from './store-anchors
 
 /**
  * P2: each cdk.out bundle, cold (import + first invoke, in a fresh Node 24 process, with
- * its template environment on the embedded store), against a bare presigning bundle built
- * with exactly the functions' esbuild options; and each bundle's minified code size
- * against the bare one's.
+ * its template environment on the embedded store), against its anchor built with exactly
+ * the functions' esbuild options: a plain-client bundle making the same S3 and Secrets
+ * Manager requests (bench/store-anchors.ts) for a function whose first invoke makes any,
+ * else the bare presigning bundle; and each bundle's minified code size against the bare
+ * one's.
  */
 /** One cold start, in ms: the module import and the first handler call. */
 export interface Timing {
@@ -49,9 +51,9 @@ export interface ColdStartRow {
   readonly sizeRatio: number;
   readonly sizeGoal: number;
   readonly init: RatioStats;
-  /** Medians of A (the function) and B (the bare bundle), in ms: in all, import, first invoke. */
+  /** Medians of A (the function) and B (its anchor), in ms: in all, import, first invoke. */
   readonly medianMs: { readonly function: Timing; readonly bare: Timing };
-  /** S3 requests the first invoke makes (the bare bundle makes none), counted in an untimed run. */
+  /** S3 requests the first invoke makes (its anchor makes the same), counted in an untimed run. */
   readonly storeRequests: number;
   /** What the function is timed against: the bare presign bundle, or the bundle that makes its requests. */
   readonly anchor: 'bare presign' | 'same requests';
