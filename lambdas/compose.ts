@@ -99,7 +99,10 @@ const NO_CLEANER: Sweeper = {
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
   const client = options.client ?? createS3Client(config);
   const store = new S3ObjectStore(client, options.bucketCreator?.(client), options.multipartCopy, {
-    partCopySourceDecodedTwice: config.partCopySourceDecodedTwice,
+    // The setting overrides; else S3-compatible stores are asked (a wrong guess makes `%`
+    // keys 404, or aborts radosgw), and AWS decodes once.
+    partCopySourceDecodedTwice:
+      config.partCopySourceDecodedTwice ?? (config.storageType === 'minio' ? 'probe' : false),
     // AWS documents conditional deletes; other stores may ignore them without an error.
     probeConditionalDeletes: config.storageType === 'minio',
   });

@@ -37,6 +37,7 @@ import { abortUpload } from './s3-abort-upload.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
 import { ConditionalDeletes } from './conditional-deletes.js';
 import { copySource, partCopySource } from './copy-source.js';
+import { PartCopySourceDecoding } from './part-copy-source-probe.js';
 import { S3PutPresigner } from './s3-put-presigner.js';
 
 export { copySource } from './copy-source.js';
@@ -92,11 +93,13 @@ export const DEFAULT_MULTIPART_COPY: Required<MultipartCopyOptions> = {
 /** What a store does differently from AWS S3, where the adapter must know it in advance. */
 export interface StoreCompatibility {
   /**
-   * UploadPartCopy URL-decodes `x-amz-copy-source` twice (Ceph RGW 16.2; CopyObject decodes
-   * it once), so the adapter encodes it once more (S3_PART_COPY_SOURCE_DECODED_TWICE).
+   * Whether UploadPartCopy URL-decodes `x-amz-copy-source` twice (Ceph RGW 16.2; CopyObject
+   * decodes it once), so the adapter encodes it once more: true or false
+   * (S3_PART_COPY_SOURCE_DECODED_TWICE), or 'probe' to ask the store once, on the first
+   * part copy (see probePartCopySourceDecoding).
    * @default false
    */
-  readonly partCopySourceDecodedTwice?: boolean;
+  readonly partCopySourceDecodedTwice?: boolean | 'probe';
   /**
    * Probe each bucket once for whether DeleteObject honours `If-Match`, instead of relying
    * on it (AWS documents it; S3-compatible stores may ignore it silently).
@@ -170,7 +173,7 @@ const mapBounded = async <T, R>(
 /** ObjectStore over the S3 protocol: AWS S3, MinIO, Ceph RGW, LocalStack and s3rver. */
 export class S3ObjectStore implements ObjectStore {
   readonly #multipart: Required<MultipartCopyOptions>;
-  readonly #partCopySourceDecodedTwice: boolean;
+  readonly #partCopySource: PartCopySourceDecoding;
   readonly #conditionalDeletes: ConditionalDeletes;
   readonly #puts: S3PutPresigner;
 
@@ -192,7 +195,10 @@ export class S3ObjectStore implements ObjectStore {
       ...options,
       multipartThreshold: Math.min(options.multipartThreshold, MAX_SINGLE_COPY_BYTES),
     };
-    this.#partCopySourceDecodedTwice = compatibility.partCopySourceDecodedTwice ?? false;
+    this.#partCopySource = new PartCopySourceDecoding(
+      client,
+      compatibility.partCopySourceDecodedTwice ?? false,
+    );
     this.#puts = new S3PutPresigner(client);
     this.#conditionalDeletes = new ConditionalDeletes(
       client,
@@ -321,6 +327,7 @@ export class S3ObjectStore implements ObjectStore {
     const target = { Bucket: request.targetBucket, Key: request.targetKey };
     let uploadId: string | undefined;
     try {
+      const decodedTwice = await this.#partCopySource.decodedTwice(request.sourceBucket);
       const created = await this.client.send(
         new CreateMultipartUploadCommand({
           ...target,
@@ -331,11 +338,7 @@ export class S3ObjectStore implements ObjectStore {
       uploadId = created.UploadId;
       if (uploadId === undefined) throw new Error('CreateMultipartUpload answered no UploadId');
       const id = uploadId;
-      const source = partCopySource(
-        request.sourceBucket,
-        request.sourceKey,
-        this.#partCopySourceDecodedTwice,
-      );
+      const source = partCopySource(request.sourceBucket, request.sourceKey, decodedTwice);
       const ranges = partRanges(size, partSizeFor(size, this.#multipart.partSize));
       const parts = await mapBounded(
         ranges,
