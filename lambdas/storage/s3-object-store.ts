@@ -310,7 +310,13 @@ export class S3ObjectStore implements ObjectStore {
           Metadata: { ...request.metadata },
         }),
       );
-      return { etag: out.CopyObjectResult?.ETag ?? '' };
+      if (out.CopyObjectResult?.ETag) return { etag: out.CopyObjectResult.ETag };
+      // A copy answered without an ETag: the object's own HEAD has it (a confirm never
+      // reports an empty one).
+      const written = await this.client.send(
+        new HeadObjectCommand({ Bucket: request.targetBucket, Key: request.targetKey }),
+      );
+      return { etag: written.ETag ?? '' };
     } catch (error) {
       throw toDraftError(error, 'copying an object');
     }
