@@ -268,7 +268,12 @@ export const atomicObjectWrites = (store: WritableStore): void => {
     });
     const metadata = replacement ? storedMetadata(replacement) : source.stored;
     const pending = new PendingWrite(store, targetBucket, targetKey);
-    await pending.prepare(source.bytes, metadata);
+    try {
+      await pending.prepare(source.bytes, metadata);
+    } finally {
+      // Closes the source's file when the write failed before reading it to the end.
+      source.bytes.destroy();
+    }
     return locked(targetBucket, targetKey, async () => {
       await pending.commit();
       return original.getMetadata(targetBucket, targetKey);
