@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -11,18 +11,17 @@ import { PROBE_PREFIX } from './conditional-deletes.js';
 import { copySource } from './copy-source.js';
 import { errorCode, httpStatus } from './s3-errors.js';
 
-const ONCE = 'copy source decoded once';
 const TWICE = 'copy source decoded twice';
-const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-/** RGW answers a part's ETag without the quotes AWS puts around it. */
-const unquoted = (etag: string | undefined) => etag?.replace(/^"|"$/g, '');
+/** MD5 of TWICE: the ETag of a part copied from it (RGW leaves the quotes off). */
+const TWICE_MD5 = /^"?026b0bcdb1a38748104345cdef129dbb"?$/;
 
 /**
  * Whether the store's UploadPartCopy URL-decodes `x-amz-copy-source` twice (Ceph RGW 16.2).
  * Two probe objects under PROBE_PREFIX, `x%41` and `xA`, and one part copied from the
  * first with its name encoded once (`x%2541`): decoded once that names `x%41`, decoded
- * twice `xA`, and the part's ETag tells which bytes were copied. Both decodings are
- * well-formed escapes, so no store can trip over them (a malformed one aborts radosgw).
+ * twice `xA`, and only a part with the second's bytes (its ETag) means twice. Both
+ * decodings are well-formed escapes, so no store can trip over them (a malformed one
+ * aborts radosgw).
  * A store without UploadPartCopy (501: the embedded store) copies with CopyObject, which
  * decodes once: false. Rejects when the store fails, so the caller can try again.
  */
@@ -36,11 +35,10 @@ export const probePartCopySourceDecoding = async (
   const target = { Bucket: bucket, Key: `${folder}target` };
   let uploadId: string | undefined;
   try {
-    await client.send(new PutObjectCommand({ ...once, Body: ONCE }));
+    await client.send(new PutObjectCommand({ ...once, Body: 'copy source decoded once' }));
     await client.send(new PutObjectCommand({ ...twice, Body: TWICE }));
     uploadId = (await client.send(new CreateMultipartUploadCommand(target))).UploadId;
-    if (uploadId === undefined) throw new Error('CreateMultipartUpload answered no UploadId');
-    let etag: string | undefined;
+    if (uploadId === undefined) throw new Error('no UploadId');
     try {
       const out = await client.send(
         new UploadPartCopyCommand({
@@ -50,14 +48,11 @@ export const probePartCopySourceDecoding = async (
           CopySource: copySource(bucket, once.Key),
         }),
       );
-      etag = unquoted(out.CopyPartResult?.ETag);
+      return TWICE_MD5.test(out.CopyPartResult?.ETag ?? '');
     } catch (error) {
       if (errorCode(error) === 'NotImplemented' || httpStatus(error) === 501) return false;
       throw error;
     }
-    if (etag === md5(TWICE)) return true;
-    if (etag === md5(ONCE)) return false;
-    throw new Error(`UploadPartCopy of the probe answered an unknown ETag: ${etag}`);
   } finally {
     // Left behind, they are only tiny objects under PROBE_PREFIX that cleanup expires.
     const cleanups: Promise<unknown>[] = [once, twice].map((object) =>
@@ -71,29 +66,3 @@ export const probePartCopySourceDecoding = async (
     await Promise.allSettled(cleanups);
   }
 };
-
-/**
- * Whether to encode UploadPartCopy's copy source twice, for one endpoint: `override` when
- * set (S3_PART_COPY_SOURCE_DECODED_TWICE), else probed once, on the first part copy. A
- * probe that fails is not kept: that copy fails with it, and the next one probes again.
- */
-export class PartCopySourceDecoding {
-  #answer: Promise<boolean> | undefined;
-
-  constructor(
-    private readonly client: S3Client,
-    /** true or false: no probe. 'probe': ask the store. */
-    private readonly setting: boolean | 'probe',
-  ) {}
-
-  async decodedTwice(bucket: string): Promise<boolean> {
-    if (this.setting !== 'probe') return this.setting;
-    const answer = (this.#answer ??= probePartCopySourceDecoding(this.client, bucket));
-    try {
-      return await answer;
-    } catch (error) {
-      if (this.#answer === answer) this.#answer = undefined;
-      throw error;
-    }
-  }
-}

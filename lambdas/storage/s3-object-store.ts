@@ -37,7 +37,7 @@ import { abortUpload } from './s3-abort-upload.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
 import { ConditionalDeletes } from './conditional-deletes.js';
 import { copySource, partCopySource } from './copy-source.js';
-import { PartCopySourceDecoding } from './part-copy-source-probe.js';
+import { PartCopySourceDecoding, type PartCopySourceProbe } from './part-copy-source-decoding.js';
 import { S3PutPresigner } from './s3-put-presigner.js';
 
 export { copySource } from './copy-source.js';
@@ -95,11 +95,11 @@ export interface StoreCompatibility {
   /**
    * Whether UploadPartCopy URL-decodes `x-amz-copy-source` twice (Ceph RGW 16.2; CopyObject
    * decodes it once), so the adapter encodes it once more: true or false
-   * (S3_PART_COPY_SOURCE_DECODED_TWICE), or 'probe' to ask the store once, on the first
-   * part copy (see probePartCopySourceDecoding).
+   * (S3_PART_COPY_SOURCE_DECODED_TWICE), or a probe that asks the store once, on the first
+   * part copy (probePartCopySourceDecoding).
    * @default false
    */
-  readonly partCopySourceDecodedTwice?: boolean | 'probe';
+  readonly partCopySourceDecodedTwice?: boolean | PartCopySourceProbe;
   /**
    * Probe each bucket once for whether DeleteObject honours `If-Match`, instead of relying
    * on it (AWS documents it; S3-compatible stores may ignore it silently).

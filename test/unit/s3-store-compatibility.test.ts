@@ -15,6 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DraftService } from '../../lambdas/core/draft-service.js';
 import { PROBE_PREFIX } from '../../lambdas/storage/conditional-deletes.js';
 import { partCopySource } from '../../lambdas/storage/copy-source.js';
+import { probePartCopySourceDecoding } from '../../lambdas/storage/part-copy-source-probe.js';
 import { S3ObjectStore } from '../../lambdas/storage/s3-object-store.js';
 import { draftFailure, s3Error } from '../helpers/s3-faults.js';
 
@@ -107,7 +108,7 @@ describe('UploadPartCopy copy source, probed when no setting says (S3-compatible
   it('encodes twice after the probe saw the copy source decoded twice, probing only once', async () => {
     // Prepare
     probedStore(() => ({ CopyPartResult: { ETag: md5('copy source decoded twice') } }));
-    const subject = store({ partCopySourceDecodedTwice: 'probe' });
+    const subject = store({ partCopySourceDecodedTwice: probePartCopySourceDecoding });
 
     // Act
     await subject.copy(bigCopy);
@@ -126,7 +127,7 @@ describe('UploadPartCopy copy source, probed when no setting says (S3-compatible
 
   it('encodes once where the probe copied the object named by one decoding', async () => {
     probedStore(() => ({ CopyPartResult: { ETag: md5('copy source decoded once') } }));
-    await store({ partCopySourceDecodedTwice: 'probe' }).copy(bigCopy);
+    await store({ partCopySourceDecodedTwice: probePartCopySourceDecoding }).copy(bigCopy);
     expect(new Set(sources(false))).toEqual(new Set(['drafts/auth0%257Cabc/100%25%20sure.bin']));
   });
 
@@ -145,7 +146,7 @@ describe('UploadPartCopy copy source, probed when no setting says (S3-compatible
       if (failures-- > 0) throw s3Error('InternalError', 500);
       return { CopyPartResult: { ETag: md5('copy source decoded twice') } };
     });
-    const subject = store({ partCopySourceDecodedTwice: 'probe' });
+    const subject = store({ partCopySourceDecodedTwice: probePartCopySourceDecoding });
 
     // Act
     const failed = await draftFailure(subject.copy(bigCopy));
