@@ -122,21 +122,26 @@ class PendingWrite {
   /** Writes the bytes, their MD5 and the metadata to temporary files. */
   async prepare(content: Readable, metadata: Record<string, string>) {
     const file = await openNew(this.temp('object'));
-    let written: { size: number; md5: string };
     try {
-      written = await writeWithMd5(content, file.createWriteStream());
+      const written = await writeWithMd5(content, file.createWriteStream());
+      await writeFile(this.temp('md5'), written.md5);
+      await writeFile(this.temp('metadata'), JSON.stringify(metadata, null, 2));
+      return written;
     } catch (error) {
       await this.discard();
       throw error;
     }
-    await writeFile(this.temp('md5'), written.md5);
-    await writeFile(this.temp('metadata'), JSON.stringify(metadata, null, 2));
-    return written;
   }
 
   /** Moves the files into place; call it holding the key's lock. The marker makes it all or nothing. */
   async commit(): Promise<void> {
-    await writeFile(this.temp(COMMIT), '', { flag: 'wx' });
+    try {
+      await writeFile(this.temp(COMMIT), '', { flag: 'wx' });
+    } catch (error) {
+      await this.discard();
+      throw error;
+    }
+    // Once marked, the write is finished: here, or by the recovery at the next start.
     await finishCommit(
       this.temp(COMMIT),
       (kind) => this.temp(kind),
