@@ -31,12 +31,12 @@ const integer = (
   return value;
 };
 
-const boolean = (
+const boolean = <Fallback extends boolean | undefined>(
   env: NodeJS.ProcessEnv,
   name: string,
-  fallback: boolean,
+  fallback: Fallback,
   problems: Problems,
-): boolean => {
+): boolean | Fallback => {
   const raw = env[name];
   if (blank(raw)) return fallback;
   const value = raw.trim().toLowerCase();
@@ -132,8 +132,11 @@ export interface Config {
   readonly cleanupIntervalSeconds: number;
   /** Empty means any type. */
   readonly allowedContentTypes: readonly string[];
-  /** The store URL-decodes UploadPartCopy's copy source twice (Ceph RGW 16.2). */
-  readonly partCopySourceDecodedTwice: boolean;
+  /**
+   * The store URL-decodes UploadPartCopy's copy source twice (Ceph RGW 16.2). Unset, an
+   * S3-compatible store is probed once (AWS decodes once).
+   */
+  readonly partCopySourceDecodedTwice: boolean | undefined;
   /** Stored types download URLs serve inline; every other type is an attachment. */
   readonly inlineContentTypes: readonly string[];
 }
@@ -178,7 +181,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 1, MAX_OBJECT_BYTES, 5 * GIB, problems),
     cleanupIntervalSeconds: integer(env, 'CLEANUP_INTERVAL', 0, 24 * 3600, 60, problems),
     allowedContentTypes: contentTypes(env, problems),
-    partCopySourceDecodedTwice: boolean(env, 'S3_PART_COPY_SOURCE_DECODED_TWICE', false, problems),
+    partCopySourceDecodedTwice: boolean(
+      env,
+      'S3_PART_COPY_SOURCE_DECODED_TWICE',
+      undefined,
+      problems,
+    ),
     inlineContentTypes: inlineContentTypes(env, problems),
   };
   for (const [name, value] of [

@@ -32,6 +32,7 @@ import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
 import { ConditionalDeletes } from './conditional-deletes.js';
 import { copySource } from './copy-source.js';
 import { copyInParts, DEFAULT_MULTIPART_COPY, type MultipartCopyOptions } from './s3-part-copy.js';
+import { PartCopySourceDecoding, type PartCopySourceProbe } from './part-copy-source-decoding.js';
 import { S3PutPresigner } from './s3-put-presigner.js';
 
 /** Creates a missing bucket with DraftStore's setup; see s3BucketCreator. */
@@ -40,11 +41,13 @@ export type BucketCreator = (bucket: string) => Promise<'created' | 'existed'>;
 /** What a store does differently from AWS S3, where the adapter must know it in advance. */
 export interface StoreCompatibility {
   /**
-   * UploadPartCopy URL-decodes `x-amz-copy-source` twice (Ceph RGW 16.2; CopyObject decodes
-   * it once), so the adapter encodes it once more (S3_PART_COPY_SOURCE_DECODED_TWICE).
+   * Whether UploadPartCopy URL-decodes `x-amz-copy-source` twice (Ceph RGW 16.2; CopyObject
+   * decodes it once), so the adapter encodes it once more: true or false
+   * (S3_PART_COPY_SOURCE_DECODED_TWICE), or a probe that asks the store once, on the first
+   * part copy (probePartCopySourceDecoding).
    * @default false
    */
-  readonly partCopySourceDecodedTwice?: boolean;
+  readonly partCopySourceDecodedTwice?: boolean | PartCopySourceProbe;
   /**
    * Probe each bucket once for whether DeleteObject honours `If-Match`, instead of relying
    * on it (AWS documents it; S3-compatible stores may ignore it silently).
@@ -56,7 +59,7 @@ export interface StoreCompatibility {
 /** ObjectStore over the S3 protocol: AWS S3, MinIO, Ceph RGW, LocalStack and s3rver. */
 export class S3ObjectStore implements ObjectStore {
   readonly #multipart: Required<MultipartCopyOptions>;
-  readonly #partCopySourceDecodedTwice: boolean;
+  readonly #partCopySource: PartCopySourceDecoding;
   readonly #conditionalDeletes: ConditionalDeletes;
   readonly #puts: S3PutPresigner;
 
@@ -78,7 +81,10 @@ export class S3ObjectStore implements ObjectStore {
       ...options,
       multipartThreshold: Math.min(options.multipartThreshold, MAX_SINGLE_COPY_BYTES),
     };
-    this.#partCopySourceDecodedTwice = compatibility.partCopySourceDecodedTwice ?? false;
+    this.#partCopySource = new PartCopySourceDecoding(
+      client,
+      compatibility.partCopySourceDecodedTwice ?? false,
+    );
     this.#puts = new S3PutPresigner(client);
     this.#conditionalDeletes = new ConditionalDeletes(
       client,
@@ -187,7 +193,7 @@ export class S3ObjectStore implements ObjectStore {
       return await copyInParts(this.client, request, size, {
         partSize: this.#multipart.partSize,
         partConcurrency: this.#multipart.partConcurrency,
-        sourceDecodedTwice: this.#partCopySourceDecodedTwice,
+        sourceDecodedTwice: await this.#partCopySource.decodedTwice(request.sourceBucket),
       });
     } catch (error) {
       if (errorCode(error) === 'NotImplemented' && size <= MAX_SINGLE_COPY_BYTES) {
@@ -210,7 +216,13 @@ export class S3ObjectStore implements ObjectStore {
           Metadata: { ...request.metadata },
         }),
       );
-      return { etag: out.CopyObjectResult?.ETag ?? '' };
+      if (out.CopyObjectResult?.ETag) return { etag: out.CopyObjectResult.ETag };
+      // A copy answered without an ETag: the object's own HEAD has it (a confirm never
+      // reports an empty one).
+      const written = await this.client.send(
+        new HeadObjectCommand({ Bucket: request.targetBucket, Key: request.targetKey }),
+      );
+      return { etag: written.ETag ?? '' };
     } catch (error) {
       throw toDraftError(error, 'copying an object');
     }

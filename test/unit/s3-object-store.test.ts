@@ -128,6 +128,20 @@ describe('S3ObjectStore error paths', () => {
       Metadata: { x: '1' },
     });
   });
+
+  it('reads the ETag of a copy that answered none from the copied object', async () => {
+    s3.on(CopyObjectCommand).resolves({ CopyObjectResult: {} });
+    s3.on(HeadObjectCommand, { Bucket: 'main', Key: 'k' }).resolves({ ETag: '"copied"' });
+    const copied = await store.copy({
+      sourceBucket: 'drafts',
+      sourceKey: 'k',
+      sourceIfMatch: '"copied"',
+      targetBucket: 'main',
+      targetKey: 'k',
+      metadata: {},
+    });
+    expect(copied).toEqual({ etag: '"copied"' });
+  });
 });
 
 describe('copySource', () => {

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -13,6 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DraftService } from '../../lambdas/core/draft-service.js';
 import { PROBE_PREFIX } from '../../lambdas/storage/conditional-deletes.js';
 import { partCopySource } from '../../lambdas/storage/copy-source.js';
+import { probePartCopySourceDecoding } from '../../lambdas/storage/part-copy-source-probe.js';
 import { S3ObjectStore } from '../../lambdas/storage/s3-object-store.js';
 import { draftFailure, s3Error } from '../helpers/s3-faults.js';
 
@@ -69,6 +72,92 @@ describe('UploadPartCopy copy source on stores that decode it twice (Ceph RGW 16
   it('keeps the separators and leaves keys without escapes readable', () => {
     expect(partCopySource('b', 'alice/a b/c.txt', true)).toBe('b/alice/a%2520b/c.txt');
     expect(partCopySource('b', 'alice/a b/c.txt', false)).toBe('b/alice/a%20b/c.txt');
+  });
+});
+
+describe('UploadPartCopy copy source, probed when no setting says (S3-compatible stores)', () => {
+  const bigCopy = {
+    sourceBucket: 'drafts',
+    sourceKey: 'auth0%7Cabc/100% sure.bin',
+    sourceIfMatch: '"e"',
+    targetBucket: 'main',
+    targetKey: 'auth0%7Cabc/100% sure.bin',
+    metadata: {},
+    size: 65 * MIB,
+  };
+  const md5 = (text: string) => `"${createHash('md5').update(text).digest('hex')}"`;
+
+  /** A store whose part copy of the probe copies the object its decoding names. */
+  const probedStore = (answer: () => { CopyPartResult: { ETag: string } }) => {
+    s3.on(PutObjectCommand).resolves({});
+    s3.on(DeleteObjectCommand).resolves({});
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"m-2"' });
+    s3.on(UploadPartCopyCommand).callsFake((input: { Key: string }) =>
+      input.Key.startsWith(PROBE_PREFIX) ? answer() : { CopyPartResult: { ETag: '"p"' } },
+    );
+  };
+  const sources = (probe: boolean) =>
+    s3
+      .commandCalls(UploadPartCopyCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.Key!.startsWith(PROBE_PREFIX) === probe)
+      .map((input) => input.CopySource!);
+
+  it('encodes twice after the probe saw the copy source decoded twice, probing only once', async () => {
+    // Prepare
+    probedStore(() => ({ CopyPartResult: { ETag: md5('copy source decoded twice') } }));
+    const subject = store({ partCopySourceDecodedTwice: probePartCopySourceDecoding });
+
+    // Act
+    await subject.copy(bigCopy);
+    await subject.copy(bigCopy);
+
+    // Assess: the probe's source decodes cleanly once and twice (nothing a store can trip on).
+    const [probe, ...others] = sources(true);
+    expect(others).toEqual([]);
+    expect(probe).toMatch(/x%2541$/);
+    expect(decodeURIComponent(decodeURIComponent(probe!))).toMatch(/xA$/);
+    expect(new Set(sources(false))).toEqual(
+      new Set(['drafts/auth0%25257Cabc/100%2525%2520sure.bin']),
+    );
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+  });
+
+  it('encodes once where the probe copied the object named by one decoding', async () => {
+    probedStore(() => ({ CopyPartResult: { ETag: md5('copy source decoded once') } }));
+    await store({ partCopySourceDecodedTwice: probePartCopySourceDecoding }).copy(bigCopy);
+    expect(new Set(sources(false))).toEqual(new Set(['drafts/auth0%257Cabc/100%25%20sure.bin']));
+  });
+
+  it('takes no probe when the setting says', async () => {
+    probedStore(() => {
+      throw new Error('no probe expected');
+    });
+    await store({ partCopySourceDecodedTwice: false }).copy(bigCopy);
+    expect(sources(true)).toEqual([]);
+  });
+
+  it('fails that copy when the probe fails, and probes again on the next one', async () => {
+    // Prepare
+    let failures = 1;
+    probedStore(() => {
+      if (failures-- > 0) throw s3Error('InternalError', 500);
+      return { CopyPartResult: { ETag: md5('copy source decoded twice') } };
+    });
+    const subject = store({ partCopySourceDecodedTwice: probePartCopySourceDecoding });
+
+    // Act
+    const failed = await draftFailure(subject.copy(bigCopy));
+    await subject.copy(bigCopy);
+
+    // Assess
+    expect(failed.code).toBe('storage_unavailable');
+    expect(sources(true)).toHaveLength(2);
+    expect(new Set(sources(false))).toEqual(
+      new Set(['drafts/auth0%25257Cabc/100%2525%2520sure.bin']),
+    );
   });
 });
 
