@@ -16,8 +16,9 @@ export interface RouteSpec {
   readonly path: string;
   /** The Lambda function that serves it: `lambdas/http/<entry>.ts`. */
   readonly entry: RestEntry | OriginalEntry;
-  /** The operation it serves. */
+  /** The operation it serves, and as which of its surfaces. */
   readonly operation: OperationName;
+  readonly surface: 'rest' | 'original';
   /** The largest request body, when larger than the usual 64 KiB. */
   readonly maxBodyBytes?: number;
 }
@@ -32,6 +33,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
             path: spec.rest.path,
             entry: spec.name,
             operation: spec.name,
+            surface: 'rest',
             ...(spec.rest.maxBodyBytes !== undefined && { maxBodyBytes: spec.rest.maxBodyBytes }),
           },
         ]
@@ -45,6 +47,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
             path: spec.original.path,
             entry: spec.original.entry,
             operation: spec.name,
+            surface: 'original',
           },
         ]
       : [],
