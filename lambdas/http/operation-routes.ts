@@ -1,9 +1,9 @@
 import type * as z from 'zod/mini';
-import {
-  type Operation,
-  type OperationContext,
-  type OriginalRoute,
-  type RestRoute,
+import type {
+  Operation,
+  OperationContext,
+  OriginalRoute,
+  RestRoute,
 } from '../contract/operation.js';
 import type { Stage } from '../core/draft-service.js';
 import { COMPAT_ROUTE, compatSuccess } from './compat-response.js';

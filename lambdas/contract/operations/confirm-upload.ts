@@ -1,13 +1,6 @@
-import type { ConfirmRequest } from '../requests.js';
-import type { compatResultResponse } from '../compat.js';
-import { compatObjectRequest } from '../compat.js';
-import {
-  type Operation,
-  type OperationSpec,
-  type OriginalRoute,
-  type RestRoute,
-} from '../operation.js';
-import { confirmRequest } from '../requests.js';
+import { compatObjectRequest, type compatResultResponse } from '../compat.js';
+import type { Operation, OperationSpec, OriginalRoute, RestRoute } from '../operation.js';
+import { type ConfirmRequest, confirmRequest } from '../requests.js';
 import type { confirmResponse } from '../responses.js';
 
 /** Moves a draft into the main bucket; safe to retry. */

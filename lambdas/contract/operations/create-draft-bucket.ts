@@ -1,5 +1,5 @@
 import type { compatResultResponse } from '../compat.js';
-import { type Operation, type OperationSpec, type OriginalRoute } from '../operation.js';
+import type { Operation, OperationSpec, OriginalRoute } from '../operation.js';
 
 /**
  * Ensures both buckets: creates them on S3-compatible stores, only verifies them on AWS.

@@ -1,6 +1,5 @@
-import type { DeleteObjectRequest } from '../requests.js';
-import { type Operation, type OperationSpec, type RestRoute } from '../operation.js';
-import { deleteObjectRequest } from '../requests.js';
+import type { Operation, OperationSpec, RestRoute } from '../operation.js';
+import { type DeleteObjectRequest, deleteObjectRequest } from '../requests.js';
 import type { deleteObjectResponse } from '../responses.js';
 
 /** Discards a draft or deletes a confirmed object; idempotent. */

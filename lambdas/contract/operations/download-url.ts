@@ -1,12 +1,6 @@
 import type * as z from 'zod/mini';
-import type { compatUrlResponse } from '../compat.js';
-import { compatDownloadRequest } from '../compat.js';
-import {
-  type Operation,
-  type OperationSpec,
-  type OriginalRoute,
-  type RestRoute,
-} from '../operation.js';
+import { compatDownloadRequest, type compatUrlResponse } from '../compat.js';
+import type { Operation, OperationSpec, OriginalRoute, RestRoute } from '../operation.js';
 import { downloadUrlRequest, type DownloadUrlRequest } from '../requests.js';
 import type { downloadUrlResponse } from '../responses.js';
 

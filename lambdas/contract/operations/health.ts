@@ -1,4 +1,4 @@
-import { type Operation, type OperationSpec, type RestRoute } from '../operation.js';
+import type { Operation, OperationSpec, RestRoute } from '../operation.js';
 import type { healthResponse } from '../responses.js';
 
 /** Whether both buckets answer. */

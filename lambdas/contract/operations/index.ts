@@ -1,5 +1,5 @@
-import { createDraftBucketSpec } from './create-draft-bucket.js';
 import { confirmUploadSpec } from './confirm-upload.js';
+import { createDraftBucketSpec } from './create-draft-bucket.js';
 import { deleteObjectSpec } from './delete-object.js';
 import { downloadUrlSpec } from './download-url.js';
 import { healthSpec } from './health.js';

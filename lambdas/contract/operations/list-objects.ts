@@ -1,6 +1,5 @@
-import type { ListObjectsRequest } from '../requests.js';
-import { type Operation, type OperationSpec, type RestRoute } from '../operation.js';
-import { listObjectsRequest } from '../requests.js';
+import type { Operation, OperationSpec, RestRoute } from '../operation.js';
+import { type ListObjectsRequest, listObjectsRequest } from '../requests.js';
 import type { listObjectsResponse } from '../responses.js';
 
 /** One page of the caller's names, optionally folder by folder. */

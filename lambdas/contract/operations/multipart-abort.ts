@@ -1,7 +1,6 @@
-import type { MultipartAbortRequest } from '../multipart.js';
-import { multipartAbortRequest } from '../multipart.js';
 import type { multipartAbortResponse } from '../multipart-responses.js';
-import { type Operation, type OperationSpec, type RestRoute } from '../operation.js';
+import { type MultipartAbortRequest, multipartAbortRequest } from '../multipart.js';
+import type { Operation, OperationSpec, RestRoute } from '../operation.js';
 import { uploadReferenceOf } from './upload-reference.js';
 
 /** Aborts the upload (and removes its draft if completed); idempotent. */

@@ -1,7 +1,6 @@
-import type { MultipartCompleteRequest } from '../multipart.js';
-import { multipartCompleteRequest } from '../multipart.js';
 import type { multipartCompleteResponse } from '../multipart-responses.js';
-import { type Operation, type OperationSpec, type RestRoute } from '../operation.js';
+import { type MultipartCompleteRequest, multipartCompleteRequest } from '../multipart.js';
+import type { Operation, OperationSpec, RestRoute } from '../operation.js';
 import { uploadReferenceOf } from './upload-reference.js';
 
 /**

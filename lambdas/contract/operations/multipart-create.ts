@@ -1,7 +1,6 @@
-import type { MultipartCreateRequest } from '../multipart.js';
-import { multipartCreateRequest } from '../multipart.js';
 import type { multipartCreateResponse } from '../multipart-responses.js';
-import { type Operation, type OperationSpec, type RestRoute } from '../operation.js';
+import { type MultipartCreateRequest, multipartCreateRequest } from '../multipart.js';
+import type { Operation, OperationSpec, RestRoute } from '../operation.js';
 
 /** Starts a multipart upload into the draft bucket. */
 export const multipartCreate = {

@@ -1,7 +1,6 @@
-import type { MultipartListPartsRequest } from '../multipart.js';
-import { multipartListPartsRequest } from '../multipart.js';
 import type { multipartListPartsResponse } from '../multipart-responses.js';
-import { type Operation, type OperationSpec, type RestRoute } from '../operation.js';
+import { type MultipartListPartsRequest, multipartListPartsRequest } from '../multipart.js';
+import type { Operation, OperationSpec, RestRoute } from '../operation.js';
 import { uploadReferenceOf } from './upload-reference.js';
 
 /** Every part uploaded so far, for resuming. */

@@ -1,7 +1,6 @@
-import type { MultipartSignPartsRequest } from '../multipart.js';
-import { multipartSignPartsRequest } from '../multipart.js';
 import type { multipartSignPartsResponse } from '../multipart-responses.js';
-import { type Operation, type OperationSpec, type RestRoute } from '../operation.js';
+import { type MultipartSignPartsRequest, multipartSignPartsRequest } from '../multipart.js';
+import type { Operation, OperationSpec, RestRoute } from '../operation.js';
 import { uploadReferenceOf } from './upload-reference.js';
 
 /** Presigned PUTs for up to 100 parts, each bound to its length. */

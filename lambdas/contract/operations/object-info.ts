@@ -1,6 +1,5 @@
-import type { ObjectInfoRequest } from '../requests.js';
-import { type Operation, type OperationSpec, type RestRoute } from '../operation.js';
-import { objectInfoRequest } from '../requests.js';
+import type { Operation, OperationSpec, RestRoute } from '../operation.js';
+import { type ObjectInfoRequest, objectInfoRequest } from '../requests.js';
 import type { objectInfoResponse } from '../responses.js';
 
 /** Size, type, ETag, time and custom metadata of one object. */

@@ -1,6 +1,5 @@
-import type { UploadFormRequest } from '../requests.js';
-import { type Operation, type OperationSpec, type RestRoute } from '../operation.js';
-import { uploadFormRequest } from '../requests.js';
+import type { Operation, OperationSpec, RestRoute } from '../operation.js';
+import { type UploadFormRequest, uploadFormRequest } from '../requests.js';
 import type { uploadFormResponse } from '../responses.js';
 
 /**

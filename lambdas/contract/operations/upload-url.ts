@@ -1,13 +1,6 @@
-import type { UploadUrlRequest } from '../requests.js';
-import type { compatUploadUrlResponse } from '../compat.js';
-import { compatUploadRequest } from '../compat.js';
-import {
-  type Operation,
-  type OperationSpec,
-  type OriginalRoute,
-  type RestRoute,
-} from '../operation.js';
-import { uploadUrlRequest } from '../requests.js';
+import { compatUploadRequest, type compatUploadUrlResponse } from '../compat.js';
+import type { Operation, OperationSpec, OriginalRoute, RestRoute } from '../operation.js';
+import { type UploadUrlRequest, uploadUrlRequest } from '../requests.js';
 import type { uploadUrlResponse } from '../responses.js';
 
 /** A presigned PUT into the draft bucket. */
