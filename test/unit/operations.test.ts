@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { jest } from '@jest/globals';
 import { createClient, createRouterTransport } from '@connectrpc/connect';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { OperationSpec } from '../../lambdas/contract/operation.js';
+import type { OperationAudit, OperationSpec } from '../../lambdas/contract/operation.js';
 import { OPERATIONS } from '../../lambdas/contract/operations/index.js';
 import { DraftError } from '../../lambdas/core/errors.js';
 import { DraftService } from '../../lambdas/gen/draft/v1/draft_pb.js';
@@ -23,6 +23,20 @@ const WITHOUT_RPC: Readonly<Record<string, string>> = {
 
 /** The only operation that writes no audit line. */
 const UNAUDITED = ['health'];
+
+/** The key and stage an audit line names, as `audit` declares them, for a request of `fields`. */
+const subjectFor = (audit: OperationAudit, fields: { name: string; prefix: string }) => {
+  const key =
+    audit.about === 'service'
+      ? undefined
+      : `anonymous/${audit.about === 'prefix' ? fields.prefix : fields.name}`;
+  const stage = typeof audit.stage === 'object' ? audit.stage.unset : audit.stage;
+  return {
+    owner: 'anonymous',
+    ...(key !== undefined && { key }),
+    ...(stage !== undefined && { stage }),
+  };
+};
 
 const specOf = (name: string): OperationSpec => {
   const spec = SPECS.find((candidate) => candidate.name === name);
@@ -139,6 +153,12 @@ describe('the audit trail covers every route and every RPC', () => {
       const { audit } = specOf(route.operation).operation;
       expect(lines.map((line) => line.action)).toEqual(audit ? [audit.action] : []);
       expect(audit === undefined).toBe(UNAUDITED.includes(route.operation));
+      if (audit) {
+        expect(lines[0]).toMatchObject({
+          ...subjectFor(audit, { name: 'a.txt', prefix: '' }),
+          outcome: expect.any(String),
+        });
+      }
     },
   );
 
@@ -149,11 +169,19 @@ describe('the audit trail covers every route and every RPC', () => {
         DraftService,
         createRouterTransport(draftRoutes(storeDown, { multipart: storeDown })),
       ) as unknown as Record<string, (request: object) => Promise<unknown>>;
-      const lines = await auditLinesOf(() => client[localName]!({}).catch(() => undefined));
+      const lines = await auditLinesOf(() =>
+        client[localName]!({ objectName: 'a.txt', prefix: 'p/' }).catch(() => undefined),
+      );
       const spec = SPECS.find((candidate) => candidate.rpc === localName);
       const audit = spec?.operation.audit;
       expect(lines.map((line) => line.action)).toEqual(audit ? [audit.action] : []);
       expect(audit === undefined).toBe(spec !== undefined && UNAUDITED.includes(spec.name));
+      if (audit) {
+        expect(lines[0]).toMatchObject({
+          ...subjectFor(audit, { name: 'a.txt', prefix: 'p/' }),
+          outcome: expect.any(String),
+        });
+      }
     },
   );
 });
