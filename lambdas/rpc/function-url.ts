@@ -15,7 +15,7 @@ import {
   requestOriginKey,
   type DraftsResolver,
   type MultipartResolver,
-} from './draft-service.js';
+} from './routes.js';
 import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
 import { ACCEPT_COMPRESSION } from './compression.js';
 import {

@@ -10,7 +10,7 @@ import {
   ResultSchema,
   Stage,
 } from '../../lambdas/gen/draft/v1/draft_pb.js';
-import { draftRoutes, principalKey } from '../../lambdas/rpc/draft-service.js';
+import { draftRoutes, principalKey } from '../../lambdas/rpc/routes.js';
 import { logger } from '../../lambdas/observability/logger.js';
 import { FakeObjectStore } from '../helpers/fake-object-store.js';
 
