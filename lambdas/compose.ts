@@ -14,7 +14,7 @@ import { createS3Client } from './storage/s3-client.js';
 import { S3MultipartStore } from './storage/s3-multipart-store.js';
 import { S3ObjectStore, type BucketCreator } from './storage/s3-object-store.js';
 import type { MultipartCopyOptions } from './storage/s3-part-copy.js';
-import type { PartCopySourceProbe } from './storage/part-copy-source-decoding.js';
+import { probePartCopySourceDecoding } from './storage/part-copy-source-probe.js';
 
 /** Everything an entry point needs, built once from the configuration. */
 export interface Services {
@@ -54,14 +54,6 @@ export interface ComposeOptions {
   readonly bucketCreator?: (client: S3Client) => BucketCreator;
   /** When and how the S3 adapter copies large drafts in parts. @default DEFAULT_MULTIPART_COPY */
   readonly multipartCopy?: MultipartCopyOptions;
-  /**
-   * Asks an S3-compatible store how UploadPartCopy decodes its copy source, when
-   * S3_PART_COPY_SOURCE_DECODED_TWICE is unset (probePartCopySourceDecoding). Only what
-   * runs against such stores passes one (the local runtime): the Lambda bundles, deployed
-   * on AWS, stay without its code.
-   * @default undefined: without the setting, the copy source is encoded once, as AWS wants
-   */
-  readonly partCopyProbe?: PartCopySourceProbe;
   /**
    * The key that signs multipart upload tokens. Without one, multipart calls fail (500,
    * logged): only the multipart functions are given a key.
@@ -105,13 +97,11 @@ const NO_CLEANER: Sweeper = {
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
   const client = options.client ?? createS3Client(config);
   const store = new S3ObjectStore(client, options.bucketCreator?.(client), options.multipartCopy, {
-    // The setting overrides; else an S3-compatible store is asked where a probe was given
-    // (a wrong guess makes `%` keys 404, or aborts radosgw); AWS decodes once.
+    // The setting overrides; else an S3-compatible store is asked once (a wrong guess makes
+    // `%` keys 404, or aborts radosgw); AWS decodes once.
     partCopySourceDecodedTwice:
       config.partCopySourceDecodedTwice ??
-      (config.storageType === 'minio' && options.partCopyProbe !== undefined
-        ? options.partCopyProbe
-        : false),
+      (config.storageType === 'minio' ? probePartCopySourceDecoding : false),
     // AWS documents conditional deletes; other stores may ignore them without an error.
     probeConditionalDeletes: config.storageType === 'minio',
   });

@@ -6,7 +6,6 @@ import { composeCleaner } from '../lambdas/compose-cleaner.js';
 import { allPublishers, logPublisher } from '../lambdas/events/log-publisher.js';
 import { webhookPublisher } from '../lambdas/events/webhook-publisher.js';
 import { logger } from '../lambdas/observability/logger.js';
-import { probePartCopySourceDecoding } from '../lambdas/storage/part-copy-source-probe.js';
 import { ensureBucket, s3BucketCreator } from '../lambdas/storage/s3-bucket-setup.js';
 import type { MultipartCopyOptions } from '../lambdas/storage/s3-part-copy.js';
 import { s3FormPresigner } from '../lambdas/storage/s3-form-presigner.js';
@@ -102,7 +101,6 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       options.signingKeyFile ?? join(options.dataDirectory, UPLOAD_TOKEN_KEY_FILE),
     ),
     ...(options.multipartCopy && { multipartCopy: options.multipartCopy }),
-    partCopyProbe: probePartCopySourceDecoding,
     // The API refuses up front what the embedded store could not keep on disk.
     ...(store && {
       names: {
