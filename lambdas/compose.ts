@@ -15,11 +15,9 @@ import { UploadTokens } from './core/upload-token.js';
 import type { NamePolicy } from './core/object-name.js';
 import { createS3Client } from './storage/s3-client.js';
 import { S3MultipartStore } from './storage/s3-multipart-store.js';
-import {
-  S3ObjectStore,
-  type BucketCreator,
-  type MultipartCopyOptions,
-} from './storage/s3-object-store.js';
+import { S3ObjectStore, type BucketCreator } from './storage/s3-object-store.js';
+import type { MultipartCopyOptions } from './storage/s3-part-copy.js';
+import { probePartCopySourceDecoding } from './storage/part-copy-source-probe.js';
 
 /** Everything an entry point needs, built once from the configuration. */
 export interface Services {
@@ -111,7 +109,11 @@ const NO_CLEANER: Sweeper = {
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
   const client = options.client ?? createS3Client(config);
   const store = new S3ObjectStore(client, options.bucketCreator?.(client), options.multipartCopy, {
-    partCopySourceDecodedTwice: config.partCopySourceDecodedTwice,
+    // The setting overrides; else an S3-compatible store is asked once (a wrong guess makes
+    // `%` keys 404, or aborts radosgw); AWS decodes once.
+    partCopySourceDecodedTwice:
+      config.partCopySourceDecodedTwice ??
+      (config.storageType === 'minio' ? probePartCopySourceDecoding : false),
     // AWS documents conditional deletes; other stores may ignore them without an error.
     probeConditionalDeletes: config.storageType === 'minio',
   });

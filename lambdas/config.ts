@@ -1,6 +1,6 @@
+import { MAX_OBJECT_BYTES, MAX_PRESIGN_SECONDS } from './core/s3-limits.js';
+
 const GIB = 1024 ** 3;
-/** S3's largest object (a multipart upload); one PUT stays limited to 5 GiB. */
-const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 /** PNG's largest side; every format confirm measures fits in it. */
 const MAX_IMAGE_SIDE = 2 ** 31 - 1;
 /**
@@ -10,8 +10,8 @@ const MAX_IMAGE_SIDE = 2 ** 31 - 1;
  * pixels, 6.4 GB as RGBA) does not pass. Cameras stay far below it (100 MP medium format).
  */
 export const DEFAULT_IMAGE_MAX_PIXELS = 0x3fff * 0x3fff;
-/** A SigV4 presigned URL cannot live longer than seven days. */
-const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+/** The longest OBJECT_LIFETIME: ten years. */
+export const MAX_OBJECT_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
 /**
  * Each reader takes one variable's raw value and either returns the setting or records a
@@ -40,12 +40,12 @@ const integer = (
   return value;
 };
 
-const boolean = (
+const boolean = <Fallback extends boolean | undefined>(
   env: NodeJS.ProcessEnv,
   name: string,
-  fallback: boolean,
+  fallback: Fallback,
   problems: Problems,
-): boolean => {
+): boolean | Fallback => {
   const raw = env[name];
   if (blank(raw)) return fallback;
   const value = raw.trim().toLowerCase();
@@ -174,8 +174,11 @@ export interface Config {
   readonly cleanupIntervalSeconds: number;
   /** Empty means any type. */
   readonly allowedContentTypes: readonly string[];
-  /** The store URL-decodes UploadPartCopy's copy source twice (Ceph RGW 16.2). */
-  readonly partCopySourceDecodedTwice: boolean;
+  /**
+   * The store URL-decodes UploadPartCopy's copy source twice (Ceph RGW 16.2). Unset, an
+   * S3-compatible store is probed once (AWS decodes once).
+   */
+  readonly partCopySourceDecodedTwice: boolean | undefined;
   /** Stored types download URLs serve inline; every other type is an attachment. */
   readonly inlineContentTypes: readonly string[];
   /** Whether confirm checks that a draft's bytes are its declared type (CONTENT_SNIFFING). */
@@ -231,14 +234,19 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       env,
       'OBJECT_LIFETIME',
       1,
-      10 * 365 * 24 * 3600,
+      MAX_OBJECT_LIFETIME_SECONDS,
       86400,
       problems,
     ),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 1, MAX_OBJECT_BYTES, 5 * GIB, problems),
     cleanupIntervalSeconds: integer(env, 'CLEANUP_INTERVAL', 0, 24 * 3600, 60, problems),
     allowedContentTypes: contentTypes(env, problems),
-    partCopySourceDecodedTwice: boolean(env, 'S3_PART_COPY_SOURCE_DECODED_TWICE', false, problems),
+    partCopySourceDecodedTwice: boolean(
+      env,
+      'S3_PART_COPY_SOURCE_DECODED_TWICE',
+      undefined,
+      problems,
+    ),
     inlineContentTypes: inlineContentTypes(env, problems),
     contentSniffing: oneOf(env, 'CONTENT_SNIFFING', ['strict', 'off'], 'strict', problems),
     malwareScan: oneOf(env, 'MALWARE_SCAN', ['off', 'clamav', 'guardduty'], 'off', problems),

@@ -8,7 +8,7 @@ import { allPublishers, logPublisher } from '../lambdas/events/log-publisher.js'
 import { webhookPublisher } from '../lambdas/events/webhook-publisher.js';
 import { logger } from '../lambdas/observability/logger.js';
 import { ensureBucket, s3BucketCreator } from '../lambdas/storage/s3-bucket-setup.js';
-import type { MultipartCopyOptions } from '../lambdas/storage/s3-object-store.js';
+import type { MultipartCopyOptions } from '../lambdas/storage/s3-part-copy.js';
 import { s3FormPresigner } from '../lambdas/storage/s3-form-presigner.js';
 import { requireAwsCredentials } from './aws-credentials.js';
 import { startCleanupTimer, type CleanupTimer } from './cleanup-timer.js';

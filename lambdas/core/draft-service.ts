@@ -2,27 +2,24 @@ import { contentDisposition, fileNameOf } from './content-disposition.js';
 import type { ConfirmCheck, DraftBytes, Findings } from './checks/confirm-check.js';
 import { draftUnderCheck } from './checks/draft-under-check.js';
 import type { VerdictRecord } from './checks/verdict-record.js';
+import type { Caller } from './caller.js';
 import type { ConfirmationEvents } from './confirmation-events.js';
+import { CONFIRMED_FROM_METADATA } from './confirmation-marker.js';
 import { DraftError, isDraftError } from './errors.js';
+import { unquote } from './etag.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
 import type { FormPresigner } from './form-presigner.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
+import { MAX_SINGLE_PUT_BYTES } from './s3-limits.js';
+import type { Buckets, Stage } from './stage.js';
 import {
   enforceDeclaration,
   enforcePolicy,
   matchesContentType,
-  SINGLE_PUT_MAX_BYTES,
   type UploadPolicy,
 } from './upload-policy.js';
 import { storedDimensions, withDimensions } from './image-dimensions.js';
 import { checkUserMetadata, type UserMetadata } from './user-metadata.js';
-
-export type Stage = 'draft' | 'main';
-
-export interface Buckets {
-  readonly draft: string;
-  readonly main: string;
-}
 
 export interface DraftServiceOptions {
   readonly store: ObjectStore;
@@ -65,11 +62,6 @@ export interface DraftServiceOptions {
    * cannot be fetched through the service. @default none: nothing recorded, nothing refused
    */
   readonly verdicts?: VerdictRecord;
-}
-
-/** Who is calling: the owner segment that namespaces every key (see ownerSegment). */
-export interface Caller {
-  readonly owner: string;
 }
 
 export interface UploadUrlRequest {
@@ -158,15 +150,6 @@ export interface HealthReport {
   readonly buckets: Readonly<Record<Stage, 'ok' | 'unavailable'>>;
 }
 
-/**
- * User metadata written on every confirmed object: the ETag of the draft it came from.
- * It tells a retried confirm apart from a name that was never uploaded, and tells a
- * retry after a crash between copy and delete that the copy already happened.
- */
-export const CONFIRMED_FROM_METADATA = 'draftstore-confirmed-from';
-
-const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
-
 /** The two-stage upload flow: presigned PUT into drafts, preview, confirm into main. */
 export class DraftService {
   readonly #store: ObjectStore;
@@ -252,7 +235,7 @@ export class DraftService {
     // One rule for every upload path: a PUT may carry 0 bytes, so a form may too.
     const minBytes = 0;
     // A form is one POST: S3 takes at most 5 GiB that way, whatever the policy allows.
-    const maxBytes = Math.min(this.#policy.maxUploadBytes, SINGLE_PUT_MAX_BYTES);
+    const maxBytes = Math.min(this.#policy.maxUploadBytes, MAX_SINGLE_PUT_BYTES);
     const post = await this.#formPresigner().presignPost({
       bucket: this.#buckets.draft,
       key,

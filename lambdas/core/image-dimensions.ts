@@ -1,4 +1,5 @@
-import { metadataBytes, S3_METADATA_BYTES } from './user-metadata.js';
+import { MAX_METADATA_BYTES } from './s3-limits.js';
+import { metadataBytes } from './user-metadata.js';
 
 /**
  * User metadata written on a confirmed image, `WIDTHxHEIGHT`, so that object-info tells its
@@ -13,7 +14,7 @@ export const withDimensions = (
 ): Record<string, string> => {
   if (findings.width === undefined || findings.height === undefined) return { ...metadata };
   const withEntry = { ...metadata, [DIMENSIONS_METADATA]: `${findings.width}x${findings.height}` };
-  return metadataBytes(withEntry) <= S3_METADATA_BYTES ? withEntry : { ...metadata };
+  return metadataBytes(withEntry) <= MAX_METADATA_BYTES ? withEntry : { ...metadata };
 };
 
 /** Width and height from a confirmed object's DIMENSIONS_METADATA, when it has one. */

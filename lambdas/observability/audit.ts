@@ -4,8 +4,9 @@ import { isDraftError } from '../core/errors.js';
 import { logger } from './logger.js';
 
 /**
- * What an audit line records. `*-url`/`upload-form`/`multipart-*` are URLs issued; the
- * others are actions on stored objects.
+ * What an audit line records. `*-url`/`upload-form`/`multipart-*` are URLs issued or
+ * uploads acted on; `ensure-buckets` creates or checks the buckets; the others are
+ * actions on stored objects.
  */
 export type AuditAction =
   | 'upload-url'
@@ -13,12 +14,14 @@ export type AuditAction =
   | 'download-url'
   | 'multipart-create'
   | 'multipart-part-urls'
+  | 'multipart-list-parts'
   | 'multipart-complete'
   | 'multipart-abort'
   | 'confirm'
   | 'delete'
   | 'list'
-  | 'object-info';
+  | 'object-info'
+  | 'ensure-buckets';
 
 /** Where a request came from, as the transport (API Gateway, a function URL, a local server) saw it. */
 export interface AuditOrigin {

@@ -54,9 +54,10 @@ const CONFIRM: FunctionSpec = {
 };
 
 /**
- * Every function's storage grant and limits, one row each. A new REST route is a row in
- * lambdas/http/route-table.ts (which gives it its function, `lambdas/http/<entry>.ts`, and
- * its HTTP API route) plus its row here; the Record type refuses a route without one.
+ * Every function's storage grant and limits, one row each, keyed by the Lambda entry of the
+ * operation's route. The functions and their HTTP API routes are derived from the operation
+ * specs (lambdas/contract/operations, through lambdas/http/route-table.ts); the grant is
+ * the one thing an operation declares here, and the Record type refuses a route without one.
  *
  * S3 answers HEAD of a missing key with 403, not 404, unless the caller may s3:ListBucket the
  * bucket. The handlers report a missing draft or object by that 404, so every function that

@@ -2,8 +2,10 @@ import * as z from 'zod';
 import { compatErrorResponse, errorResponse } from '../../lambdas/contract/index.js';
 import type { DraftErrorCode } from '../../lambdas/core/errors.js';
 import { ERROR_TABLE } from '../../lambdas/error-table.js';
-import { ROUTE_TABLE } from '../../lambdas/http/route-table.js';
-import { OPERATIONS, type Body, type OperationSpec } from './operations.js';
+import { ROUTE_TABLE, type RouteSpec } from '../../lambdas/http/route-table.js';
+import type { OriginalRoute, RestRoute } from '../../lambdas/contract/operation.js';
+import { OPERATIONS } from '../../lambdas/contract/operations/index.js';
+import { OPENAPI_DOCS, type RouteDocs } from './operation-docs.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -87,14 +89,14 @@ export const buildOpenApiDocument = (): Record<string, unknown> => {
       required: ['message'],
     },
   };
-  const addSchema = (body: Body, io: 'input' | 'output') => {
+  const addSchema = (body: { name: string; schema: z.core.$ZodType }, io: 'input' | 'output') => {
     schemas[body.name] ??= jsonSchema(body.schema, io);
     return ref(body.name);
   };
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTE_TABLE) {
-    const operation = OPERATIONS[route.entry];
+    const { operation, request } = docsOf(route);
     const responses: Record<string, unknown> = {
       200: {
         description: 'OK',
@@ -126,17 +128,18 @@ export const buildOpenApiDocument = (): Record<string, unknown> => {
         description: operation.description,
         tags: [operation.tag],
         ...(operation.public && { security: [] }),
-        ...(operation.request && {
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: addSchema(operation.request, 'input'),
-                example: operation.request.example,
+        ...(operation.request &&
+          request && {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: addSchema({ name: operation.request.name, schema: request }, 'input'),
+                  example: operation.request.example,
+                },
               },
             },
-          },
-        }),
+          }),
         responses,
       },
     };
@@ -195,8 +198,23 @@ export const buildOpenApiDocument = (): Record<string, unknown> => {
   };
 };
 
+/** A route's OpenAPI text, its request schema (from its spec) and its error shape. */
+const docsOf = (route: RouteSpec) => {
+  const spec = OPERATIONS.find((candidate) => candidate.name === route.operation);
+  const surfaces = spec as { rest?: RestRoute; original?: OriginalRoute } | undefined;
+  const docs = OPENAPI_DOCS[route.operation] as Partial<Record<RouteSpec['surface'], RouteDocs>>;
+  const operation = docs[route.surface];
+  if (operation === undefined) throw new Error(`${route.path} has no OpenAPI text`);
+  return {
+    operation: { ...operation, errorShape: route.surface === 'rest' ? 'rest' : 'compat' } as const,
+    request: surfaces?.[route.surface]?.request,
+  };
+};
+
 /** One response per status: the error codes the table maps there, each with an example. */
-const errorResponses = (operation: OperationSpec): Record<string, unknown> => {
+const errorResponses = (
+  operation: RouteDocs & { readonly errorShape: 'rest' | 'compat' },
+): Record<string, unknown> => {
   const codes = [
     ...new Set([...(operation.request ? BODY_ERRORS : []), ...operation.errors, ...ROUTE_ERRORS]),
   ];

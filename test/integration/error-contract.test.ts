@@ -4,7 +4,7 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Code } from '@connectrpc/connect';
 import type { Services } from '../../lambdas/compose.js';
 import type { DraftService } from '../../lambdas/core/draft-service.js';
-import { MAX_RPC_REQUEST_BYTES, type RpcServices } from '../../lambdas/rpc/draft-service.js';
+import { MAX_RPC_REQUEST_BYTES, type RpcServices } from '../../lambdas/rpc/routes.js';
 import {
   DRAFT_ERROR_CODES,
   DraftError,

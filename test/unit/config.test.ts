@@ -37,7 +37,7 @@ describe('loadConfig', () => {
       maxUploadBytes: 5 * 1024 ** 3,
       cleanupIntervalSeconds: 60,
       allowedContentTypes: [],
-      partCopySourceDecodedTwice: false,
+      partCopySourceDecodedTwice: undefined,
       inlineContentTypes: DEFAULT_INLINE_CONTENT_TYPES,
       contentSniffing: 'strict',
       imageLimits: { maxWidth: 0, maxHeight: 0, maxPixels: 16383 * 16383 },
