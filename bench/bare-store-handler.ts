@@ -27,6 +27,7 @@ const client = new S3Client({
 const COMMANDS = {
   HeadBucket: HeadBucketCommand,
   HeadObject: HeadObjectCommand,
+  GetObject: GetObjectCommand,
   ListObjectsV2: ListObjectsV2Command,
   ListMultipartUploads: ListMultipartUploadsCommand,
   CopyObject: CopyObjectCommand,
@@ -60,6 +61,12 @@ export interface StoreAnchorEvent {
   readonly secretWithFirstGroup?: boolean;
 }
 
+/** Reads a GetObject answer's body to its end, as the function reads the bytes it checks. */
+const readBody = async (output: unknown): Promise<void> => {
+  const body = (output as { Body?: { transformToByteArray?: () => Promise<Uint8Array> } }).Body;
+  await body?.transformToByteArray?.();
+};
+
 /**
  * Sends the steps with the plain client, group by group (`alongside`, if given, goes out
  * with the first group), then presigns.
@@ -77,11 +84,14 @@ export const runAnchor = async (
         sent += 1;
         // An error answer is still the round trip the function paid (the sweep, say, carries
         // on when the embedded store cannot list multipart uploads); no answer is a failure.
-        return client.send(new Command(step.input)).catch((error: unknown) => {
-          if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode)
-            return undefined;
-          throw error;
-        });
+        return client
+          .send(new Command(step.input))
+          .then(readBody)
+          .catch((error: unknown) => {
+            if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode)
+              return undefined;
+            throw error;
+          });
       }),
     ]);
   }

@@ -21,9 +21,12 @@ const head = (bucket: string, body: Body): StoreStep => ({
   input: { Bucket: bucket, Key: keyOf(body) },
 });
 
+// Confirm with content sniffing (CONTENT_SNIFFING=strict, the default) reads the draft's
+// first bytes with one ranged GET between its HEAD and the copy.
 const confirm: Recipe = (body, { draftBucket, mainBucket }) => ({
   groups: [
     [head(draftBucket, body)],
+    [{ op: 'GetObject', input: { Bucket: draftBucket, Key: keyOf(body), Range: 'bytes=0-4095' } }],
     [
       {
         op: 'CopyObject',
