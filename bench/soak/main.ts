@@ -58,7 +58,9 @@ const main = async (): Promise<number> => {
       };
     } else {
       console.log('[soak rgw] starting a private Ceph RGW (scripts/ceph-rgw.sh)');
-      privateRgw = await startRgw();
+      // Deleted and swept objects' data is collected after a minute, not 2 hours: the OSD
+      // keeps it in RAM (memstore), and a full OSD blocks every write.
+      privateRgw = await startRgw({ RGW_GC_MIN_WAIT: '60', RGW_GC_PROCESSOR_PERIOD: '60' });
       store = privateRgw;
     }
   }

@@ -17,15 +17,18 @@ export interface ServerReading {
   readonly loopDelayMaxMs: number;
 }
 
-/** `npm start` as a child process of the soak, with the probe loaded into it. */
-export interface SoakServer {
+/** `npm start` as a child process (of the soak, or of a chaos test), with the probe loaded into it. */
+export interface ServerProcess {
   readonly apiUrl: string;
   readonly pid: number;
   read(): Promise<ServerReading>;
   /** What it wrote to stderr (an unexpected error log, a crash). */
   stderr(): string;
   alive(): boolean;
+  /** SIGTERM, and SIGKILL if it has not stopped in 15 s. */
   stop(): Promise<void>;
+  /** SIGKILL: a crash, with no chance to finish anything. */
+  kill(): Promise<void>;
 }
 
 /** Resident set size in bytes, from /proc/<pid>/status (Linux). */
@@ -44,7 +47,7 @@ const fdsOf = async (pid: number): Promise<number> => (await readdir(`/proc/${pi
  * /proc/<pid> is the server itself. `env` chooses the store: nothing for the embedded one,
  * STORAGE_TYPE=minio and MINIO_* for RGW.
  */
-export const startSoakServer = async (env: Record<string, string>): Promise<SoakServer> => {
+export const startServerProcess = async (env: Record<string, string>): Promise<ServerProcess> => {
   const inherited = { ...process.env };
   delete inherited.STORAGE_TYPE;
   delete inherited.NODE_OPTIONS;
@@ -92,6 +95,7 @@ export const startSoakServer = async (env: Record<string, string>): Promise<Soak
   });
   const pid = child.pid!;
   const alive = () => child.exitCode === null && child.signalCode === null;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const probe = (): Promise<ProbeReading> =>
     new Promise((done, fail) => {
       const timer = setTimeout(() => fail(new Error('the probe did not answer in 10 s')), 10_000);
@@ -123,11 +127,14 @@ export const startSoakServer = async (env: Record<string, string>): Promise<Soak
     },
     stop: async () => {
       if (!alive()) return;
-      const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
+    },
+    kill: async () => {
+      if (alive()) child.kill('SIGKILL');
+      await exited;
     },
   };
 };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { checkGoals, type GoalCheck, type SoakSample } from './goals.js';
 import { sha256, type LedgerViolation, type StoreContents } from './ledger.js';
 import { plotSamples } from './plot.js';
-import { startSoakServer, type SoakServer } from './server-process.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
 import { Workload, type WorkloadError } from './workload.js';
 
 /** An S3-compatible store (Ceph RGW) the soaked server uses instead of its embedded one. */
@@ -111,17 +111,17 @@ const readStored = async (apiUrl: string, key: string, stage: 'draft' | 'main') 
 };
 
 const serverEnvironment = async (options: SoakOptions, lifetime: number, interval: number) => {
+  // The embedded store's files, or on RGW only the upload-token key (never the repo's .data).
+  const dataDirectory = await mkdtemp(join(tmpdir(), 'draftstore-soak-'));
   const common = {
     BUCKET_NAME: `soak-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
     OBJECT_LIFETIME: String(lifetime),
     CLEANUP_INTERVAL: String(interval),
+    DRAFTSTORE_DATA_DIR: dataDirectory,
   };
+  const cleanup = () => rm(dataDirectory, { recursive: true, force: true });
   if (options.store === undefined) {
-    const dataDirectory = await mkdtemp(join(tmpdir(), 'draftstore-soak-'));
-    return {
-      env: { ...common, MINIO_ENDPOINT: '127.0.0.1:0', DRAFTSTORE_DATA_DIR: dataDirectory },
-      cleanup: () => rm(dataDirectory, { recursive: true, force: true }),
-    };
+    return { env: { ...common, MINIO_ENDPOINT: '127.0.0.1:0' }, cleanup };
   }
   return {
     env: {
@@ -134,7 +134,7 @@ const serverEnvironment = async (options: SoakOptions, lifetime: number, interva
       // RGW 16.2 decodes UploadPartCopy's copy source twice (README, Store quirks).
       S3_PART_COPY_SOURCE_DECODED_TWICE: 'true',
     },
-    cleanup: async () => undefined,
+    cleanup,
   };
 };
 
@@ -159,9 +159,9 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
     `[soak ${options.label}] seed ${seed}, ${options.durationSeconds} s, concurrency ${concurrency}, ` +
       `samples every ${sampleSeconds} s (rerun with SOAK_SEED=${seed})`,
   );
-  let server: SoakServer | undefined;
+  let server: ServerProcess | undefined;
   try {
-    server = await startSoakServer(env);
+    server = await startServerProcess(env);
     const workload = new Workload({
       apiUrl: server.apiUrl,
       concurrency,

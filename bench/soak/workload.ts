@@ -1,17 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Ledger, sha256, type LedgerEntry } from './ledger.js';
-
-/** A seeded generator in [0, 1) (mulberry32): the same seed makes the same choices. */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+import { seededRandom } from './seeded-random.js';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -27,13 +16,17 @@ export type OperationName =
 const WEIGHTS: readonly (readonly [OperationName, number])[] = [
   ['put', 26],
   ['form', 12],
-  ['multipart', 2],
+  // Rare: each is 5 MiB and more, the rest a few KiB; RGW keeps deleted data until its GC runs.
+  ['multipart', 1],
   ['confirm', 28],
   ['list', 12],
   ['info', 8],
   ['delete', 8],
   ['invalid', 4],
 ];
+
+/** A request with no answer by then is an error: a stalled store must show, not hang the soak. */
+const REQUEST_TIMEOUT_MS = 60_000;
 
 /** An answer the workload did not expect: a 5xx, a network error, an undocumented status. */
 export interface WorkloadError {
@@ -208,6 +201,7 @@ export class Workload {
     this.interval.requests += 1;
     this.total.requests += 1;
     const response = await fetch(`${this.options.apiUrl}${path}`, {
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -233,7 +227,7 @@ export class Workload {
   async #store(step: string, url: string, init: RequestInit, ok: number[]): Promise<Response> {
     this.interval.requests += 1;
     this.total.requests += 1;
-    const response = await fetch(url, init);
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     if (!ok.includes(response.status)) {
       throw new Unexpected(step, `${response.status} ${(await response.text()).slice(0, 200)}`);
     }
