@@ -297,7 +297,16 @@ describeRgw('chaos: crashes and restarts mid-flow', () => {
       const restarted = when(() => deletes() >= 1)
         .then(() => killRadosgw(rgw))
         .then(() => restartRadosgw(rgw));
-      const interrupted = await api.services.cleaner.sweep().catch((error: Error) => error);
+      // A sweep stuck on a request the dead gateway never answers must show as such, not as
+      // jest's timeout.
+      const interrupted = await Promise.race([
+        api.services.cleaner.sweep().catch((error: Error) => error),
+        sleep(150_000).then(() => {
+          throw new Error(
+            `the sweep interrupted by the kill had not returned after 150 s (seed ${SEED})`,
+          );
+        }),
+      ]);
       await restarted;
       const next = await api.services.cleaner.sweep();
 
