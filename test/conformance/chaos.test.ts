@@ -299,14 +299,21 @@ describeRgw('chaos: crashes and restarts mid-flow', () => {
         .then(() => restartRadosgw(rgw));
       // A sweep stuck on a request the dead gateway never answers must show as such, not as
       // jest's timeout.
+      let timer: NodeJS.Timeout | undefined;
       const interrupted = await Promise.race([
         api.services.cleaner.sweep().catch((error: Error) => error),
-        sleep(150_000).then(() => {
-          throw new Error(
-            `the sweep interrupted by the kill had not returned after 150 s (seed ${SEED})`,
+        new Promise<never>((_, fail) => {
+          timer = setTimeout(
+            () =>
+              fail(
+                new Error(
+                  `the sweep interrupted by the kill had not returned after 150 s (seed ${SEED})`,
+                ),
+              ),
+            150_000,
           );
         }),
-      ]);
+      ]).finally(() => clearTimeout(timer));
       await restarted;
       const next = await api.services.cleaner.sweep();
 
