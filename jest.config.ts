@@ -55,6 +55,8 @@ const config: Config = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
+    // The client package's own tests (client/jest.config.ts), counted in this run's summary.
+    '<rootDir>/client',
   ],
 };
 

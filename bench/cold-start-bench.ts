@@ -27,12 +27,16 @@ import { invokeBundle } from '../test/helpers/invoke-bundle.js';
 import { putWith } from '../test/conformance/stores.js';
 import { connectEvent, httpApiEvent, scheduledEvent } from '../test/helpers/lambda-events.js';
 import { alternate, formatRatio, type RatioStats } from './ratio.js';
+import type { StoreAnchorEvent } from './bare-store-handler.js';
+import { requestShape, STORE_ANCHORS, type AnchorContext } from './store-anchors.js';
 
 /**
  * P2: each cdk.out bundle, cold (import + first invoke, in a fresh Node 24 process, with
- * its template environment on the embedded store), against a bare presigning bundle built
- * with exactly the functions' esbuild options; and each bundle's minified code size
- * against the bare one's.
+ * its template environment on the embedded store), against its anchor built with exactly
+ * the functions' esbuild options: a plain-client bundle making the same S3 and Secrets
+ * Manager requests (bench/store-anchors.ts) for a function whose first invoke makes any,
+ * else the bare presigning bundle; and each bundle's minified code size against the bare
+ * one's.
  */
 /** One cold start, in ms: the module import and the first handler call. */
 export interface Timing {
@@ -47,10 +51,12 @@ export interface ColdStartRow {
   readonly sizeRatio: number;
   readonly sizeGoal: number;
   readonly init: RatioStats;
-  /** Medians of A (the function) and B (the bare bundle), in ms: in all, import, first invoke. */
+  /** Medians of A (the function) and B (its anchor), in ms: in all, import, first invoke. */
   readonly medianMs: { readonly function: Timing; readonly bare: Timing };
-  /** S3 requests the first invoke makes (the bare bundle makes none), counted in an untimed run. */
+  /** S3 requests the first invoke makes (its anchor makes the same), counted in an untimed run. */
   readonly storeRequests: number;
+  /** What the function is timed against: the bare presign bundle, or the bundle that makes its requests. */
+  readonly anchor: 'bare presign' | 'same requests';
 }
 
 export interface ColdStartReport {
@@ -96,6 +102,17 @@ export const runColdStartBench = async (
   const bare = join(work, 'bare', 'index.mjs');
   await build(lambdaBuildOptions(BARE_ENTRY, bare));
   const bareBytes = statSync(bare).size;
+  const storeAnchor = join(work, 'store', 'index.mjs');
+  const storeSecretAnchor = join(work, 'store-secret', 'index.mjs');
+  await build(
+    lambdaBuildOptions(join(PROJECT_ROOT, 'bench', 'bare-store-handler.ts'), storeAnchor),
+  );
+  await build(
+    lambdaBuildOptions(
+      join(PROJECT_ROOT, 'bench', 'bare-store-secret-handler.ts'),
+      storeSecretAnchor,
+    ),
+  );
 
   const deployment = { mainBucket: 'cold-main', draftBucket: 'cold-draft' };
   const keys = { accessKey: 'cold-access', secretKey: 'cold-secret' };
@@ -216,7 +233,20 @@ export const runColdStartBench = async (
   };
 
   const skipped: string[] = [];
-  const measured: { fn: DeployedFunction; event: () => Promise<unknown> }[] = [];
+  /** A function, its first event, and (when its first invoke reaches the store) its anchor's event. */
+  const measured: {
+    fn: DeployedFunction;
+    event: () => Promise<unknown>;
+    anchorEvent?: () => Promise<StoreAnchorEvent>;
+  }[] = [];
+  const anchorContext: AnchorContext = { ...deployment, secretArn };
+  const anchorEventOf = (key: string, body: () => Promise<unknown>) => {
+    const recipe = STORE_ANCHORS[key];
+    return (
+      recipe &&
+      (async () => recipe(((await body()) ?? {}) as Record<string, unknown>, anchorContext))
+    );
+  };
   for (const [routeKey, fn] of routes) {
     const body = routeEvents[routeKey];
     if (!body) {
@@ -224,10 +254,20 @@ export const runColdStartBench = async (
       continue;
     }
     const [method, path] = routeKey.split(' ') as ['GET' | 'POST', string];
-    measured.push({ fn, event: async () => httpApiEvent(method, path, await body()) });
+    const anchorEvent = anchorEventOf(routeKey, body);
+    measured.push({
+      fn,
+      event: async () => httpApiEvent(method, path, await body()),
+      ...(anchorEvent && { anchorEvent }),
+    });
   }
   for (const { fn, input } of schedules) {
-    measured.push({ fn, event: async () => input ?? scheduledEvent() });
+    const anchorEvent = anchorEventOf('schedule', async () => undefined);
+    measured.push({
+      fn,
+      event: async () => input ?? scheduledEvent(),
+      ...(anchorEvent && { anchorEvent }),
+    });
   }
   measured.push({
     fn: connect,
@@ -244,47 +284,80 @@ export const runColdStartBench = async (
   }
 
   /** One cold process: import plus first invoke, in ms; an error answer is a failed bench. */
-  const cold = async (
-    fn: DeployedFunction | undefined,
+  const coldRun = async (
+    bundle: string,
+    name: string,
+    fn: DeployedFunction,
     event: unknown,
     target: LoopbackStore = store,
   ): Promise<Timing> => {
-    const env = environmentOf(fn ?? routes.get('POST /api/v1/upload-url')!, target);
     const run = await invokeBundle<APIGatewayProxyStructuredResultV2 | undefined>({
-      bundle: fn?.bundle ?? bare,
+      bundle,
       event,
-      env,
-      functionName: fn?.name ?? 'bare',
-      timeoutMs: (fn?.timeoutSeconds ?? 10) * 1000,
+      env: environmentOf(fn, target),
+      functionName: name,
+      timeoutMs: fn.timeoutSeconds * 1000,
     });
     const status = run.result?.statusCode;
     if (status !== undefined && status >= 400) {
-      throw new Error(
-        `${fn?.name ?? 'bare'} answered ${status}: ${run.result?.body}\n${run.output}`,
-      );
+      throw new Error(`${name} answered ${status}: ${run.result?.body}\n${run.output}`);
     }
     return { total: run.importMs + run.invokeMs, importMs: run.importMs, invokeMs: run.invokeMs };
   };
-  /** The S3 requests of one untimed cold run through the counting proxy. */
-  const storeRequestsOf = async (fn: DeployedFunction, event: unknown): Promise<number> => {
+  const presignOnly = routes.get('POST /api/v1/upload-url')!;
+  const cold = (fn: DeployedFunction, event: unknown, target?: LoopbackStore) =>
+    coldRun(fn.bundle, fn.name, fn, event, target);
+  const bareCold = () => coldRun(bare, 'bare', presignOnly, bareEvent);
+  /** The anchor bundle that makes the function's requests: with the secret read if it has one. */
+  const anchorCold = (fn: DeployedFunction, event: StoreAnchorEvent, target?: LoopbackStore) =>
+    coldRun(
+      event.secretArn ? storeSecretAnchor : storeAnchor,
+      `${fn.name}-anchor`,
+      fn,
+      event,
+      target,
+    );
+
+  const secretReads = () => [...secrets.reads.values()].reduce((sum, reads) => sum + reads, 0);
+  /** What one untimed cold run sends: S3 requests through the counting proxy, and secret reads. */
+  const traffic = async (run: (target: LoopbackStore) => Promise<unknown>) => {
     const before = counter.requests.length;
-    await cold(fn, event, counted);
-    return counter.requests.length - before;
+    const readsBefore = secretReads();
+    await run(counted);
+    return { requests: counter.requests.slice(before), secretReads: secretReads() - readsBefore };
   };
+  const shapes = (requests: readonly string[]) => requests.map(requestShape).sort().join(', ');
   const bareEvent = httpApiEvent('POST', '/api/v1/upload-url', { object_name: 'cold/a.txt' });
 
   const rows: ColdStartRow[] = [];
   try {
-    for (const { fn, event } of measured) {
+    for (const { fn, event, anchorEvent } of measured) {
       let measuredRun: Awaited<ReturnType<typeof alternate<Timing>>>;
       let storeRequests: number;
       try {
-        storeRequests = await storeRequestsOf(fn, await event());
+        const sent = await traffic((target) => event().then((first) => cold(fn, first, target)));
+        storeRequests = sent.requests.length;
+        if (anchorEvent) {
+          // The anchor must send what the function sends, or the ratio compares different work.
+          const anchorSent = await traffic(async (target) =>
+            anchorCold(fn, await anchorEvent(), target),
+          );
+          if (
+            shapes(anchorSent.requests) !== shapes(sent.requests) ||
+            anchorSent.secretReads !== sent.secretReads
+          ) {
+            throw new Error(
+              `its anchor sends ${shapes(anchorSent.requests)} (+${anchorSent.secretReads} secret reads), the function ${shapes(sent.requests)} (+${sent.secretReads})`,
+            );
+          }
+        } else if (storeRequests > 0 || sent.secretReads > 0) {
+          throw new Error(`its first invoke sends ${shapes(sent.requests)}, and it has no anchor`);
+        }
         measuredRun = await alternate(
           rounds,
           async () => cold(fn, await event()),
-          () => cold(undefined, bareEvent),
-          (functionRun, bareRun) => functionRun.total / bareRun.total,
+          anchorEvent ? async () => anchorCold(fn, await anchorEvent()) : bareCold,
+          (functionRun, anchorRun) => functionRun.total / anchorRun.total,
         );
       } catch (error) {
         // One function that cannot run here (say, a new way of reading its secret) must not
@@ -304,6 +377,7 @@ export const runColdStartBench = async (
         init: stats,
         medianMs: { function: medianTiming(a), bare: medianTiming(b) },
         storeRequests,
+        anchor: anchorEvent ? 'same requests' : 'bare presign',
       };
       rows.push(row);
       log(formatRow(row));
@@ -341,12 +415,12 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 const formatRow = (row: ColdStartRow): string =>
   [
-    `  ${formatRatio(`${row.name} init`, row.init, { atMost: INIT_GOAL })} [medians ${ms(row.medianMs.function)} vs bare ${ms(row.medianMs.bare)}; first invoke: ${requests(row.storeRequests)}]`,
+    `  ${formatRatio(`${row.name} init`, row.init, { atMost: INIT_GOAL })} [medians ${ms(row.medianMs.function)} vs ${row.anchor === 'bare presign' ? 'bare presign' : 'anchor'} ${ms(row.medianMs.bare)}; first invoke: ${requests(row.storeRequests)}]`,
     `  ${row.name} size: ${kib(row.bytes)} = ${row.sizeRatio.toFixed(3)}x, goal <= ${row.sizeGoal}x: ${row.sizeRatio <= row.sizeGoal ? 'met' : 'NOT MET'}`,
   ].join('\n');
 
 export const coldStartHeader = (rounds: number): string =>
-  `P2 cold start: each cdk.out bundle (import + first invoke, fresh Node 24 process, template environment, embedded store) vs the bare S3Client + getSignedUrl bundle (same esbuild options), ${rounds} alternating rounds:`;
+  `P2 cold start: each cdk.out bundle (import + first invoke, fresh Node 24 process, template environment, embedded store) vs its anchor (same esbuild options): a plain S3Client making the same S3 and Secrets Manager requests, or the bare S3Client + getSignedUrl bundle for functions that make none; ${rounds} alternating rounds:`;
 
 export const formatColdStartBench = (report: ColdStartReport): string => {
   const initMet = report.rows.filter((row) => row.init.median <= INIT_GOAL).length;
@@ -357,15 +431,15 @@ export const formatColdStartBench = (report: ColdStartReport): string => {
     `P2 summary (bare bundle ${kib(report.bareBytes)}; ${report.rows.length} functions, ${report.rounds} rounds each):`,
     `  init ratio medians ${Math.min(...medians).toFixed(2)}x-${Math.max(...medians).toFixed(2)}x, goal <= ${INIT_GOAL}x: ${initMet === report.rows.length && report.skipped.length === 0 ? 'met' : `NOT MET (${report.rows.length - initMet} of ${report.rows.length} over)`}`,
     `  size ratios ${Math.min(...sizes).toFixed(3)}x-${Math.max(...sizes).toFixed(3)}x, goal <= ${SIZE_GOAL}x (Connect ${CONNECT_SIZE_GOAL}x): ${sizeMet === report.rows.length && report.skipped.length === 0 ? 'met' : `NOT MET (${report.rows.length - sizeMet} of ${report.rows.length} over)`}`,
-    // The bare bundle presigns without I/O: a function whose first request must reach the
-    // store pays those round trips on top of any code it loads.
+    // A function whose first invoke reaches the store is timed against an anchor that pays
+    // the same round trips; the others against the bare bundle, which presigns without I/O.
     initGroup(
-      'functions whose first invoke makes no S3 request',
-      report.rows.filter((row) => row.storeRequests === 0),
+      'against the bare presign bundle',
+      report.rows.filter((row) => row.anchor === 'bare presign'),
     ),
     initGroup(
-      'functions whose first invoke makes S3 requests',
-      report.rows.filter((row) => row.storeRequests > 0),
+      'against an anchor making the same requests',
+      report.rows.filter((row) => row.anchor === 'same requests'),
     ),
     ...report.skipped.map((name) => `  not measured (so not met): ${name}`),
   ].join('\n');

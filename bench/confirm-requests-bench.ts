@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeServices } from '../lambdas/compose.js';
 import { loadConfig } from '../lambdas/config.js';
+import { confirmChecks } from '../lambdas/inspection/confirm-checks.js';
 import { createS3Client } from '../lambdas/storage/s3-client.js';
 import { startEmbeddedS3 } from '../local/embedded-s3.js';
 import { startCountingProxy } from '../test/helpers/counting-proxy.js';
@@ -16,6 +17,8 @@ import { startCountingProxy } from '../test/helpers/counting-proxy.js';
 export interface ConfirmRequestsReport {
   readonly first: readonly string[];
   readonly retried: readonly string[];
+  /** P4b: a first confirm with content sniffing and image rules on (CONTENT_SNIFFING=strict). */
+  readonly sniffed: readonly string[];
 }
 
 export const runConfirmRequestsBench = async (): Promise<ConfirmRequestsReport> => {
@@ -41,6 +44,10 @@ export const runConfirmRequestsBench = async (): Promise<ConfirmRequestsReport> 
   // The AWS configuration, with a client that reaches the proxy instead of AWS.
   const config = { ...minio, storageType: 's3' as const };
   const services = composeServices(config, { client: createS3Client(minio) });
+  const sniffing = composeServices(config, {
+    client: createS3Client(minio),
+    checks: confirmChecks,
+  });
   const caller = { owner: 'bench' };
   try {
     const ticket = await services.drafts.uploadUrl(caller, {
@@ -57,9 +64,25 @@ export const runConfirmRequestsBench = async (): Promise<ConfirmRequestsReport> 
     const again = proxy.requests.length;
     await services.drafts.confirm(caller, { objectName: 'p4/small.txt' });
     const retried = proxy.requests.slice(again);
-    return { first, retried };
+
+    const sniffedTicket = await sniffing.drafts.uploadUrl(caller, {
+      objectName: 'p4/sniffed.txt',
+      contentType: 'text/plain',
+      contentLength: 5,
+    });
+    const sniffedPut = await fetch(sniffedTicket.url, {
+      method: 'PUT',
+      headers: sniffedTicket.headers,
+      body: 'hello',
+    });
+    if (!sniffedPut.ok) throw new Error(`the draft PUT answered ${sniffedPut.status}`);
+    const beforeSniffed = proxy.requests.length;
+    await sniffing.drafts.confirm(caller, { objectName: 'p4/sniffed.txt' });
+    const sniffed = proxy.requests.slice(beforeSniffed);
+    return { first, retried, sniffed };
   } finally {
     services.client.destroy();
+    sniffing.client.destroy();
     await proxy.close();
     await store.close();
     await rm(directory, { recursive: true, force: true });
@@ -73,4 +96,5 @@ export const formatConfirmRequestsBench = (report: ConfirmRequestsReport): strin
   [
     `P4 S3 requests for a first confirm (small object): ${report.first.length} (${methods(report.first)}), goal <= 3: ${report.first.length <= 3 ? 'met' : 'NOT MET'}`,
     `    a retried confirm (draft already moved): ${report.retried.length} (${methods(report.retried)})`,
+    `P4b S3 requests for a first confirm with content sniffing: ${report.sniffed.length} (${methods(report.sniffed)}), goal <= ${report.first.length + 1}: ${report.sniffed.length <= report.first.length + 1 ? 'met' : 'NOT MET'}`,
   ].join('\n');

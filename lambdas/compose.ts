@@ -1,6 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import type { Cleaner } from './core/cleaner.js';
+import type { ConfirmCheck } from './core/checks/confirm-check.js';
+import type { CleanScans } from './core/checks/malware-check.js';
+import type { ObjectTags } from './core/checks/guardduty-check.js';
 import type { ConfirmationEvents } from './core/confirmation-events.js';
 import type { FormPresigner } from './core/form-presigner.js';
 import { DraftService } from './core/draft-service.js';
@@ -12,11 +15,9 @@ import { UploadTokens } from './core/upload-token.js';
 import type { NamePolicy } from './core/object-name.js';
 import { createS3Client } from './storage/s3-client.js';
 import { S3MultipartStore } from './storage/s3-multipart-store.js';
-import {
-  S3ObjectStore,
-  type BucketCreator,
-  type MultipartCopyOptions,
-} from './storage/s3-object-store.js';
+import { S3ObjectStore, type BucketCreator } from './storage/s3-object-store.js';
+import type { MultipartCopyOptions } from './storage/s3-part-copy.js';
+import { probePartCopySourceDecoding } from './storage/part-copy-source-probe.js';
 
 /** Everything an entry point needs, built once from the configuration. */
 export interface Services {
@@ -81,6 +82,15 @@ export interface ComposeOptions {
   readonly cleaner?: (parts: CleanerParts) => Sweeper;
   /** Where confirmations are published. @default none: in AWS, S3's EventBridge events are them */
   readonly events?: ConfirmationEvents;
+  /**
+   * Builds confirm's checks of a draft's bytes (lambdas/inspection/confirm-checks.ts). Only
+   * what confirms passes one, so the detection libraries stay out of the other bundles.
+   * @default undefined: confirm checks only size and declared type
+   */
+  readonly checks?: (
+    config: Config,
+    stores: { cleanScans: CleanScans; tags: ObjectTags },
+  ) => readonly ConfirmCheck[];
 }
 
 const NO_SIGNING_KEY: SigningKeySource = {
@@ -99,7 +109,11 @@ const NO_CLEANER: Sweeper = {
 export const composeServices = (config: Config, options: ComposeOptions = {}): Services => {
   const client = options.client ?? createS3Client(config);
   const store = new S3ObjectStore(client, options.bucketCreator?.(client), options.multipartCopy, {
-    partCopySourceDecodedTwice: config.partCopySourceDecodedTwice,
+    // The setting overrides; else an S3-compatible store is asked once (a wrong guess makes
+    // `%` keys 404, or aborts radosgw); AWS decodes once.
+    partCopySourceDecodedTwice:
+      config.partCopySourceDecodedTwice ??
+      (config.storageType === 'minio' ? probePartCopySourceDecoding : false),
     // AWS documents conditional deletes; other stores may ignore them without an error.
     probeConditionalDeletes: config.storageType === 'minio',
   });
@@ -119,6 +133,13 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     bucketProvisioning: config.storageType === 'minio' ? 'create' : 'verify',
     ...(options.clock && { clock: options.clock }),
     ...(options.events && { events: options.events }),
+    ...(options.checks && {
+      checks: { list: options.checks(config, { cleanScans: store, tags: store }), bytes: store },
+    }),
+    // With confirm's checks on, refusals are recorded as tags and download-url reads them.
+    ...((config.contentSniffing === 'strict' || config.malwareScan !== 'off') && {
+      verdicts: store,
+    }),
   });
   const objects = new ObjectCatalog({
     store,
@@ -153,5 +174,5 @@ let fromEnvironment: Services | undefined;
  * warm. One process serves one function, so the first call's options are the only ones.
  */
 export const environmentServices = (
-  options: Pick<ComposeOptions, 'forms' | 'cleaner'> = {},
+  options: Pick<ComposeOptions, 'forms' | 'cleaner' | 'checks'> = {},
 ): Services => (fromEnvironment ??= composeServices(loadConfig(), options));

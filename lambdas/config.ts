@@ -1,8 +1,17 @@
+import { MAX_OBJECT_BYTES, MAX_PRESIGN_SECONDS } from './core/s3-limits.js';
+
 const GIB = 1024 ** 3;
-/** S3's largest object (a multipart upload); one PUT stays limited to 5 GiB. */
-const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
-/** A SigV4 presigned URL cannot live longer than seven days. */
-const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+/** PNG's largest side; every format confirm measures fits in it. */
+const MAX_IMAGE_SIDE = 2 ** 31 - 1;
+/**
+ * The default pixel cap: 16383 × 16383 (about 268 megapixels), the default input limit of
+ * sharp/libvips, the thumbnailer most Node consumers of the confirmation event use. Every
+ * confirmed image opens there without raising a limit; a 40,000 × 40,000 bomb (1.6 billion
+ * pixels, 6.4 GB as RGBA) does not pass. Cameras stay far below it (100 MP medium format).
+ */
+export const DEFAULT_IMAGE_MAX_PIXELS = 0x3fff * 0x3fff;
+/** The longest OBJECT_LIFETIME: ten years. */
+export const MAX_OBJECT_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
 /**
  * Each reader takes one variable's raw value and either returns the setting or records a
@@ -31,12 +40,12 @@ const integer = (
   return value;
 };
 
-const boolean = (
+const boolean = <Fallback extends boolean | undefined>(
   env: NodeJS.ProcessEnv,
   name: string,
-  fallback: boolean,
+  fallback: Fallback,
   problems: Problems,
-): boolean => {
+): boolean | Fallback => {
   const raw = env[name];
   if (blank(raw)) return fallback;
   const value = raw.trim().toLowerCase();
@@ -111,6 +120,39 @@ const inlineContentTypes = (env: NodeJS.ProcessEnv, problems: Problems): readonl
   return types;
 };
 
+const oneOf = <T extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+  problems: Problems,
+): T => {
+  const value = text(env, name, fallback).toLowerCase();
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  problems.push(
+    `${name} must be ${allowed.map((entry) => `"${entry}"`).join(' or ')}, got "${value}"`,
+  );
+  return fallback;
+};
+
+/** What GuardDuty Malware Protection for S3 may tag besides its two verdicts. */
+const GUARDDUTY_OTHER_STATUSES = ['UNSUPPORTED', 'ACCESS_DENIED', 'FAILED'];
+
+const guardDutyPassStatuses = (env: NodeJS.ProcessEnv, problems: Problems): string[] => {
+  const statuses = text(env, 'GUARDDUTY_PASS_STATUSES', '')
+    .split(',')
+    .map((entry) => entry.trim().toUpperCase())
+    .filter((entry) => entry !== '');
+  const bad = statuses.filter((entry) => !GUARDDUTY_OTHER_STATUSES.includes(entry));
+  if (bad.length > 0) {
+    problems.push(
+      `GUARDDUTY_PASS_STATUSES must be a comma list of ${GUARDDUTY_OTHER_STATUSES.join(', ')}, got "${bad.join(', ')}"`,
+    );
+    return [];
+  }
+  return statuses;
+};
+
 export interface Config {
   readonly storageType: 's3' | 'minio';
   readonly buckets: { readonly main: string; readonly draft: string };
@@ -132,10 +174,31 @@ export interface Config {
   readonly cleanupIntervalSeconds: number;
   /** Empty means any type. */
   readonly allowedContentTypes: readonly string[];
-  /** The store URL-decodes UploadPartCopy's copy source twice (Ceph RGW 16.2). */
-  readonly partCopySourceDecodedTwice: boolean;
+  /**
+   * The store URL-decodes UploadPartCopy's copy source twice (Ceph RGW 16.2). Unset, an
+   * S3-compatible store is probed once (AWS decodes once).
+   */
+  readonly partCopySourceDecodedTwice: boolean | undefined;
   /** Stored types download URLs serve inline; every other type is an attachment. */
   readonly inlineContentTypes: readonly string[];
+  /** Whether confirm checks that a draft's bytes are its declared type (CONTENT_SNIFFING). */
+  readonly contentSniffing: 'strict' | 'off';
+  /** Confirm's malware verdict (MALWARE_SCAN). */
+  readonly malwareScan: 'off' | 'clamav' | 'guardduty';
+  /** GuardDuty statuses besides NO_THREATS_FOUND that confirm passes (GUARDDUTY_PASS_STATUSES). */
+  readonly guardDutyPassStatuses: readonly string[];
+  /** clamd, for MALWARE_SCAN=clamav: address, time limit, and its StreamMaxLength. */
+  readonly clamd: {
+    readonly address: string;
+    readonly timeoutMs: number;
+    readonly streamMaxBytes: number;
+  };
+  /** Confirm's image rules (IMAGE_MAX_WIDTH, IMAGE_MAX_HEIGHT, IMAGE_MAX_PIXELS); 0 is no limit. */
+  readonly imageLimits: {
+    readonly maxWidth: number;
+    readonly maxHeight: number;
+    readonly maxPixels: number;
+  };
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -171,15 +234,48 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       env,
       'OBJECT_LIFETIME',
       1,
-      10 * 365 * 24 * 3600,
+      MAX_OBJECT_LIFETIME_SECONDS,
       86400,
       problems,
     ),
     maxUploadBytes: integer(env, 'MAX_UPLOAD_BYTES', 1, MAX_OBJECT_BYTES, 5 * GIB, problems),
     cleanupIntervalSeconds: integer(env, 'CLEANUP_INTERVAL', 0, 24 * 3600, 60, problems),
     allowedContentTypes: contentTypes(env, problems),
-    partCopySourceDecodedTwice: boolean(env, 'S3_PART_COPY_SOURCE_DECODED_TWICE', false, problems),
+    partCopySourceDecodedTwice: boolean(
+      env,
+      'S3_PART_COPY_SOURCE_DECODED_TWICE',
+      undefined,
+      problems,
+    ),
     inlineContentTypes: inlineContentTypes(env, problems),
+    contentSniffing: oneOf(env, 'CONTENT_SNIFFING', ['strict', 'off'], 'strict', problems),
+    malwareScan: oneOf(env, 'MALWARE_SCAN', ['off', 'clamav', 'guardduty'], 'off', problems),
+    guardDutyPassStatuses: guardDutyPassStatuses(env, problems),
+    clamd: {
+      address: text(env, 'CLAMD_ADDRESS', ''),
+      timeoutMs: integer(env, 'CLAMD_TIMEOUT_MS', 1, 15 * 60 * 1000, 30_000, problems),
+      // clamd's own default StreamMaxLength (clamd.conf(5)).
+      streamMaxBytes: integer(
+        env,
+        'CLAMD_STREAM_MAX_BYTES',
+        1,
+        4 * GIB - 1,
+        25 * 1024 ** 2,
+        problems,
+      ),
+    },
+    imageLimits: {
+      maxWidth: integer(env, 'IMAGE_MAX_WIDTH', 0, MAX_IMAGE_SIDE, 0, problems),
+      maxHeight: integer(env, 'IMAGE_MAX_HEIGHT', 0, MAX_IMAGE_SIDE, 0, problems),
+      maxPixels: integer(
+        env,
+        'IMAGE_MAX_PIXELS',
+        0,
+        Number.MAX_SAFE_INTEGER,
+        DEFAULT_IMAGE_MAX_PIXELS,
+        problems,
+      ),
+    },
   };
   for (const [name, value] of [
     ['BUCKET_NAME', main],
@@ -190,6 +286,14 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     }
   }
   if (draft === main) problems.push('DRAFT_BUCKET_NAME must differ from BUCKET_NAME');
+  if (
+    config.malwareScan === 'clamav' &&
+    !/^(\/.+|[A-Za-z0-9.-]+:\d{1,5})$/.test(config.clamd.address)
+  ) {
+    problems.push(
+      `CLAMD_ADDRESS must be host:port or the path of a unix socket when MALWARE_SCAN=clamav, got "${config.clamd.address}"`,
+    );
+  }
   if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(endpoint)) {
     problems.push(
       `MINIO_ENDPOINT must be host:port without a scheme (see MINIO_USE_SSL), got "${endpoint}"`,

@@ -65,6 +65,25 @@ export const ERROR_TABLE: Readonly<Record<DraftErrorCode, WireError>> = {
     connectCode: Code.InvalidArgument,
     errorType: ErrorTypeNumber.UNSPECIFIED,
   },
+  // The stored bytes are not what confirm may pass; re-uploading other bytes is the fix, so
+  // not a retry (FAILED_PRECONDITION), and not the request's own arguments (INVALID_ARGUMENT).
+  content_rejected: {
+    httpStatus: 422,
+    connectCode: Code.FailedPrecondition,
+    errorType: ErrorTypeNumber.UNSPECIFIED,
+  },
+  // Normal flow, not a server failure (no 5xx): the verdict is not in yet. UNAVAILABLE is the
+  // Connect code that clients retry with backoff.
+  scan_pending: {
+    httpStatus: 409,
+    connectCode: Code.Unavailable,
+    errorType: ErrorTypeNumber.UNSPECIFIED,
+  },
+  scanner_unavailable: {
+    httpStatus: 503,
+    connectCode: Code.Unavailable,
+    errorType: ErrorTypeNumber.NETWORK_ERROR,
+  },
   bucket_not_found: {
     httpStatus: 503,
     connectCode: Code.FailedPrecondition,

@@ -9,9 +9,11 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkProps } from './draftstore/check-props.js';
 import { createCleanupSchedule } from './draftstore/cleanup-schedule.js';
-import { addObjectConfirmedRule } from './draftstore/confirmation-events.js';
+import { addObjectConfirmedRule, addObjectRejectedRule } from './draftstore/confirmation-events.js';
 import { addConnectUrl } from './draftstore/connect-url.js';
 import { createFunctions, type DraftStoreFunctionName } from './draftstore/functions.js';
+import { addMalwareProtection } from './draftstore/malware-protection.js';
+import type * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { createHttpApi } from './draftstore/http-api.js';
 import type { DraftStoreProps } from './draftstore/props.js';
 import { createBuckets } from './draftstore/storage.js';
@@ -20,7 +22,7 @@ import { createUploadTokenSecret } from './draftstore/upload-token-secret.js';
 export type { DraftStoreFunctionName } from './draftstore/functions.js';
 export type { DraftStoreProps } from './draftstore/props.js';
 export { draftExpirationDays } from './draftstore/storage.js';
-export { objectConfirmedPattern } from './draftstore/confirmation-events.js';
+export { objectConfirmedPattern, objectRejectedPattern } from './draftstore/confirmation-events.js';
 
 /**
  * DraftStore: a two-stage upload service. Clients upload into a short-lived draft bucket via
@@ -34,6 +36,8 @@ export { objectConfirmedPattern } from './draftstore/confirmation-events.js';
 export class DraftStore extends Construct {
   readonly mainBucket: s3.IBucket;
   readonly draftBucket: s3.IBucket;
+  /** GuardDuty Malware Protection for S3 on the draft bucket, with `malwareProtection: true`. */
+  readonly malwareProtectionPlan?: guardduty.CfnMalwareProtectionPlan;
   /** The bucket receiving S3 server access logs, when the construct created buckets and logs them. */
   readonly accessLogsBucket?: s3.Bucket;
   readonly httpApi: apigw.HttpApi;
@@ -76,6 +80,13 @@ export class DraftStore extends Construct {
 
     this.uploadTokenSecret = createUploadTokenSecret(this, props);
     this.functions = createFunctions(this, props, buckets, this.uploadTokenSecret);
+    if (props.malwareProtection === true) {
+      // A created draft bucket is encrypted with props.encryptionKey; an existing one with its own.
+      const key = props.existingDraftBucket
+        ? props.existingDraftBucket.encryptionKey
+        : props.encryptionKey;
+      this.malwareProtectionPlan = addMalwareProtection(this, buckets.draft, key);
+    }
 
     const api = createHttpApi(this, props, this.functions);
     this.httpApi = api.httpApi;
@@ -100,5 +111,14 @@ export class DraftStore extends Construct {
    */
   onObjectConfirmed(id: string, target: events.IRuleTarget): events.Rule {
     return addObjectConfirmedRule(this, id, this.mainBucket, target);
+  }
+
+  /**
+   * Sends every `draftstore.object.rejected` (confirm tagging a draft it refused: S3's "Object
+   * Tags Added" in the draft bucket) to `target` through a new EventBridge rule named `id`.
+   * See `objectRejectedPattern`: the reason is in the draft's `draftstore-rejected` tag.
+   */
+  onObjectRejected(id: string, target: events.IRuleTarget): events.Rule {
+    return addObjectRejectedRule(this, id, this.draftBucket, target);
   }
 }

@@ -10,7 +10,7 @@ import {
   requestOriginKey,
   type DraftsResolver,
   type MultipartResolver,
-} from '../lambdas/rpc/draft-service.js';
+} from '../lambdas/rpc/routes.js';
 import { ACCEPT_COMPRESSION } from '../lambdas/rpc/compression.js';
 import { toConnectError } from '../lambdas/rpc/to-connect-error.js';
 import { inInvocation } from './invocation-scope.js';

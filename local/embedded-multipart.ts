@@ -1,6 +1,8 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { MAX_KEYS_PER_LIST_PAGE, MAX_PART_COUNT } from '../lambdas/core/s3-limits.js';
+import { withKeyLock } from './keyed-lock.js';
 
 const require = createRequire(import.meta.url);
 const S3Error = require('s3rver/lib/models/error.js') as new (
@@ -38,7 +40,7 @@ const xml = (value: string | number) =>
   String(value).replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch] ?? ch);
 
 const isPartNumber = (value: string | undefined): boolean =>
-  value !== undefined && /^[1-9]\d{0,4}$/.test(value) && Number(value) <= 10_000;
+  value !== undefined && /^[1-9]\d{0,4}$/.test(value) && Number(value) <= MAX_PART_COUNT;
 
 const single = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
@@ -57,27 +59,14 @@ const noSuchUpload = (ctx: KoaContext, uploadId: string): void =>
   );
 
 /**
- * One complete or abort of an upload at a time, in arrival order. s3rver's complete reads
- * the part files that an abort deletes: interleaved, the complete found its parts gone and
- * answered InvalidPart (400), or its assembly lost a file mid-stream. In turn, whichever
- * comes second finds the upload gone and answers NoSuchUpload (404), as S3 does.
+ * One complete, abort or part commit of an upload at a time, in arrival order (keyed by
+ * the upload's folder). s3rver's complete reads the part files that an abort deletes:
+ * interleaved, the complete found its parts gone and answered InvalidPart (400), or its
+ * assembly lost a file mid-stream. In turn, whichever comes second finds the upload gone
+ * and answers NoSuchUpload (404), as S3 does.
  */
-const uploadQueues = new Map<string, Promise<void>>();
-const oneAtATime = async <T>(directory: string, work: () => Promise<T>): Promise<T> => {
-  const queueKey = resolve(directory);
-  const before = uploadQueues.get(queueKey) ?? Promise.resolve();
-  let release = (): void => undefined;
-  const turn = new Promise<void>((done) => (release = done));
-  const queue = before.then(() => turn);
-  uploadQueues.set(queueKey, queue);
-  await before;
-  try {
-    return await work();
-  } finally {
-    release();
-    if (uploadQueues.get(queueKey) === queue) uploadQueues.delete(queueKey);
-  }
-};
+const oneAtATime = <T>(directory: string, work: () => Promise<T>): Promise<T> =>
+  withKeyLock(resolve(directory), work);
 
 /** The key an upload was created for, or undefined when there is no such upload. */
 const storedKeyOf = (uploadId: string, directory: string): Promise<string | undefined> =>
@@ -92,19 +81,26 @@ interface StoredPart {
   readonly modified: Date;
 }
 
-const readParts = async (directory: string): Promise<StoredPart[]> => {
-  const names = (await readdir(directory)).filter((name) => /^\d+$/.test(name));
-  const parts = await Promise.all(
-    names.map(async (name) => {
-      const [info, md5] = await Promise.all([
-        stat(join(directory, name)),
-        readFile(join(directory, `${name}.md5`), 'utf8').catch(() => ''),
-      ]);
-      return { number: Number(name), size: info.size, md5: md5.trim(), modified: info.mtime };
-    }),
-  );
-  return parts.sort((a, b) => a.number - b.number);
-};
+/**
+ * The upload's complete parts: each with its bytes and their MD5 (see guardPartWrites).
+ * Read under the upload's lock, so no part is caught between its two files.
+ */
+const readParts = (directory: string): Promise<StoredPart[]> =>
+  oneAtATime(directory, async () => {
+    const names = (await readdir(directory)).filter((name) => /^\d+$/.test(name));
+    const parts = await Promise.all(
+      names.map(async (name) => {
+        const [info, md5] = await Promise.all([
+          stat(join(directory, name)).catch(() => undefined),
+          readFile(join(directory, `${name}.md5`), 'utf8').catch(() => ''),
+        ]);
+        return info && /^[0-9a-f]{32}$/.test(md5.trim())
+          ? [{ number: Number(name), size: info.size, md5: md5.trim(), modified: info.mtime }]
+          : [];
+      }),
+    );
+    return parts.flat().sort((a, b) => a.number - b.number);
+  });
 
 const listParts = async (
   ctx: KoaContext,
@@ -114,7 +110,10 @@ const listParts = async (
   directory: string,
 ): Promise<void> => {
   const marker = Number(single(ctx.query['part-number-marker']) ?? 0) || 0;
-  const maxParts = Math.min(1000, Number(single(ctx.query['max-parts']) ?? 1000) || 1000);
+  const maxParts = Math.min(
+    MAX_KEYS_PER_LIST_PAGE,
+    Number(single(ctx.query['max-parts']) ?? MAX_KEYS_PER_LIST_PAGE) || MAX_KEYS_PER_LIST_PAGE,
+  );
   const after = (await readParts(directory)).filter((part) => part.number > marker);
   const page = after.slice(0, maxParts);
   const truncated = after.length > page.length;
@@ -158,7 +157,8 @@ export const embeddedMultipart =
       return oneAtATime(directory, async () => {
         // Checked again in turn: a complete before it may have consumed the upload.
         if ((await storedKeyOf(uploadId, directory)) !== key) return noSuchUpload(ctx, uploadId);
-        await rm(directory, { recursive: true, force: true });
+        // Retried: a part's temporary file may appear while the folder is emptied.
+        await rm(directory, { recursive: true, force: true, maxRetries: 3 });
         ctx.status = 204;
         ctx.body = '';
       });

@@ -1,8 +1,5 @@
-import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
-import { writeWithMd5 } from './md5-file-write.js';
+import type { Readable } from 'node:stream';
 
 const require = createRequire(import.meta.url);
 const S3Error = require('s3rver/lib/models/error.js') as new (
@@ -118,12 +115,6 @@ interface FilesystemStore {
   existsObject(bucket: string, key: string): Promise<boolean>;
   deleteObject(bucket: string, key: string): Promise<void>;
   putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
-  putMetadata(
-    bucket: string,
-    key: string,
-    metadata: Record<string, string>,
-    md5: string,
-  ): Promise<void>;
   copyObject(
     sourceBucket: string,
     sourceKey: string,
@@ -134,21 +125,6 @@ interface FilesystemStore {
   initiateUpload(bucket: string, key: string, uploadId: string, metadata: unknown): Promise<void>;
   putSubresource(bucket: string, key: string | undefined, resource: unknown): Promise<void>;
 }
-
-/**
- * Writes an object's bytes with every stream's errors handled. s3rver pipes the body
- * into a file stream that has no error listener, so one failed open (a name too long,
- * a directory in the way, a full disk) is an uncaught exception that ends the whole
- * process; here it fails that one request with a 500.
- */
-const writeObject = async (store: FilesystemStore, object: StoredObject) => {
-  const path = store.getResourcePath(object.bucket, object.key, 'object');
-  await mkdir(dirname(path), { recursive: true });
-  const source = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
-  const written = await writeWithMd5(source, path);
-  await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
-  return written;
-};
 
 /**
  * Makes the embedded store refuse what its disk cannot hold instead of failing
@@ -163,6 +139,7 @@ export const guardFileNames = (store: FilesystemStore): void => {
     getObject: store.getObject.bind(store),
     existsObject: store.existsObject.bind(store),
     deleteObject: store.deleteObject.bind(store),
+    putObject: store.putObject.bind(store),
     copyObject: store.copyObject.bind(store),
     initiateUpload: store.initiateUpload.bind(store),
     putSubresource: store.putSubresource.bind(store),
@@ -180,7 +157,7 @@ export const guardFileNames = (store: FilesystemStore): void => {
   };
   store.putObject = async (object) => {
     if (!fitsOnDisk(object.key)) throw keyTooLong(object.key);
-    return writeObject(store, object);
+    return original.putObject(object);
   };
   store.copyObject = async (sourceBucket, sourceKey, targetBucket, targetKey, metadata) => {
     if (!isBucketName(sourceBucket) || !fitsOnDisk(sourceKey)) {

@@ -3,7 +3,13 @@ import S3rver from 's3rver';
 import { checkPartsOnComplete, embeddedMultipart } from './embedded-multipart.js';
 import { guardFileNames, refuseEscapingPaths } from './embedded-s3-files.js';
 import { guardPartWrites, type PartStore } from './embedded-s3-parts.js';
+import {
+  atomicObjectWrites,
+  recoverInterruptedWrites,
+  type WritableStore,
+} from './embedded-s3-writes.js';
 import { LOCAL_CORS_ORIGINS } from './local-origins.js';
+import { captureConditions } from './request-conditions.js';
 
 const require = createRequire(import.meta.url);
 // s3rver accepts one hard-coded key pair; registering ours lets clients use the configured MINIO_* keys.
@@ -65,29 +71,6 @@ const repairCopySource = async (
 };
 
 /**
- * After deleting an object s3rver removes the directories it left empty. Deleting
- * several keys of one directory at once (DeleteObjects does) races: two deletes
- * find the directory empty, one removes it, and the other's scandir/rmdir fails
- * with ENOENT, turning a successful DeleteObjects into a 500. The object files are
- * gone by then, so a directory that is already gone is exactly what was wanted.
- */
-const tolerateRacingDirectoryCleanup = (server: S3rver): void => {
-  const store = (
-    server as unknown as { store: { deleteObject(...args: unknown[]): Promise<void> } }
-  ).store;
-  const deleteObject = store.deleteObject.bind(store);
-  store.deleteObject = async (...args: unknown[]) => {
-    try {
-      await deleteObject(...args);
-    } catch (error) {
-      const { code, syscall } = error as { code?: string; syscall?: string };
-      if (code === 'ENOENT' && (syscall === 'scandir' || syscall === 'rmdir')) return;
-      throw error;
-    }
-  };
-};
-
-/**
  * The embedded S3-compatible store (s3rver). It checks no signatures and no signed
  * headers: fine for development, never evidence of a security property.
  */
@@ -103,14 +86,17 @@ export const startEmbeddedS3 = async (options: EmbeddedS3Options): Promise<Embed
   server.middleware.unshift(
     refuseEscapingPaths,
     repairCopySource,
+    captureConditions,
     embeddedMultipart(options.directory),
   );
-  tolerateRacingDirectoryCleanup(server);
+  // Writes first: the wrappers below check names, then hand over to these.
+  atomicObjectWrites((server as unknown as { store: WritableStore }).store);
   checkPartsOnComplete(
     (server as unknown as { store: Parameters<typeof checkPartsOnComplete>[0] }).store,
   );
   guardFileNames((server as unknown as { store: Parameters<typeof guardFileNames>[0] }).store);
   guardPartWrites((server as unknown as { store: PartStore }).store);
+  await recoverInterruptedWrites(options.directory);
   const address = (await server.run()) as { address: string; port: number };
   return {
     endpoint: `${options.host}:${address.port}`,

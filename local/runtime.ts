@@ -2,12 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
+import { confirmChecks } from '../lambdas/inspection/confirm-checks.js';
 import { composeCleaner } from '../lambdas/compose-cleaner.js';
 import { allPublishers, logPublisher } from '../lambdas/events/log-publisher.js';
 import { webhookPublisher } from '../lambdas/events/webhook-publisher.js';
 import { logger } from '../lambdas/observability/logger.js';
 import { ensureBucket, s3BucketCreator } from '../lambdas/storage/s3-bucket-setup.js';
-import type { MultipartCopyOptions } from '../lambdas/storage/s3-object-store.js';
+import type { MultipartCopyOptions } from '../lambdas/storage/s3-part-copy.js';
 import { s3FormPresigner } from '../lambdas/storage/s3-form-presigner.js';
 import { requireAwsCredentials } from './aws-credentials.js';
 import { startCleanupTimer, type CleanupTimer } from './cleanup-timer.js';
@@ -95,6 +96,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const services = composeServices(config, {
     forms: s3FormPresigner,
     cleaner: composeCleaner,
+    checks: confirmChecks,
     ...(options.clock && { clock: options.clock }),
     bucketCreator: s3BucketCreator({ corsOrigins: LOCAL_CORS_ORIGINS }),
     signingKey: fileSigningKey(

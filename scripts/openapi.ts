@@ -3,10 +3,10 @@
  * generated from the zod schemas in lambdas/contract (zod 4's JSON Schema output).
  * `npm run openapi:check` (CI) fails when the committed document is stale or invalid.
  *
- * Adding a route: after its row in lambdas/http/route-table.ts, add one row to OPERATIONS
- * in scripts/openapi/operations.ts (its request and answer schemas from lambdas/contract,
- * examples, and the domain errors it raises), then run `npm run openapi` and commit
- * docs/openapi.json. Statuses come from lambdas/error-table.ts; nothing else changes.
+ * Adding an operation: after its spec in lambdas/contract/operations, add its entry to
+ * OPENAPI_DOCS in scripts/openapi/operation-docs.ts (summary, examples, its answer schema and
+ * the domain errors it raises), then run `npm run openapi` and commit docs/openapi.json.
+ * Paths and request schemas come from the spec, statuses from lambdas/error-table.ts.
  *
  * This script and scripts/openapi/ are build-time only: no Lambda imports them, so the full
  * `zod` build (with its JSON Schema converter) never reaches a bundle.

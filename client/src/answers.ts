@@ -1,3 +1,4 @@
+import type { MAX_PART_COUNT } from '../../lambdas/core/s3-limits.js';
 import { DraftStoreError } from './errors.js';
 import type {
   ConfirmResponse,
@@ -17,8 +18,11 @@ import type {
  * here: it would put zod into every browser bundle.
  */
 
-/** The store caps a multipart upload at this many parts. */
-const MAX_PARTS = 10_000;
+/**
+ * The store caps a multipart upload at this many parts. The package ships no server code,
+ * so the value is repeated; `satisfies` makes the build fail when it drifts from S3's.
+ */
+const MAX_PARTS = 10_000 satisfies typeof MAX_PART_COUNT;
 
 const invalid = (route: string, what: string): DraftStoreError =>
   new DraftStoreError(502, 'invalid_response', `${route} answered ${what}.`);

@@ -1,4 +1,5 @@
-import { abortedError, DraftStoreError } from './errors.js';
+import { DraftStoreError } from './errors.js';
+import { fetchText } from './fetch-text.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 
 export interface ApiOptions {
@@ -28,9 +29,10 @@ export class Api {
 
   private async once<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
-    let response: Response;
-    try {
-      response = await this.options.fetch(url, {
+    const { response, text } = await fetchText(
+      this.options.fetch,
+      url,
+      {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -38,21 +40,9 @@ export class Api {
         },
         body: JSON.stringify(body),
         ...(signal && { signal }),
-      });
-    } catch (error) {
-      if (signal?.aborted) throw abortedError();
-      throw new DraftStoreError(0, 'network_error', `${path}: ${String(error)}`, { cause: error });
-    }
-    // The answer can still break mid-body (a reset connection): no answer, so retried.
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      if (signal?.aborted) throw abortedError();
-      throw new DraftStoreError(0, 'network_error', `${path}: answer cut off: ${String(error)}`, {
-        cause: error,
-      });
-    }
+      },
+      path,
+    );
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -60,9 +50,13 @@ export class Api {
       parsed = undefined;
     }
     if (response.ok && parsed !== undefined) return parsed as T;
-    const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const error = (
+      parsed as { error?: { code?: unknown; message?: unknown; reason?: unknown } } | undefined
+    )?.error;
     if (typeof error?.code === 'string' && typeof error.message === 'string') {
-      throw new DraftStoreError(response.status, error.code, error.message);
+      throw new DraftStoreError(response.status, error.code, error.message, {
+        ...(typeof error.reason === 'string' && { reason: error.reason }),
+      });
     }
     throw new DraftStoreError(
       response.status,

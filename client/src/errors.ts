@@ -8,11 +8,22 @@ export class DraftStoreError extends Error {
   override readonly name = 'DraftStoreError';
   readonly status: number;
   readonly code: string;
+  /**
+   * With `content_rejected`: why confirm refused the draft (`type_mismatch`, `image_too_large`,
+   * `image_unreadable`, `malware_detected`, `scan_failed`).
+   */
+  readonly reason: string | undefined;
 
-  constructor(status: number, code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options?: { cause?: unknown; reason?: string },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = status;
     this.code = code;
+    this.reason = options?.reason;
   }
 }
 

@@ -1,12 +1,12 @@
 import { checkCompleted, checkCreated, checkListed, isListedPart, partCountOf } from './answers.js';
 import { abortedError, DraftStoreError, isAborted } from './errors.js';
-import { md5Base64 } from './md5.js';
+import { checksummed } from './part-checksum.js';
 import { PartSigner } from './part-signer.js';
 import { isResumeRecord, type ResumeRecord, type ResumeStore } from './resume-store.js';
-import { isTransient, withRetry } from './retry.js';
-import { readPart, type PartBody, type UploadSource } from './source.js';
+import { withRetry } from './retry.js';
+import type { UploadSource } from './source.js';
 import { isExpiredUrl, storeError } from './store-error.js';
-import { URL_EXPIRED, type UploadContext } from './upload-context.js';
+import { isRetryablePut, URL_EXPIRED, type UploadContext } from './upload-context.js';
 import type {
   MultipartCompleteRequest,
   MultipartCompleteResponse,
@@ -168,13 +168,7 @@ const sendPart = async (
 ): Promise<string> => {
   const start = (part - 1) * record.part_size;
   const end = Math.min(source.size, start + record.part_size);
-  let body: PartBody = source.slice(start, end);
-  let contentMd5: string | undefined;
-  if (context.checksum === 'md5') {
-    const bytes = await readPart(body);
-    contentMd5 = md5Base64(bytes);
-    body = { kind: 'bytes', bytes };
-  }
+  const { body, contentMd5 } = await checksummed(source.slice(start, end), context.checksum);
   return withRetry(
     context.retry,
     signal,
@@ -204,7 +198,7 @@ const sendPart = async (
       }
       throw storeError(response);
     },
-    (error) => isTransient(error) || (error as DraftStoreError).code === URL_EXPIRED,
+    isRetryablePut,
   );
 };
 

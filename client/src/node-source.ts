@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { UploadSource } from './source.js';
 
@@ -13,25 +13,4 @@ export const fileSource = async (path: string, type = ''): Promise<UploadSource>
     type,
     slice: (start, end) => ({ kind: 'file', path, start, end }),
   };
-};
-
-export const readRange = async (path: string, start: number, end: number): Promise<Uint8Array> => {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(end - start);
-    let offset = 0;
-    while (offset < buffer.length) {
-      const { bytesRead } = await handle.read(
-        buffer,
-        offset,
-        buffer.length - offset,
-        start + offset,
-      );
-      if (bytesRead === 0) throw new Error(`${path} shrank while it was being uploaded`);
-      offset += bytesRead;
-    }
-    return buffer;
-  } finally {
-    await handle.close();
-  }
 };

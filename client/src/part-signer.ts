@@ -1,3 +1,4 @@
+import type { MAX_PARTS_PER_SIGN as SERVER_MAX_PARTS_PER_SIGN } from '../../lambdas/core/part-plan.js';
 import type { Api } from './api.js';
 import { checkSigned } from './answers.js';
 import { DraftStoreError } from './errors.js';
@@ -7,8 +8,8 @@ import type {
   MultipartUploadRef,
 } from './wire.js';
 
-/** The server signs at most this many parts per call. */
-export const MAX_PARTS_PER_SIGN = 100;
+/** The server signs at most this many parts per call (the build checks it is the server's). */
+export const MAX_PARTS_PER_SIGN = 100 satisfies typeof SERVER_MAX_PARTS_PER_SIGN;
 /** A URL this close to its expiry is signed again rather than risked. */
 const EXPIRY_MARGIN_MS = 30_000;
 

@@ -1,10 +1,10 @@
 import { checkTicket } from './answers.js';
 import { DraftStoreError } from './errors.js';
-import { md5Base64 } from './md5.js';
-import { isTransient, withRetry } from './retry.js';
-import { readPart, type UploadSource } from './source.js';
+import { checksummed } from './part-checksum.js';
+import { withRetry } from './retry.js';
+import type { UploadSource } from './source.js';
 import { isExpiredUrl, storeError } from './store-error.js';
-import { URL_EXPIRED, type UploadContext } from './upload-context.js';
+import { isRetryablePut, URL_EXPIRED, type UploadContext } from './upload-context.js';
 import type { UploadUrlRequest, UploadUrlResponse } from './wire.js';
 
 /**
@@ -17,13 +17,7 @@ export const singlePut = async (
   objectName: string,
   contentType: string | undefined,
 ): Promise<{ etag: string | null }> => {
-  let body = source.slice(0, source.size);
-  let contentMd5: string | undefined;
-  if (context.checksum === 'md5') {
-    const bytes = await readPart(body);
-    contentMd5 = md5Base64(bytes);
-    body = { kind: 'bytes', bytes };
-  }
+  const { body, contentMd5 } = await checksummed(source.slice(0, source.size), context.checksum);
   const request: UploadUrlRequest = {
     object_name: objectName,
     content_length: source.size,
@@ -50,6 +44,6 @@ export const singlePut = async (
       }
       throw storeError(response);
     },
-    (error) => isTransient(error) || (error as DraftStoreError).code === URL_EXPIRED,
+    isRetryablePut,
   );
 };

@@ -43,6 +43,6 @@ export const blobSource = (blob: Blob, name?: string): UploadSource => {
 export const readPart = async (body: PartBody): Promise<Uint8Array> => {
   if (body.kind === 'bytes') return body.bytes;
   if (body.kind === 'blob') return new Uint8Array(await body.blob.arrayBuffer());
-  const { readRange } = await nodeOnly<typeof import('./node-source.js')>('./node-source.js');
+  const { readRange } = await nodeOnly<typeof import('./file-range.js')>('./file-range.js');
   return readRange(body.path, body.start, body.end);
 };

@@ -1,4 +1,4 @@
-import { abortedError, DraftStoreError } from './errors.js';
+import { fetchText } from './fetch-text.js';
 import { partLength, readPart } from './source.js';
 import { withoutContentLength, type PutTransport } from './transport.js';
 
@@ -13,30 +13,17 @@ export const fetchTransport =
       body.kind === 'blob'
         ? body.blob
         : new Blob([(await readPart(body)) as Uint8Array<ArrayBuffer>]);
-    let response: Response;
-    try {
-      response = await fetchImpl(url, {
+    const { response, text } = await fetchText(
+      fetchImpl,
+      url,
+      {
         method: 'PUT',
         headers: withoutContentLength(headers),
         body: payload,
         ...(signal && { signal }),
-      });
-    } catch (error) {
-      if (signal?.aborted) throw abortedError();
-      throw new DraftStoreError(0, 'network_error', `PUT failed: ${String(error)}`, {
-        cause: error,
-      });
-    }
-    // A body cut off mid-way (a reset connection) is no answer to judge: retried.
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      if (signal?.aborted) throw abortedError();
-      throw new DraftStoreError(0, 'network_error', `PUT answer cut off: ${String(error)}`, {
-        cause: error,
-      });
-    }
+      },
+      'PUT',
+    );
     if (response.ok) onProgress(partLength(body));
     return { status: response.status, etag: response.headers.get('etag'), body: text };
   };

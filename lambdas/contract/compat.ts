@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_KEY_BYTES } from '../core/s3-limits.js';
 import { checksumSha256, contentLength, contentMd5, contentType, stage } from './fields.js';
 
 /**
@@ -8,7 +9,7 @@ import { checksumSha256, contentLength, contentMd5, contentType, stage } from '.
 export const compatObjectRequest = z.object({
   object_name: z
     .string({ error: 'must be a string' })
-    .check(z.maxLength(1024, 'must be at most 1024 characters')),
+    .check(z.maxLength(MAX_KEY_BYTES, `must be at most ${MAX_KEY_BYTES} characters`)),
 });
 
 /**

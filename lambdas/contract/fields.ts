@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_KEY_BYTES, MAX_KEYS_PER_LIST_PAGE } from '../core/s3-limits.js';
 
 /**
  * Field schemas shared by every request of the API. They use `zod/mini`, which tree-shakes
@@ -6,10 +7,13 @@ import * as z from 'zod/mini';
  * JSON-schema converters into each Lambda bundle.
  */
 
-// Generous enough for any valid name; the domain applies the exact byte limits.
+// No longer than a key can be; the domain applies the exact byte limits.
 export const objectName = z
   .string({ error: 'must be a string' })
-  .check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'must be at most 1024 characters'));
+  .check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(MAX_KEY_BYTES, `must be at most ${MAX_KEY_BYTES} characters`),
+  );
 
 // A quoted parameter value holds printable ASCII only: the type is sent as a header, and
 // a control or non-ASCII character there is refused by Node, browsers and the store alike.
@@ -70,13 +74,13 @@ export const listLimit = z
   .number({ error: 'must be a number' })
   .check(
     z.int('must be a whole number'),
-    z.minimum(1, 'must be from 1 to 1000'),
-    z.maximum(1000, 'must be from 1 to 1000'),
+    z.minimum(1, `must be from 1 to ${MAX_KEYS_PER_LIST_PAGE}`),
+    z.maximum(MAX_KEYS_PER_LIST_PAGE, `must be from 1 to ${MAX_KEYS_PER_LIST_PAGE}`),
   );
 
 export const listPrefix = z
   .string({ error: 'must be a string' })
-  .check(z.maxLength(1024, 'must be at most 1024 characters'));
+  .check(z.maxLength(MAX_KEY_BYTES, `must be at most ${MAX_KEY_BYTES} characters`));
 
 export const listDelimiter = z.literal('/', { error: 'must be "/"' });
 

@@ -5,6 +5,7 @@
 export * from './compat.js';
 export * from './fields.js';
 export * from './multipart.js';
+export * from './multipart-responses.js';
 export * from './requests.js';
 export * from './responses.js';
 export * from './validation-error.js';

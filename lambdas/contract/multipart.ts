@@ -1,17 +1,16 @@
 import * as z from 'zod/mini';
+import { MAX_PARTS_PER_SIGN } from '../core/part-plan.js';
+import {
+  MAX_OBJECT_BYTES,
+  MAX_PART_BYTES,
+  MAX_PART_COUNT as MAX_PART_NUMBER,
+} from '../core/s3-limits.js';
 import { contentMd5, contentType, objectName } from './fields.js';
 
 /**
  * The multipart upload routes (`/api/v1/multipart/*`): requests and answers. Limits that
  * depend on the upload (part numbers up to its part count) are the domain's to check.
  */
-
-/** S3's limits, repeated here so the contract stays free of the domain. */
-const MAX_PART_NUMBER = 10_000;
-const MAX_PART_BYTES = 5 * 1024 ** 3;
-const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
-/** The most part URLs one sign-parts call returns. */
-export const MAX_SIGN_PARTS = 100;
 
 const wholeNumber = (min: number, max: number, what: string) =>
   z
@@ -48,7 +47,7 @@ export const multipartSignPartsRequest = z.strictObject({
     .array(partNumber, { error: 'must be an array of part numbers' })
     .check(
       z.minLength(1, 'must list at least one part'),
-      z.maxLength(MAX_SIGN_PARTS, `must list at most ${MAX_SIGN_PARTS} parts per call`),
+      z.maxLength(MAX_PARTS_PER_SIGN, `must list at most ${MAX_PARTS_PER_SIGN} parts per call`),
     ),
   content_md5: z.optional(
     z.record(z.string().check(z.regex(/^[1-9]\d{0,4}$/, 'keys must be part numbers')), contentMd5),
@@ -80,46 +79,3 @@ export type MultipartCompleteRequest = z.output<typeof multipartCompleteRequest>
 
 export const multipartAbortRequest = z.strictObject(uploadReference);
 export type MultipartAbortRequest = z.output<typeof multipartAbortRequest>;
-
-const isoTimestamp = z.string().check(z.iso.datetime());
-
-export const multipartCreateResponse = z.object({
-  upload_id: z.string(),
-  /** Opaque; send it back unchanged with every later call of this upload. */
-  upload_token: z.string(),
-  object_name: z.string(),
-  part_size: z.number(),
-  part_count: z.number(),
-  /** When the upload token expires (and the sweep may abort the upload). */
-  expires_at: isoTimestamp,
-});
-export type MultipartCreateResponse = z.output<typeof multipartCreateResponse>;
-
-export const multipartSignPartsResponse = z.object({
-  parts: z.array(
-    z.object({
-      part_number: z.number(),
-      url: z.string(),
-      method: z.literal('PUT'),
-      /** Every header the URL signs: send exactly these. */
-      headers: z.record(z.string(), z.string()),
-    }),
-  ),
-  expires_at: isoTimestamp,
-});
-export type MultipartSignPartsResponse = z.output<typeof multipartSignPartsResponse>;
-
-export const multipartListPartsResponse = z.object({
-  parts: z.array(z.object({ part_number: z.number(), etag: z.string(), size: z.number() })),
-});
-export type MultipartListPartsResponse = z.output<typeof multipartListPartsResponse>;
-
-export const multipartCompleteResponse = z.object({
-  object_name: z.string(),
-  size: z.number(),
-  etag: z.string(),
-});
-export type MultipartCompleteResponse = z.output<typeof multipartCompleteResponse>;
-
-export const multipartAbortResponse = z.object({ aborted: z.literal(true) });
-export type MultipartAbortResponse = z.output<typeof multipartAbortResponse>;

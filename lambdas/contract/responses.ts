@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { stage } from './fields.js';
+import { REJECTION_REASONS } from '../core/errors.js';
 
 /**
  * The answers of the REST API. Handlers build them; the OpenAPI document and clients
@@ -45,6 +46,9 @@ export const confirmResponse = z.object({
   size: z.number(),
   content_type: z.nullable(z.string()),
   etag: z.string(),
+  /** An image's size in pixels, read from its header at confirm. */
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
 });
 export type ConfirmResponse = z.output<typeof confirmResponse>;
 
@@ -59,6 +63,9 @@ export const objectInfoResponse = z.object({
   last_modified: z.nullable(isoTimestamp),
   /** The client's own metadata, as uploaded. */
   metadata,
+  /** A confirmed image's size in pixels, as confirm read it. */
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
 });
 export type ObjectInfoResponse = z.output<typeof objectInfoResponse>;
 
@@ -91,6 +98,13 @@ export const healthResponse = z.object({
 export type HealthResponse = z.output<typeof healthResponse>;
 
 export const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** content_rejected: why (docs/rest-api.md, "What confirm checks"). */
+    reason: z.optional(z.enum(REJECTION_REASONS)),
+    /** content_rejected: the type the bytes were found to be. */
+    detected_type: z.optional(z.string()),
+  }),
 });
 export type ErrorResponse = z.output<typeof errorResponse>;

@@ -6,6 +6,7 @@ import type {
   MultipartUploadInfo,
   ObjectStore,
 } from './object-store.js';
+import { MAX_KEYS_PER_DELETE, MAX_KEYS_PER_LIST_PAGE } from './s3-limits.js';
 
 /**
  * Multipart uploads in the main bucket older than this are abandoned copies: only
@@ -13,8 +14,8 @@ import type {
  */
 export const ABANDONED_COPY_SECONDS = 3600;
 
-/** The most keys one DeleteObjects request takes, and one ListObjectsV2 page returns. */
-export const SWEEP_BATCH_LIMIT = 1000;
+/** A batch is one listing page and one DeleteObjects request, so it fits both. */
+const MAX_SWEEP_BATCH = Math.min(MAX_KEYS_PER_LIST_PAGE, MAX_KEYS_PER_DELETE);
 
 /** Per-key DeleteObjects error codes worth another attempt; any other code is reported. */
 export const RETRYABLE_DELETE_CODES: ReadonlySet<string> = new Set([
@@ -188,7 +189,11 @@ export class Cleaner {
     this.#backoffBaseMs = Math.max(0, options.backoffBaseMs ?? 200);
     this.#backoffMaxMs = Math.max(this.#backoffBaseMs, options.backoffMaxMs ?? 5000);
     this.#random = options.random ?? Math.random;
-    this.#batchSize = positiveInteger('batchSize', options.batchSize ?? 1000, SWEEP_BATCH_LIMIT);
+    this.#batchSize = positiveInteger(
+      'batchSize',
+      options.batchSize ?? MAX_SWEEP_BATCH,
+      MAX_SWEEP_BATCH,
+    );
   }
 
   /** The instant before which a draft last modified is expired. */

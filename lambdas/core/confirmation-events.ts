@@ -1,3 +1,5 @@
+import type { RejectionReason } from './errors.js';
+
 /** The name of the event every confirmed object produces, in AWS and locally. */
 export const OBJECT_CONFIRMED = 'draftstore.object.confirmed';
 
@@ -10,6 +12,22 @@ export interface ObjectConfirmed {
   readonly size: number;
   readonly content_type: string | null;
   readonly etag: string;
+  /** An image's size in pixels (confirm's image rules read it from the header). */
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** The name of the event every draft that confirm refuses produces. */
+export const OBJECT_REJECTED = 'draftstore.object.rejected';
+
+/** What a consumer learns about a draft confirm refused (it stays in the draft bucket). */
+export interface ObjectRejected {
+  readonly owner: string;
+  readonly object_name: string;
+  readonly key: string;
+  readonly reason: RejectionReason;
+  readonly detected_type?: string;
+  readonly etag: string;
 }
 
 /**
@@ -21,4 +39,6 @@ export interface ObjectConfirmed {
  */
 export interface ConfirmationEvents {
   objectConfirmed(event: ObjectConfirmed): Promise<void>;
+  /** Published once a refusal is recorded; a failed delivery fails the confirm, whose retry refuses and publishes again. */
+  objectRejected(event: ObjectRejected): Promise<void>;
 }

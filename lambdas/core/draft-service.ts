@@ -1,24 +1,25 @@
 import { contentDisposition, fileNameOf } from './content-disposition.js';
+import type { ConfirmCheck, DraftBytes, Findings } from './checks/confirm-check.js';
+import { draftUnderCheck } from './checks/draft-under-check.js';
+import type { VerdictRecord } from './checks/verdict-record.js';
+import type { Caller } from './caller.js';
 import type { ConfirmationEvents } from './confirmation-events.js';
+import { CONFIRMED_FROM_METADATA } from './confirmation-marker.js';
 import { DraftError, isDraftError } from './errors.js';
+import { unquote } from './etag.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy, type OwnedKey } from './object-name.js';
 import type { FormPresigner } from './form-presigner.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
+import { MAX_SINGLE_PUT_BYTES } from './s3-limits.js';
+import type { Buckets, Stage } from './stage.js';
 import {
   enforceDeclaration,
   enforcePolicy,
   matchesContentType,
-  SINGLE_PUT_MAX_BYTES,
   type UploadPolicy,
 } from './upload-policy.js';
+import { storedDimensions, withDimensions } from './image-dimensions.js';
 import { checkUserMetadata, type UserMetadata } from './user-metadata.js';
-
-export type Stage = 'draft' | 'main';
-
-export interface Buckets {
-  readonly draft: string;
-  readonly main: string;
-}
 
 export interface DraftServiceOptions {
   readonly store: ObjectStore;
@@ -50,11 +51,17 @@ export interface DraftServiceOptions {
   readonly clock?: () => Date;
   /** Where confirmations are published. @default none (in AWS, S3's own events are the events) */
   readonly events?: ConfirmationEvents;
-}
-
-/** Who is calling: the owner segment that namespaces every key (see ownerSegment). */
-export interface Caller {
-  readonly owner: string;
+  /**
+   * What confirm proves about a draft's bytes before it may reach main, in order (content
+   * type, image rules, malware verdict), and where the checks read the bytes from.
+   * @default none: confirm checks only size and declared type
+   */
+  readonly checks?: { readonly list: readonly ConfirmCheck[]; readonly bytes: DraftBytes };
+  /**
+   * Where confirm records its refusals and download-url reads them, so that a refused draft
+   * cannot be fetched through the service. @default none: nothing recorded, nothing refused
+   */
+  readonly verdicts?: VerdictRecord;
 }
 
 export interface UploadUrlRequest {
@@ -125,7 +132,15 @@ export interface Confirmation {
   readonly size: number;
   readonly contentType?: string;
   readonly etag: string;
+  /** An image's size in pixels, when confirm's image rules read it. */
+  readonly width?: number;
+  readonly height?: number;
 }
+
+const dimensions = (findings: Findings): { width?: number; height?: number } =>
+  findings.width !== undefined && findings.height !== undefined
+    ? { width: findings.width, height: findings.height }
+    : {};
 
 /** What ensureBuckets found (or did) for each bucket. */
 export type BucketsEnsured = Readonly<Record<Stage, 'created' | 'existed'>>;
@@ -134,15 +149,6 @@ export interface HealthReport {
   readonly healthy: boolean;
   readonly buckets: Readonly<Record<Stage, 'ok' | 'unavailable'>>;
 }
-
-/**
- * User metadata written on every confirmed object: the ETag of the draft it came from.
- * It tells a retried confirm apart from a name that was never uploaded, and tells a
- * retry after a crash between copy and delete that the copy already happened.
- */
-export const CONFIRMED_FROM_METADATA = 'draftstore-confirmed-from';
-
-const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
 
 /** The two-stage upload flow: presigned PUT into drafts, preview, confirm into main. */
 export class DraftService {
@@ -157,6 +163,8 @@ export class DraftService {
   readonly #clock: () => Date;
   readonly #provisioning: 'create' | 'verify';
   readonly #events: ConfirmationEvents | undefined;
+  readonly #checks: DraftServiceOptions['checks'];
+  readonly #verdicts: VerdictRecord | undefined;
 
   constructor(options: DraftServiceOptions) {
     this.#store = options.store;
@@ -170,6 +178,8 @@ export class DraftService {
     this.#clock = options.clock ?? (() => new Date());
     this.#provisioning = options.bucketProvisioning ?? 'verify';
     this.#events = options.events;
+    this.#checks = options.checks;
+    this.#verdicts = options.verdicts;
   }
 
   get buckets(): Buckets {
@@ -225,7 +235,7 @@ export class DraftService {
     // One rule for every upload path: a PUT may carry 0 bytes, so a form may too.
     const minBytes = 0;
     // A form is one POST: S3 takes at most 5 GiB that way, whatever the policy allows.
-    const maxBytes = Math.min(this.#policy.maxUploadBytes, SINGLE_PUT_MAX_BYTES);
+    const maxBytes = Math.min(this.#policy.maxUploadBytes, MAX_SINGLE_PUT_BYTES);
     const post = await this.#formPresigner().presignPost({
       bucket: this.#buckets.draft,
       key,
@@ -253,6 +263,17 @@ export class DraftService {
     if (held === undefined) throw notFound(request.stage ?? 'draft', name);
     const { stage, found } = held;
     const bucket = this.#buckets[stage];
+    if (stage === 'draft' && this.#verdicts !== undefined) {
+      // A draft confirm refused (malware, markup as an image, ...) is not served by us.
+      const reason = await this.#verdicts.rejection(bucket, key, found.etag);
+      if (reason !== undefined) {
+        throw new DraftError(
+          'content_rejected',
+          `Confirm refused the draft "${name}" (${reason}); it cannot be downloaded.`,
+          { reason },
+        );
+      }
+    }
     const issuedAt = this.#clock();
     // The HEAD above already tells the stored type, so choosing the disposition costs no
     // request: a type off the inline list (text/html, SVG, ...) is never rendered on the
@@ -302,10 +323,11 @@ export class DraftService {
     }
 
     enforcePolicy(this.#policy, { contentType: draft.contentType, size: draft.size });
+    const findings = await this.#inspect(caller, name, key, draft);
 
     let etag: string;
     try {
-      etag = await this.#copyToMain(key, draft);
+      etag = await this.#copyToMain(key, draft, findings);
     } catch (error) {
       // Main already holds this draft's copy: a concurrent confirm moved it first, or the
       // copy completed but its answer was lost (a retried CompleteMultipartUpload finds no
@@ -315,7 +337,7 @@ export class DraftService {
       if (!confirmed) throw error;
       etag = confirmed.etag;
     }
-    const confirmation = this.#confirmation(name, key, draft, etag);
+    const confirmation = { ...this.#confirmation(name, key, draft, etag), ...dimensions(findings) };
 
     // Before the delete: while the draft exists a retry publishes again (at least once);
     // once it is gone, a retry answers from main without publishing (no duplicate).
@@ -327,6 +349,10 @@ export class DraftService {
       size: confirmation.size,
       content_type: confirmation.contentType ?? null,
       etag: confirmation.etag,
+      ...(confirmation.width !== undefined && {
+        width: confirmation.width,
+        height: confirmation.height,
+      }),
     });
     await this.#deleteDraft(key, draft.etag);
     return confirmation;
@@ -386,7 +412,7 @@ export class DraftService {
     return { healthy: draft === 'ok' && main === 'ok', buckets: { draft, main } };
   }
 
-  async #copyToMain(key: string, draft: ObjectInfo): Promise<string> {
+  async #copyToMain(key: string, draft: ObjectInfo, findings: Findings): Promise<string> {
     try {
       const copied = await this.#store.copy({
         sourceBucket: this.#buckets.draft,
@@ -395,7 +421,10 @@ export class DraftService {
         targetBucket: this.#buckets.main,
         targetKey: key,
         ...(draft.contentType !== undefined && { contentType: draft.contentType }),
-        metadata: { ...draft.metadata, [CONFIRMED_FROM_METADATA]: unquote(draft.etag) },
+        metadata: withDimensions(
+          { ...draft.metadata, [CONFIRMED_FROM_METADATA]: unquote(draft.etag) },
+          findings,
+        ),
         size: draft.size,
       });
       return copied.etag;
@@ -414,6 +443,36 @@ export class DraftService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Runs every confirm check over the draft, in order; the first refusal stops it. A refused
+   * draft stays where it is, its verdict recorded against its ETag and published.
+   */
+  async #inspect(caller: Caller, name: string, key: string, draft: ObjectInfo): Promise<Findings> {
+    const checks = this.#checks;
+    if (checks === undefined || checks.list.length === 0) return {};
+    const under = draftUnderCheck(checks.bytes, this.#buckets.draft, key, draft);
+    let findings: Findings = {};
+    try {
+      for (const check of checks.list) {
+        findings = { ...findings, ...(await check.inspect(under, findings)) };
+      }
+    } catch (error) {
+      if (isDraftError(error) && error.code === 'content_rejected' && error.reason) {
+        await this.#verdicts?.recordRejection(this.#buckets.draft, key, draft.etag, error.reason);
+        await this.#events?.objectRejected({
+          owner: caller.owner,
+          object_name: name,
+          key,
+          reason: error.reason,
+          ...(error.detectedType !== undefined && { detected_type: error.detectedType }),
+          etag: unquote(draft.etag),
+        });
+      }
+      throw error;
+    }
+    return findings;
   }
 
   async #deleteDraft(key: string, etag: string): Promise<void> {
@@ -440,6 +499,7 @@ export class DraftService {
       size: info.size,
       ...(info.contentType !== undefined && { contentType: info.contentType }),
       etag: unquote(etag),
+      ...storedDimensions(info.metadata),
     };
   }
 }

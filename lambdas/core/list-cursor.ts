@@ -1,5 +1,5 @@
 import { DraftError } from './errors.js';
-import { MAX_KEY_BYTES } from './object-name.js';
+import { MAX_KEY_BYTES } from './s3-limits.js';
 
 /**
  * Where a listing continues: the last key (or rolled-up prefix) the previous page ended

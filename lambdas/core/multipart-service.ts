@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { CONFIRMED_FROM_METADATA, type Caller } from './draft-service.js';
+import type { Caller } from './caller.js';
+import { CONFIRMED_FROM_METADATA } from './confirmation-marker.js';
 import { DraftError, isDraftError } from './errors.js';
+import { unquote } from './etag.js';
 import type { MultipartStore, UploadedPart } from './multipart-store.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy } from './object-name.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
-import { partLength, planParts, type PartPlan } from './part-plan.js';
-import { enforcePolicy, MAX_OBJECT_BYTES, type UploadPolicy } from './upload-policy.js';
+import { MAX_PARTS_PER_SIGN, partLength, planParts, type PartPlan } from './part-plan.js';
+import { MAX_KEYS_PER_LIST_PAGE, MAX_OBJECT_BYTES } from './s3-limits.js';
+import { enforcePolicy, type UploadPolicy } from './upload-policy.js';
 import type { UploadClaims, UploadTokens } from './upload-token.js';
-
-/** The most part URLs one sign-parts call returns. */
-export const MAX_PARTS_PER_SIGN = 100;
-/** Parts per ListParts request: S3's own maximum page. */
-const LIST_PAGE = 1000;
 
 /**
  * User metadata set on the upload (and so on the draft it becomes): a random marker that
@@ -92,7 +90,6 @@ export interface CompletedUpload {
   readonly etag: string;
 }
 
-const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
 const invalid = (message: string) => new DraftError('invalid_request', message);
 
 /**
@@ -219,7 +216,7 @@ export class MultipartService {
           bucket: this.#bucket,
           key,
           uploadId: claims.uploadId,
-          maxParts: LIST_PAGE,
+          maxParts: MAX_KEYS_PER_LIST_PAGE,
           ...(marker !== undefined && { partNumberMarker: marker }),
         });
         parts.push(...page.parts);

@@ -1,5 +1,6 @@
-import type { Buckets, Caller, Stage } from './draft-service.js';
+import type { Caller } from './caller.js';
 import { DraftError, isDraftError } from './errors.js';
+import { unquote } from './etag.js';
 import {
   AFTER_EVERYTHING,
   compareKeys,
@@ -7,8 +8,11 @@ import {
   encodeCursor,
   type ListPosition,
 } from './list-cursor.js';
-import { DEFAULT_NAME_POLICY, MAX_KEY_BYTES, ownedKey, type NamePolicy } from './object-name.js';
+import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy } from './object-name.js';
 import type { ObjectStore } from './object-store.js';
+import { storedDimensions } from './image-dimensions.js';
+import { MAX_KEY_BYTES, MAX_KEYS_PER_LIST_PAGE } from './s3-limits.js';
+import type { Buckets, Stage } from './stage.js';
 import { publicMetadata, type UserMetadata } from './user-metadata.js';
 
 export interface ObjectCatalogOptions {
@@ -27,6 +31,9 @@ export interface ObjectDetails {
   readonly lastModified?: Date;
   /** The client's own metadata; DraftStore's internal keys are never included. */
   readonly metadata: UserMetadata;
+  /** A confirmed image's size in pixels, as confirm recorded it. */
+  readonly width?: number;
+  readonly height?: number;
 }
 
 export interface ListObjectsRequest {
@@ -57,9 +64,6 @@ export interface ObjectList {
 }
 
 export const DEFAULT_LIST_LIMIT = 100;
-export const MAX_LIST_LIMIT = 1000;
-
-const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
@@ -101,6 +105,7 @@ export class ObjectCatalog {
       etag: unquote(found.etag),
       ...(found.lastModified !== undefined && { lastModified: found.lastModified }),
       metadata: publicMetadata(found.metadata),
+      ...storedDimensions(found.metadata),
     };
   }
 
@@ -111,10 +116,11 @@ export class ObjectCatalog {
   async list(caller: Caller, request: ListObjectsRequest = {}): Promise<ObjectList> {
     const stage = request.stage ?? 'main';
     const limit = request.limit ?? DEFAULT_LIST_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    // A page is answered from one store listing, so it holds at most one store page.
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_KEYS_PER_LIST_PAGE) {
       throw new DraftError(
         'invalid_request',
-        `limit: must be a whole number from 1 to ${MAX_LIST_LIMIT}`,
+        `limit: must be a whole number from 1 to ${MAX_KEYS_PER_LIST_PAGE}`,
       );
     }
     const ownerPrefix = `${caller.owner}/`;
@@ -124,7 +130,7 @@ export class ObjectCatalog {
         ? decodeCursor(request.cursor, listingPrefix)
         : undefined;
 
-    const page = await this.#store.listObjects({
+    const page = await this.#store.listPage({
       bucket: this.#buckets[stage],
       prefix: listingPrefix,
       ...(request.delimiter !== undefined && { delimiter: request.delimiter }),
@@ -147,7 +153,7 @@ export class ObjectCatalog {
         .map((entry) => ({
           objectName: relative(entry.key),
           size: entry.size,
-          etag: unquote(entry.etag),
+          etag: unquote(entry.etag ?? ''),
           lastModified: entry.lastModified,
         })),
       prefixes: page.prefixes.filter((prefix) => !answered(prefix)).map(relative),

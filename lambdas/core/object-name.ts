@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DraftError } from './errors.js';
+import { MAX_KEY_BYTES } from './s3-limits.js';
 
-/** S3's limit on a key, counted in UTF-8 bytes. */
-export const MAX_KEY_BYTES = 1024;
 /**
  * File-system backed stores (MinIO, the embedded store) map each `/` segment to a
  * directory entry, and those are capped at 255 bytes. AWS S3 and Ceph RGW have no such

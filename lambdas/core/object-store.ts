@@ -22,12 +22,12 @@ export interface ObjectStore {
    * condition (AWS); the others ignore it.
    */
   deleteMany(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteManyResult>;
-  listPage(request: ListPageRequest): Promise<ListPage>;
   /**
-   * One page of a folder-style listing (ListObjectsV2 with a delimiter and StartAfter):
-   * objects and rolled-up common prefixes, together at most `maxKeys`, in key order.
+   * One page of a ListObjectsV2 listing, in key order: objects and, with a delimiter,
+   * rolled-up common prefixes, together at most `maxKeys`. The sweep pages with the
+   * continuation token; the catalog starts after a key of its own cursor.
    */
-  listObjects(request: ListObjectsRequest): Promise<ObjectListing>;
+  listPage(request: ListPageRequest): Promise<ListPage>;
   /**
    * One page of the bucket's unfinished multipart uploads. Stores that cannot list
    * them (the embedded store) answer an empty page with `unsupported: true`.
@@ -137,7 +137,13 @@ export interface DeleteError {
 export interface ListPageRequest {
   readonly bucket: string;
   readonly prefix?: string;
+  /** Rolls keys up into common prefixes at this delimiter. @default none: every key, flat */
+  readonly delimiter?: string;
+  /** Exclusive: the listing starts after this key. */
+  readonly startAfter?: string;
+  /** The previous page's `nextContinuationToken`. */
   readonly continuationToken?: string;
+  /** @default 1000, the most a page holds (MAX_KEYS_PER_LIST_PAGE) */
   readonly maxKeys?: number;
 }
 
@@ -145,36 +151,18 @@ export interface ListedObject {
   readonly key: string;
   readonly size: number;
   readonly lastModified: Date;
+  /** As the store lists it, quoted; absent when the store lists none. */
   readonly etag?: string;
 }
 
 export interface ListPage {
   readonly objects: readonly ListedObject[];
-  readonly nextContinuationToken?: string;
-}
-
-export interface ListObjectsRequest {
-  readonly bucket: string;
-  readonly prefix: string;
-  readonly delimiter?: string;
-  /** Exclusive: the listing starts after this key. */
-  readonly startAfter?: string;
-  readonly maxKeys: number;
-}
-
-export interface ListedEntry {
-  readonly key: string;
-  readonly size: number;
-  readonly etag: string;
-  readonly lastModified: Date;
-}
-
-export interface ObjectListing {
-  readonly objects: readonly ListedEntry[];
-  /** Common prefixes, each ending with the delimiter. */
+  /** Common prefixes, each ending with the delimiter; empty without a delimiter. */
   readonly prefixes: readonly string[];
   /** More entries follow the last one of this page. */
   readonly truncated: boolean;
+  /** Where the next page starts, when the page is truncated. */
+  readonly nextContinuationToken?: string;
 }
 
 export interface ListMultipartUploadsRequest {

@@ -1,13 +1,10 @@
 import { DraftError } from './errors.js';
+import { MAX_PART_BYTES, MAX_PART_COUNT, MIN_PART_BYTES } from './s3-limits.js';
 
 const MIB = 1024 ** 2;
 
-/** S3's smallest part (all but the last): 5 MiB. */
-export const MIN_PART_BYTES = 5 * MIB;
-/** S3's largest part: 5 GiB. */
-export const MAX_PART_BYTES = 5 * 1024 ** 3;
-/** S3's most parts in one upload. */
-export const MAX_PART_COUNT = 10_000;
+/** The most part URLs one sign-parts call returns. */
+export const MAX_PARTS_PER_SIGN = 100;
 /** The part size when the client names none: few enough requests, small enough to retry. */
 export const DEFAULT_PART_BYTES = 16 * MIB;
 

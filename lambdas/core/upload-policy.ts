@@ -1,9 +1,5 @@
 import { DraftError } from './errors.js';
-
-/** The largest object one S3 PUT (or POST) can carry: 5 GiB. */
-export const SINGLE_PUT_MAX_BYTES = 5 * 1024 ** 3;
-/** The largest object S3 stores at all (a multipart upload): 5 TiB. */
-export const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
+import { MAX_SINGLE_PUT_BYTES } from './s3-limits.js';
 
 export interface UploadPolicy {
   readonly maxUploadBytes: number;
@@ -62,7 +58,7 @@ export const enforcePolicy = (
  * one (no limit configured) clients may still omit it, as the original DraftStore allowed.
  */
 export const requiresDeclaredLength = (policy: UploadPolicy): boolean =>
-  policy.maxUploadBytes < SINGLE_PUT_MAX_BYTES;
+  policy.maxUploadBytes < MAX_SINGLE_PUT_BYTES;
 
 /**
  * Checks what a client declares before an upload is signed: what `enforcePolicy` checks
@@ -74,10 +70,10 @@ export const enforceDeclaration = (
   declared: { contentType?: string | undefined; contentLength?: number | undefined },
 ): void => {
   enforcePolicy(policy, { contentType: declared.contentType, size: declared.contentLength });
-  if (declared.contentLength !== undefined && declared.contentLength > SINGLE_PUT_MAX_BYTES) {
+  if (declared.contentLength !== undefined && declared.contentLength > MAX_SINGLE_PUT_BYTES) {
     throw new DraftError(
       'payload_too_large',
-      `The object is ${declared.contentLength} bytes; one PUT carries at most ${SINGLE_PUT_MAX_BYTES} bytes: use a multipart upload (/api/v1/multipart/create).`,
+      `The object is ${declared.contentLength} bytes; one PUT carries at most ${MAX_SINGLE_PUT_BYTES} bytes: use a multipart upload (/api/v1/multipart/create).`,
     );
   }
   if (declared.contentLength === undefined && requiresDeclaredLength(policy)) {

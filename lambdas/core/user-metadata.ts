@@ -1,5 +1,6 @@
 import { cutText } from './cut-text.js';
 import { DraftError } from './errors.js';
+import { MAX_METADATA_BYTES } from './s3-limits.js';
 
 /**
  * Keys DraftStore writes itself (the confirm marker) start with this. A client may not
@@ -7,8 +8,6 @@ import { DraftError } from './errors.js';
  */
 export const RESERVED_METADATA_PREFIX = 'draftstore-';
 
-/** S3's limit on one object's user metadata: the UTF-8 bytes of every key and value. */
-export const S3_METADATA_BYTES = 2048;
 /**
  * What confirm adds to every confirmed object (`draftstore-confirmed-from`: a multipart
  * ETag of at most 38 characters), kept free so that the copy into main never goes
@@ -16,7 +15,7 @@ export const S3_METADATA_BYTES = 2048;
  */
 export const RESERVED_METADATA_BYTES = 64;
 /** The client's share of the 2 KiB. */
-export const MAX_USER_METADATA_BYTES = S3_METADATA_BYTES - RESERVED_METADATA_BYTES;
+export const MAX_USER_METADATA_BYTES = MAX_METADATA_BYTES - RESERVED_METADATA_BYTES;
 export const MAX_METADATA_KEY_BYTES = 64;
 
 export type UserMetadata = Readonly<Record<string, string>>;
@@ -60,11 +59,15 @@ export const checkUserMetadata = (metadata: UserMetadata | undefined): UserMetad
   if (total > MAX_USER_METADATA_BYTES) {
     throw invalid(
       undefined,
-      `keys and values must be at most ${MAX_USER_METADATA_BYTES} bytes in total (S3 allows ${S3_METADATA_BYTES}; DraftStore keeps ${RESERVED_METADATA_BYTES} for its confirm marker); got ${total}`,
+      `keys and values must be at most ${MAX_USER_METADATA_BYTES} bytes in total (S3 allows ${MAX_METADATA_BYTES}; DraftStore keeps ${RESERVED_METADATA_BYTES} for its confirm marker); got ${total}`,
     );
   }
   return { ...metadata };
 };
+
+/** The bytes S3 counts against its 2 KiB: every key and value (printable ASCII here). */
+export const metadataBytes = (metadata: UserMetadata): number =>
+  Object.entries(metadata).reduce((total, [key, value]) => total + key.length + value.length, 0);
 
 /** The client's own metadata of a stored object: DraftStore's internal keys left out. */
 export const publicMetadata = (stored: UserMetadata): UserMetadata =>

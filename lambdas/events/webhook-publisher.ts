@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
   OBJECT_CONFIRMED,
+  OBJECT_REJECTED,
   type ConfirmationEvents,
   type ObjectConfirmed,
+  type ObjectRejected,
 } from '../core/confirmation-events.js';
 import { DraftError } from '../core/errors.js';
 
@@ -18,7 +20,7 @@ export interface WebhookOptions {
 }
 
 /**
- * POSTs `{id, "detail-type": "draftstore.object.confirmed", time, detail}` to a webhook,
+ * POSTs `{id, "detail-type": "draftstore.object.confirmed" (or `.rejected`), time, detail}` to a webhook,
  * retrying network failures, timeouts, 429 and 5xx with exponential backoff. The id is the
  * same for every delivery of one confirmation (bucket, key, etag), so a receiver can drop
  * the duplicates at-least-once delivery allows. When every attempt fails it throws, and the
@@ -28,42 +30,44 @@ export const webhookPublisher = (options: WebhookOptions): ConfirmationEvents =>
   const attempts = options.attempts ?? 4;
   const firstDelayMs = options.firstDelayMs ?? 200;
   const timeoutMs = options.timeoutMs ?? 5000;
-  return {
-    objectConfirmed: async (event: ObjectConfirmed) => {
-      const body = JSON.stringify({
-        id: createHash('sha256')
-          .update(`${event.bucket}\n${event.key}\n${event.etag}`)
-          .digest('hex')
-          .slice(0, 32),
-        'detail-type': OBJECT_CONFIRMED,
-        source: 'draftstore',
-        time: new Date().toISOString(),
-        detail: event,
-      });
-      let last = '';
-      for (let attempt = 1; attempt <= attempts; attempt += 1) {
-        if (attempt > 1) await sleep(firstDelayMs * 2 ** (attempt - 2));
-        try {
-          const response = await fetch(options.url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body,
-            signal: AbortSignal.timeout(timeoutMs),
-          });
-          await response.body?.cancel();
-          if (response.ok) return;
-          last = `HTTP ${response.status}`;
-          if (response.status !== 429 && response.status < 500) break;
-        } catch (error) {
-          last = error instanceof Error ? error.message : String(error);
-        }
+  /** One event, delivered with retries; the id is the same for every delivery of it. */
+  const deliver = async (detailType: string, identity: string, detail: unknown) => {
+    const body = JSON.stringify({
+      id: createHash('sha256').update(identity).digest('hex').slice(0, 32),
+      'detail-type': detailType,
+      source: 'draftstore',
+      time: new Date().toISOString(),
+      detail,
+    });
+    let last = '';
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      if (attempt > 1) await sleep(firstDelayMs * 2 ** (attempt - 2));
+      try {
+        const response = await fetch(options.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        await response.body?.cancel();
+        if (response.ok) return;
+        last = `HTTP ${response.status}`;
+        if (response.status !== 429 && response.status < 500) break;
+      } catch (error) {
+        last = error instanceof Error ? error.message : String(error);
       }
-      throw new DraftError(
-        'storage_unavailable',
-        'The confirmation event could not be delivered; confirm again.',
-        { cause: new Error(`webhook: ${last} after ${attempts} attempts`) },
-      );
-    },
+    }
+    throw new DraftError(
+      'storage_unavailable',
+      'The confirmation event could not be delivered; confirm again.',
+      { cause: new Error(`webhook: ${last} after ${attempts} attempts`) },
+    );
+  };
+  return {
+    objectConfirmed: (event: ObjectConfirmed) =>
+      deliver(OBJECT_CONFIRMED, `${event.bucket}\n${event.key}\n${event.etag}`, event),
+    objectRejected: (event: ObjectRejected) =>
+      deliver(OBJECT_REJECTED, `rejected\n${event.key}\n${event.etag}`, event),
   };
 };
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Caller } from '../core/draft-service.js';
+import type { Caller } from '../core/caller.js';
 import { DraftError } from '../core/errors.js';
 import { ownerSegment } from '../core/object-name.js';
 

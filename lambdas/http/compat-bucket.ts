@@ -1,14 +1,8 @@
 import { environmentServices } from '../compose.js';
-import { COMPAT_ROUTE, compatSuccess } from './compat-response.js';
-import { plainRoute } from './http-handler.js';
+import { createDraftBucketOriginal } from '../contract/operations/create-draft-bucket.js';
+import { plainOriginalHandler } from './operation-routes.js';
 
-/**
- * POST /api/v1/draft/bucket (original DraftStore): ensures both buckets; creates them
- * on S3-compatible stores, only verifies them on AWS.
- */
-export const createCompatBucketHandler = plainRoute(async ({ services }) => {
-  await services.drafts.ensureBuckets();
-  return compatSuccess();
-}, COMPAT_ROUTE);
+/** POST /api/v1/draft/bucket (original DraftStore): ensures both buckets. */
+export const createCompatBucketHandler = plainOriginalHandler(createDraftBucketOriginal);
 
 export const handler = createCompatBucketHandler(environmentServices);

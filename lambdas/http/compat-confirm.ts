@@ -1,17 +1,11 @@
 import { environmentServices } from '../compose.js';
-import { compatObjectRequest } from '../contract/compat.js';
-import { COMPAT_ROUTE, compatSuccess } from './compat-response.js';
-import { auditOf } from './audit-targets.js';
-import { jsonRoute } from './http-handler.js';
+import { confirmChecks } from '../inspection/confirm-checks.js';
+import { confirmUploadOriginal } from '../contract/operations/confirm-upload.js';
+import { originalHandler } from './operation-routes.js';
 
 /** POST /api/v1/draft/confirm (original DraftStore): moves the draft to the main bucket. */
-export const createCompatConfirmHandler = jsonRoute(
-  compatObjectRequest,
-  async (input, { caller, services }) => {
-    await services.drafts.confirm(caller, { objectName: input.object_name });
-    return compatSuccess();
-  },
-  { ...COMPAT_ROUTE, audit: auditOf.confirm() },
-);
+export const createCompatConfirmHandler = originalHandler(confirmUploadOriginal);
 
-export const handler = createCompatConfirmHandler(environmentServices);
+export const handler = createCompatConfirmHandler(() =>
+  environmentServices({ checks: confirmChecks }),
+);

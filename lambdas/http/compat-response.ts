@@ -3,7 +3,7 @@ import { ERROR_TABLE, ErrorTypeNumber } from '../error-table.js';
 import { errorBody, type ErrorBodyFormat } from './error-response.js';
 import type { RouteOptions } from './http-handler.js';
 import { jsonResponse } from './json-response.js';
-import { isCompatPath } from './route-table.js';
+import { isCompatPath } from './compat-path.js';
 
 /**
  * The original DraftStore REST shape (its Go server's JSON for draft.v1 messages):
@@ -11,7 +11,7 @@ import { isCompatPath } from './route-table.js';
  * `{"result":{"error_message":"...","error_type":N}}` with the HTTP status from the
  * shared error table and N from draft.v1.ErrorType.
  */
-export const compatSuccess = (fields: Record<string, unknown> = {}) =>
+export const compatSuccess = (fields: Readonly<Record<string, unknown>> = {}) =>
   jsonResponse(200, { result: { success: true }, ...fields });
 
 const isDraftErrorCode = (code: string): code is DraftErrorCode =>

@@ -5,7 +5,7 @@ import {
   isValidationError,
   validationErrorCode,
 } from '../contract/validation-error.js';
-import { isDraftError } from '../core/errors.js';
+import { isDraftError, REJECTION_REASON_HEADER, type DraftError } from '../core/errors.js';
 import { ERROR_TABLE } from '../error-table.js';
 import { logger } from '../observability/logger.js';
 import { jsonResponse } from './json-response.js';
@@ -26,10 +26,23 @@ const isHttpLikeError = (error: unknown): error is HttpLikeError =>
   (error as HttpLikeError).statusCode >= 400 &&
   (error as HttpLikeError).statusCode < 500;
 
-export const errorBody = (code: string, message: string) => ({ error: { code, message } });
+/** What a refusal tells beyond its code and message (`content_rejected`'s reason). */
+export interface ErrorDetails {
+  readonly reason?: string;
+  readonly detected_type?: string;
+}
+
+export const errorBody = (code: string, message: string, details: ErrorDetails = {}) => ({
+  error: { code, message, ...details },
+});
 
 /** Shapes an error body from its code and client-safe message; the default is `errorBody`. */
-export type ErrorBodyFormat = (code: string, message: string) => unknown;
+export type ErrorBodyFormat = (code: string, message: string, details?: ErrorDetails) => unknown;
+
+const detailsOf = (error: DraftError): ErrorDetails => ({
+  ...(error.reason !== undefined && { reason: error.reason }),
+  ...(error.detectedType !== undefined && { detected_type: error.detectedType }),
+});
 
 /**
  * Turns any failure into `{error: {code, message}}` with the status from the error
@@ -49,7 +62,19 @@ export const errorResponse = (
       // A client's mistake is an everyday event: its code and message say it all.
       if (httpStatus >= 500) logger.error('request failed', { ...fields, error });
       else logger.info('request failed', { ...fields, detail: error.message });
-      request.response = jsonResponse(httpStatus, format(error.code, error.message));
+      const response = jsonResponse(
+        httpStatus,
+        format(error.code, error.message, detailsOf(error)),
+      );
+      // Headers too, for the original body shape that has no field for them.
+      response.headers = {
+        ...response.headers,
+        ...(error.reason !== undefined && { [REJECTION_REASON_HEADER]: error.reason }),
+        ...(error.retryAfterSeconds !== undefined && {
+          'retry-after': String(error.retryAfterSeconds),
+        }),
+      };
+      request.response = response;
       return;
     }
     if (isValidationError(error)) {

@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Services } from '../compose.js';
-import type { Caller, Stage } from '../core/draft-service.js';
+import type { Caller } from '../core/caller.js';
+import type { Stage } from '../core/stage.js';
 import { audited, subjectOf, type AuditAction, type AuditOrigin } from '../observability/audit.js';
 import { logger } from '../observability/logger.js';
 import { bodyLimit } from './body-limit.js';
@@ -71,6 +72,27 @@ const baseHandler = (format?: ErrorBodyFormat) =>
     .use(lambdaContext(logger))
     .use(errorResponse(format));
 
+/**
+ * Runs `handle` for `event`, writing the route's audit line when it has one. The target
+ * is read from the raw body, so that requests the schema refuses are audited too.
+ */
+const auditedRun = (
+  event: HttpEvent,
+  audit: RouteAudit | undefined,
+  handle: () => Promise<HttpResult>,
+): Promise<HttpResult> => {
+  if (audit === undefined) return handle();
+  return audited(
+    audit.action,
+    originOf(event),
+    () => {
+      const target = audit.target(bodyRecord(event.body));
+      return subjectOf(ownerOf(event), target.name, target.stage);
+    },
+    handle,
+  );
+};
+
 /** A POST route with a JSON body, checked by `schema` before `run` sees it. */
 export const jsonRoute =
   <S extends z.ZodMiniType>(
@@ -83,28 +105,17 @@ export const jsonRoute =
       .use(bodyLimit(options.maxBodyBytes))
       .use(utf8Body())
       .use(jsonBody())
-      .handler(async (event) => {
-        const handle = async () => {
+      .handler(async (event) =>
+        auditedRun(event, options.audit, async () => {
           const input = schema.parse(event.body);
           return run(input, { caller: callerOf(event), services: resolve() });
-        };
-        const { audit } = options;
-        if (audit === undefined) return handle();
-        return audited(
-          audit.action,
-          originOf(event),
-          () => {
-            const target = audit.target(bodyRecord(event.body));
-            return subjectOf(ownerOf(event), target.name, target.stage);
-          },
-          handle,
-        );
-      });
+        }),
+      );
 
 /** A route without a body. */
 export const plainRoute =
   (run: (context: RouteContext) => Promise<HttpResult>, options: RouteOptions = {}) =>
   (resolve: ServicesResolver) =>
     baseHandler(options.errorFormat).handler(async (event) =>
-      run({ caller: callerOf(event), services: resolve() }),
+      auditedRun(event, options.audit, () => run({ caller: callerOf(event), services: resolve() })),
     );

@@ -1,21 +1,8 @@
-import { multipartAbortRequest } from '../contract/multipart.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
-import { auditOf } from './audit-targets.js';
-import { jsonRoute } from './http-handler.js';
-import { jsonResponse } from './json-response.js';
+import { multipartAbortRest } from '../contract/operations/multipart-abort.js';
+import { restHandler } from './operation-routes.js';
 
-/** POST /api/v1/multipart/abort: aborts the upload (and removes its draft if completed); idempotent. */
-export const createMultipartAbortHandler = jsonRoute(
-  multipartAbortRequest,
-  async (input, { caller, services }) => {
-    await services.multipart.abort(caller, {
-      objectName: input.object_name,
-      uploadId: input.upload_id,
-      uploadToken: input.upload_token,
-    });
-    return jsonResponse(200, { aborted: true });
-  },
-  { audit: auditOf.draft('multipart-abort') },
-);
+/** POST /api/v1/multipart/abort: aborts the upload; idempotent. */
+export const createMultipartAbortHandler = restHandler(multipartAbortRest);
 
 export const handler = createMultipartAbortHandler(multipartEnvironmentServices);

@@ -1,27 +1,8 @@
-import { multipartCompleteRequest } from '../contract/multipart.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
-import { auditOf } from './audit-targets.js';
-import { jsonRoute } from './http-handler.js';
-import { jsonResponse } from './json-response.js';
-import { MAX_COMPLETE_BODY_BYTES } from './route-table.js';
+import { multipartCompleteRest } from '../contract/operations/multipart-complete.js';
+import { restHandler } from './operation-routes.js';
 
-/** POST /api/v1/multipart/complete: assembles the parts; the draft then exists, to be confirmed. */
-export const createMultipartCompleteHandler = jsonRoute(
-  multipartCompleteRequest,
-  async (input, { caller, services }) => {
-    const completed = await services.multipart.complete(caller, {
-      objectName: input.object_name,
-      uploadId: input.upload_id,
-      uploadToken: input.upload_token,
-      parts: input.parts.map((part) => ({ partNumber: part.part_number, etag: part.etag })),
-    });
-    return jsonResponse(200, {
-      object_name: completed.objectName,
-      size: completed.size,
-      etag: completed.etag,
-    });
-  },
-  { maxBodyBytes: MAX_COMPLETE_BODY_BYTES, audit: auditOf.draft('multipart-complete') },
-);
+/** POST /api/v1/multipart/complete: assembles the parts into the draft. */
+export const createMultipartCompleteHandler = restHandler(multipartCompleteRest);
 
 export const handler = createMultipartCompleteHandler(multipartEnvironmentServices);

@@ -1,25 +1,8 @@
-import { multipartListPartsRequest } from '../contract/multipart.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
-import { jsonRoute } from './http-handler.js';
-import { jsonResponse } from './json-response.js';
+import { multipartListPartsRest } from '../contract/operations/multipart-list-parts.js';
+import { restHandler } from './operation-routes.js';
 
 /** POST /api/v1/multipart/list-parts: every part uploaded so far, for resuming. */
-export const createMultipartListPartsHandler = jsonRoute(
-  multipartListPartsRequest,
-  async (input, { caller, services }) => {
-    const parts = await services.multipart.listParts(caller, {
-      objectName: input.object_name,
-      uploadId: input.upload_id,
-      uploadToken: input.upload_token,
-    });
-    return jsonResponse(200, {
-      parts: parts.map((part) => ({
-        part_number: part.partNumber,
-        etag: part.etag,
-        size: part.size,
-      })),
-    });
-  },
-);
+export const createMultipartListPartsHandler = restHandler(multipartListPartsRest);
 
 export const handler = createMultipartListPartsHandler(multipartEnvironmentServices);

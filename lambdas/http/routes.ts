@@ -1,51 +1,39 @@
-import { createCompatBucketHandler } from './compat-bucket.js';
-import { createCompatConfirmHandler } from './compat-confirm.js';
-import { createCompatDownloadUrlHandler } from './compat-download-url.js';
-import { createCompatUploadUrlHandler } from './compat-upload-url.js';
-import { createConfirmUploadHandler } from './confirm-upload.js';
-import { createDeleteObjectHandler } from './delete-object.js';
-import { createDownloadUrlHandler } from './download-url.js';
-import { createListObjectsHandler } from './list-objects.js';
-import { createObjectInfoHandler } from './object-info.js';
-import { createHealthHandler } from './health.js';
-import { createMultipartAbortHandler } from './multipart-abort.js';
-import { createMultipartCompleteHandler } from './multipart-complete.js';
-import { createMultipartCreateHandler } from './multipart-create.js';
-import { createMultipartListPartsHandler } from './multipart-list-parts.js';
-import { createMultipartSignPartsHandler } from './multipart-sign-parts.js';
+import type { Context } from 'aws-lambda';
+import { OPERATIONS } from '../contract/operations/index.js';
 import type { HttpEvent, HttpResult, ServicesResolver } from './http-handler.js';
+import type { OriginalRoute, RestRoute } from '../contract/operation.js';
+import {
+  originalHandler,
+  plainOriginalHandler,
+  plainRestHandler,
+  restHandler,
+} from './operation-routes.js';
 import { ROUTE_TABLE, type RouteSpec } from './route-table.js';
-import { createUploadFormHandler } from './upload-form.js';
-import { createUploadUrlHandler } from './upload-url.js';
 
 export interface Route extends RouteSpec {
   readonly create: (
     resolve: ServicesResolver,
-  ) => (event: HttpEvent, context: import('aws-lambda').Context) => Promise<HttpResult>;
+  ) => (event: HttpEvent, context: Context) => Promise<HttpResult>;
 }
 
-const CREATE: Record<RouteSpec['entry'], Route['create']> = {
-  'upload-url': createUploadUrlHandler,
-  'upload-form': createUploadFormHandler,
-  'download-url': createDownloadUrlHandler,
-  'confirm-upload': createConfirmUploadHandler,
-  'object-info': createObjectInfoHandler,
-  'list-objects': createListObjectsHandler,
-  'delete-object': createDeleteObjectHandler,
-  health: createHealthHandler,
-  'compat-bucket': createCompatBucketHandler,
-  'compat-upload-url': createCompatUploadUrlHandler,
-  'compat-download-url': createCompatDownloadUrlHandler,
-  'compat-confirm': createCompatConfirmHandler,
-  'multipart-create': createMultipartCreateHandler,
-  'multipart-sign-parts': createMultipartSignPartsHandler,
-  'multipart-list-parts': createMultipartListPartsHandler,
-  'multipart-complete': createMultipartCompleteHandler,
-  'multipart-abort': createMultipartAbortHandler,
-};
+const restRoute = (route: RestRoute): Route['create'] =>
+  route.request ? restHandler(route) : plainRestHandler(route);
 
-/** The REST API: one table (route-table.ts) shared by the local runtime and the CDK stack. */
+const originalRoute = (route: OriginalRoute): Route['create'] =>
+  route.request ? originalHandler(route) : plainOriginalHandler(route);
+
+const CREATE = new Map<string, Route['create']>(
+  OPERATIONS.flatMap((spec) => [
+    ...('rest' in spec ? [[spec.name, restRoute(spec.rest)] as const] : []),
+    ...('original' in spec ? [[spec.original.entry, originalRoute(spec.original)] as const] : []),
+  ]),
+);
+
+/**
+ * The REST API, derived from the operation list: one table (route-table.ts) shared by the
+ * local runtime and the CDK stack, each row with the handler its Lambda entry serves.
+ */
 export const ROUTES: readonly Route[] = ROUTE_TABLE.map((spec) => ({
   ...spec,
-  create: CREATE[spec.entry],
+  create: CREATE.get(spec.entry)!,
 }));

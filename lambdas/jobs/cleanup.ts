@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { environmentServices } from '../compose.js';
 import { composeCleaner } from '../compose-cleaner.js';
 import type { Cleaner, SweepSummary } from '../core/cleaner.js';
+import { MAX_KEY_BYTES } from '../core/s3-limits.js';
 import { logger as sharedLogger } from '../observability/logger.js';
 
 /**
@@ -17,7 +18,7 @@ export const cleanupEventSchema = z.object({
     z.string().check(
       z.trim(),
       z.minLength(1),
-      z.maxLength(1024),
+      z.maxLength(MAX_KEY_BYTES),
       z.refine((prefix) => prefix !== '/', 'prefix must name an owner, e.g. "alice/"'),
     ),
   ),

@@ -4,8 +4,9 @@ import { isDraftError } from '../core/errors.js';
 import { logger } from './logger.js';
 
 /**
- * What an audit line records. `*-url`/`upload-form`/`multipart-*` are URLs issued; the
- * others are actions on stored objects.
+ * What an audit line records. `*-url`/`upload-form`/`multipart-*` are URLs issued or
+ * uploads acted on; `ensure-buckets` creates or checks the buckets; the others are
+ * actions on stored objects.
  */
 export type AuditAction =
   | 'upload-url'
@@ -13,12 +14,14 @@ export type AuditAction =
   | 'download-url'
   | 'multipart-create'
   | 'multipart-part-urls'
+  | 'multipart-list-parts'
   | 'multipart-complete'
   | 'multipart-abort'
   | 'confirm'
   | 'delete'
   | 'list'
-  | 'object-info';
+  | 'object-info'
+  | 'ensure-buckets';
 
 /** Where a request came from, as the transport (API Gateway, a function URL, a local server) saw it. */
 export interface AuditOrigin {
@@ -40,6 +43,8 @@ export interface AuditRecord extends AuditOrigin, AuditSubject {
   readonly action: AuditAction;
   /** `ok`, or the error code the client was answered with. */
   readonly outcome: string;
+  /** With `content_rejected`: why confirm refused the draft. */
+  readonly reason?: string;
 }
 
 export type AuditSink = (record: AuditRecord) => void;
@@ -86,13 +91,22 @@ export const audited = async <T>(
   sink: AuditSink = logAuditRecord,
 ): Promise<T> => {
   let outcome = 'ok';
+  let reason: string | undefined;
   try {
     return await run();
   } catch (error) {
     outcome = auditOutcome(error);
+    if (isDraftError(error)) reason = error.reason;
     throw error;
   } finally {
-    sink({ audit: true, action, outcome, ...boundedOrigin(origin), ...subject() });
+    sink({
+      audit: true,
+      action,
+      outcome,
+      ...(reason !== undefined && { reason }),
+      ...boundedOrigin(origin),
+      ...subject(),
+    });
   }
 };
 

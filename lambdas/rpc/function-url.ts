@@ -1,15 +1,12 @@
 import { Code, ConnectError, cors, type Interceptor } from '@connectrpc/connect';
-import {
-  universalServerRequestFromFetch,
-  universalServerResponseToFetch,
-  type UniversalHandler,
-} from '@connectrpc/connect/protocol';
+import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import { createContextValues } from '@connectrpc/connect';
 import type {
   APIGatewayProxyStructuredResultV2,
   Context,
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
+import { confirmChecks } from '../inspection/confirm-checks.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
 import { logger } from '../observability/logger.js';
 import type { AuditOrigin } from '../observability/audit.js';
@@ -19,7 +16,7 @@ import {
   requestOriginKey,
   type DraftsResolver,
   type MultipartResolver,
-} from './draft-service.js';
+} from './routes.js';
 import { JwtError, jwtVerifierFromEnvironment, type JwtVerifier } from './jwt.js';
 import { ACCEPT_COMPRESSION } from './compression.js';
 import {
@@ -117,10 +114,15 @@ const connectErrorResult = (
   body: JSON.stringify({ code, message }),
 });
 
+/** The request body as the universal handler reads it: one chunk, or none. */
+async function* bodyOf(body: Uint8Array | undefined): AsyncIterable<Uint8Array> {
+  if (body !== undefined && body.byteLength > 0) yield body;
+}
+
 /**
- * draft.v1.DraftService on a Lambda function URL: each event becomes a fetch Request
- * for the Connect universal handler of its path, and the Response becomes the result
- * (body base64). Serves Connect (binary and JSON) and gRPC-web; refuses plain gRPC.
+ * draft.v1.DraftService on a Lambda function URL: each event becomes a universal request
+ * for the Connect handler of its path, and its answer becomes the result (body base64).
+ * Serves Connect (binary and JSON) and gRPC-web; refuses plain gRPC.
  */
 export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
   const router = createWebRouter();
@@ -195,17 +197,15 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
       event.body === undefined || method === 'GET' || method === 'HEAD'
         ? undefined
         : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-    let request: Request;
+    let header: Headers;
     try {
-      request = new Request(`https://${event.requestContext.domainName}${event.rawPath}${query}`, {
-        method,
-        headers: Object.entries(headers).filter(
+      header = new Headers(
+        Object.entries(headers).filter(
           (entry): entry is [string, string] => entry[1] !== undefined,
         ),
-        ...(body !== undefined && { body }),
-      });
+      );
     } catch {
-      // fetch refuses what Lambda may pass through, e.g. a header value beyond Latin-1.
+      // Headers refuses what Lambda may pass through, e.g. a value beyond Latin-1.
       return connectErrorResult(400, 'invalid_argument', 'The request is malformed.', cors_);
     }
     const origin: AuditOrigin = {
@@ -213,17 +213,23 @@ export const createFunctionUrlHandler = (options: FunctionUrlOptions) => {
       sourceIp: event.requestContext.http.sourceIp,
       userAgent: event.requestContext.http.userAgent,
     };
-    const response = universalServerResponseToFetch(
-      await handler({
-        ...universalServerRequestFromFetch(request, { httpVersion: '1.1' }),
-        contextValues: createContextValues().set(requestOriginKey, origin),
-      }),
-    );
-    const bytes = Buffer.from(await response.arrayBuffer());
+    // The universal handler is called directly: a fetch Request and Response per call, and
+    // the web streams between them, cost a cold start more than the call itself.
+    const response = await handler({
+      httpVersion: '1.1',
+      method,
+      url: `https://${event.requestContext.domainName}${event.rawPath}${query}`,
+      header,
+      body: bodyOf(body),
+      signal: new AbortController().signal,
+      contextValues: createContextValues().set(requestOriginKey, origin),
+    });
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of response.body ?? []) chunks.push(chunk);
     return {
       statusCode: response.status,
-      headers: { ...Object.fromEntries(response.headers), ...cors_ },
-      body: bytes.toString('base64'),
+      headers: { ...Object.fromEntries(response.header ?? []), ...cors_ },
+      body: Buffer.concat(chunks).toString('base64'),
       isBase64Encoded: true,
     };
   };
@@ -244,8 +250,8 @@ export const handler = async (
   if (context) logger.addContext(context);
   fromEnvironment ??= createFunctionUrlHandler({
     // The multipart RPCs need the upload token key, so this function composes with it.
-    resolve: multipartEnvironmentServices,
-    multipart: () => multipartEnvironmentServices().multipart,
+    resolve: () => multipartEnvironmentServices({ checks: confirmChecks }),
+    multipart: () => multipartEnvironmentServices({ checks: confirmChecks }).multipart,
     verifyToken: jwtVerifierFromEnvironment(),
   });
   return fromEnvironment(event);

@@ -5,7 +5,7 @@ import {
   isValidationError,
   validationErrorCode,
 } from '../contract/validation-error.js';
-import { isDraftError } from '../core/errors.js';
+import { isDraftError, REJECTION_REASON_HEADER, type DraftError } from '../core/errors.js';
 import { ERROR_TABLE, ErrorTypeNumber } from '../error-table.js';
 import { ErrorType, ResultSchema, type Result } from '../gen/draft/v1/draft_pb.js';
 import { logger } from '../observability/logger.js';
@@ -18,14 +18,33 @@ const failure = (message: string, errorType: number): Result =>
     errorType: errorType as ErrorType,
   });
 
-const withResult = (message: string, code: Code, errorType: number, cause: unknown) =>
+const withResult = (
+  message: string,
+  code: Code,
+  errorType: number,
+  cause: unknown,
+  metadata?: Record<string, string>,
+) =>
   new ConnectError(
     message,
     code,
-    undefined,
+    metadata,
     [{ desc: ResultSchema, value: failure(message, errorType) }],
     cause,
   );
+
+/**
+ * What a refusal tells beyond its code, as response headers (Connect's error metadata):
+ * `content_rejected`'s reason and a retryable code's Retry-After, as REST sends them.
+ */
+const refusalHeaders = (error: DraftError): Record<string, string> | undefined => {
+  const headers: Record<string, string> = {};
+  if (error.reason !== undefined) headers[REJECTION_REASON_HEADER] = error.reason;
+  if (error.retryAfterSeconds !== undefined) {
+    headers['retry-after'] = String(error.retryAfterSeconds);
+  }
+  return Object.keys(headers).length > 0 ? headers : undefined;
+};
 
 /**
  * Any failure as a ConnectError: a DraftError gets the Connect code and draft.v1
@@ -39,7 +58,7 @@ export const toConnectError = (error: unknown): ConnectError => {
     // A client's mistake is an everyday event: its code and message say it all.
     if (httpStatus >= 500) logger.error('rpc failed', { ...fields, error });
     else logger.info('rpc failed', { ...fields, detail: error.message });
-    return withResult(error.message, connectCode, errorType, error);
+    return withResult(error.message, connectCode, errorType, error, refusalHeaders(error));
   }
   if (isValidationError(error)) {
     const message = describeValidationError(error);

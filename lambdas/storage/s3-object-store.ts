@@ -1,18 +1,16 @@
 import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
   CopyObjectCommand,
-  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
+  PutObjectTaggingCommand,
+  type Tag,
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  UploadPartCopyCommand,
-  type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -21,82 +19,42 @@ import type {
   DeleteManyResult,
   DeleteTarget,
   ListMultipartUploadsRequest,
-  ListObjectsRequest,
   ListPage,
   ListPageRequest,
   MultipartUploadPage,
   ObjectInfo,
-  ObjectListing,
   ObjectStore,
   PresignGetRequest,
   PresignedRequest,
   PresignPutRequest,
 } from '../core/object-store.js';
-import { DraftError } from '../core/errors.js';
+import type { DraftBytes, RangeRequest } from '../core/checks/confirm-check.js';
+import type { VerdictRecord } from '../core/checks/verdict-record.js';
+import type { CleanScans } from '../core/checks/malware-check.js';
+import type { ObjectTags } from '../core/checks/guardduty-check.js';
+import { DraftError, REJECTION_REASONS, type RejectionReason } from '../core/errors.js';
+import { MAX_KEYS_PER_DELETE, MAX_SINGLE_COPY_BYTES } from '../core/s3-limits.js';
 import { abortUpload } from './s3-abort-upload.js';
 import { errorCode, isNotFound, toDraftError } from './s3-errors.js';
 import { ConditionalDeletes } from './conditional-deletes.js';
-import { copySource, partCopySource } from './copy-source.js';
+import { copySource } from './copy-source.js';
+import { copyInParts, DEFAULT_MULTIPART_COPY, type MultipartCopyOptions } from './s3-part-copy.js';
+import { PartCopySourceDecoding, type PartCopySourceProbe } from './part-copy-source-decoding.js';
 import { S3PutPresigner } from './s3-put-presigner.js';
-
-export { copySource } from './copy-source.js';
-
-/** The most keys one DeleteObjects request accepts. */
-export const DELETE_BATCH_LIMIT = 1000;
 
 /** Creates a missing bucket with DraftStore's setup; see s3BucketCreator. */
 export type BucketCreator = (bucket: string) => Promise<'created' | 'existed'>;
 
-const MIB = 1024 ** 2;
-const GIB = 1024 ** 3;
-/** S3's limits: one CopyObject copies at most 5 GiB; a multipart upload has at most 10,000 parts of 5 MiB to 5 GiB (the last may be smaller). */
-export const MAX_SINGLE_COPY_BYTES = 5 * GIB;
-export const MIN_PART_BYTES = 5 * MIB;
-export const MAX_PART_BYTES = 5 * GIB;
-export const MAX_PARTS = 10_000;
-
-/**
- * How `copy` moves large objects. One CopyObject is a single request the store answers only
- * when the whole object is copied: for GiBs that takes longer than a request handler may
- * run, so larger objects are copied as a multipart upload of parallel UploadPartCopy parts.
- */
-export interface MultipartCopyOptions {
-  /**
-   * Objects larger than this (bytes) are copied in parts; at most 5 GiB, S3's CopyObject limit.
-   * 64 MiB: a single CopyObject of that size finishes in about a second, and above it
-   * parallel parts are faster than one request.
-   * @default 64 MiB
-   */
-  readonly multipartThreshold?: number;
-  /**
-   * The preferred part size (bytes), kept within 5 MiB–5 GiB and grown so that no object
-   * needs more than 10,000 parts. 64 MiB parts make 5 GiB 80 parts, 5 waves at the default
-   * concurrency, each part a request of a second or two.
-   * @default 64 MiB
-   */
-  readonly partSize?: number;
-  /**
-   * How many UploadPartCopy requests run at once. The bytes never pass through the
-   * caller, so this costs sockets, not memory.
-   * @default 16
-   */
-  readonly partConcurrency?: number;
-}
-
-export const DEFAULT_MULTIPART_COPY: Required<MultipartCopyOptions> = {
-  multipartThreshold: 64 * MIB,
-  partSize: 64 * MIB,
-  partConcurrency: 16,
-};
-
 /** What a store does differently from AWS S3, where the adapter must know it in advance. */
 export interface StoreCompatibility {
   /**
-   * UploadPartCopy URL-decodes `x-amz-copy-source` twice (Ceph RGW 16.2; CopyObject decodes
-   * it once), so the adapter encodes it once more (S3_PART_COPY_SOURCE_DECODED_TWICE).
+   * Whether UploadPartCopy URL-decodes `x-amz-copy-source` twice (Ceph RGW 16.2; CopyObject
+   * decodes it once), so the adapter encodes it once more: true or false
+   * (S3_PART_COPY_SOURCE_DECODED_TWICE), or a probe that asks the store once, on the first
+   * part copy (probePartCopySourceDecoding).
    * @default false
    */
-  readonly partCopySourceDecodedTwice?: boolean;
+  readonly partCopySourceDecodedTwice?: boolean | PartCopySourceProbe;
   /**
    * Probe each bucket once for whether DeleteObject honours `If-Match`, instead of relying
    * on it (AWS documents it; S3-compatible stores may ignore it silently).
@@ -105,72 +63,20 @@ export interface StoreCompatibility {
   readonly probeConditionalDeletes?: boolean;
 }
 
-/** One part of a multipart copy: its number (from 1) and its inclusive byte range. */
-export interface PartRange {
-  readonly partNumber: number;
-  readonly first: number;
-  readonly last: number;
-}
-
-/** The part size for an object of `size` bytes: `preferred`, within S3's limits and ≤ 10,000 parts. */
-export const partSizeFor = (size: number, preferred: number): number =>
-  Math.min(
-    MAX_PART_BYTES,
-    Math.max(MIN_PART_BYTES, Math.ceil(preferred), Math.ceil(size / MAX_PARTS)),
-  );
-
-/** Splits `size` bytes into consecutive parts of `partSize` bytes; the last one may be shorter. */
-export const partRanges = (size: number, partSize: number): PartRange[] => {
-  if (!Number.isSafeInteger(size) || size <= 0) {
-    throw new RangeError(`size must be a positive integer, got ${size}`);
-  }
-  if (!Number.isSafeInteger(partSize) || partSize <= 0) {
-    throw new RangeError(`partSize must be a positive integer, got ${partSize}`);
-  }
-  const ranges: PartRange[] = [];
-  for (let first = 0; first < size; first += partSize) {
-    ranges.push({
-      partNumber: ranges.length + 1,
-      first,
-      last: Math.min(first + partSize, size) - 1,
-    });
-  }
-  return ranges;
-};
-
-/**
- * Runs `task` over `items` with at most `concurrency` at once, in order of start. After the
- * first failure no further item starts; it waits for those already running, then throws
- * that first failure, so nothing is still in flight when the caller cleans up.
- */
-const mapBounded = async <T, R>(
-  items: readonly T[],
-  concurrency: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await task(items[index]!);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  const workers = Math.max(1, Math.min(Math.floor(concurrency), items.length));
-  await Promise.all(Array.from({ length: workers }, worker));
-  if (failure !== undefined) throw failure.error;
-  return results;
-};
-
 /** ObjectStore over the S3 protocol: AWS S3, MinIO, Ceph RGW, LocalStack and s3rver. */
-export class S3ObjectStore implements ObjectStore {
+async function* noBytes(): AsyncIterable<Uint8Array> {}
+
+/** The object tags that record confirm's refusal of a draft (see VerdictRecord). */
+export const REJECTED_TAG = 'draftstore-rejected';
+export const REJECTED_ETAG_TAG = 'draftstore-rejected-etag';
+/** The ETag whose bytes the malware scanner found clean (a retried confirm does not rescan). */
+export const CLEAN_SCAN_TAG = 'draftstore-scanned-clean';
+
+export class S3ObjectStore
+  implements ObjectStore, DraftBytes, VerdictRecord, CleanScans, ObjectTags
+{
   readonly #multipart: Required<MultipartCopyOptions>;
-  readonly #partCopySourceDecodedTwice: boolean;
+  readonly #partCopySource: PartCopySourceDecoding;
   readonly #conditionalDeletes: ConditionalDeletes;
   readonly #puts: S3PutPresigner;
 
@@ -192,7 +98,10 @@ export class S3ObjectStore implements ObjectStore {
       ...options,
       multipartThreshold: Math.min(options.multipartThreshold, MAX_SINGLE_COPY_BYTES),
     };
-    this.#partCopySourceDecodedTwice = compatibility.partCopySourceDecodedTwice ?? false;
+    this.#partCopySource = new PartCopySourceDecoding(
+      client,
+      compatibility.partCopySourceDecodedTwice ?? false,
+    );
     this.#puts = new S3PutPresigner(client);
     this.#conditionalDeletes = new ConditionalDeletes(
       client,
@@ -264,6 +173,128 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /** VerdictRecord: two tags beside any others (GuardDuty's), the ETag bound in. */
+  async recordRejection(
+    bucket: string,
+    key: string,
+    etag: string,
+    reason: RejectionReason,
+  ): Promise<void> {
+    await this.#setTags(bucket, key, [
+      { Key: REJECTED_TAG, Value: reason },
+      { Key: REJECTED_ETAG_TAG, Value: etag.replace(/"/g, '') },
+    ]);
+  }
+
+  async rejection(bucket: string, key: string, etag: string): Promise<RejectionReason | undefined> {
+    try {
+      const tags = await this.#tags(bucket, key);
+      const reason = tags.find((tag) => tag.Key === REJECTED_TAG)?.Value;
+      const boundTo = tags.find((tag) => tag.Key === REJECTED_ETAG_TAG)?.Value;
+      return boundTo === etag.replace(/"/g, '') &&
+        (REJECTION_REASONS as readonly string[]).includes(reason ?? '')
+        ? (reason as RejectionReason)
+        : undefined;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw toDraftError(error, 'reading object tags');
+    }
+  }
+
+  async #tags(bucket: string, key: string): Promise<Tag[]> {
+    const out = await this.client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
+    return out.TagSet ?? [];
+  }
+
+  /** DraftBytes: one GET, streamed as the SDK reads it (never the whole object in memory). */
+  async readStream(
+    request: Omit<RangeRequest, 'start' | 'length'>,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: request.bucket,
+          Key: request.key,
+          IfMatch: request.ifMatch,
+        }),
+      );
+      return (out.Body as AsyncIterable<Uint8Array> | undefined) ?? noBytes();
+    } catch (error) {
+      if (isNotFound(error)) {
+        throw new DraftError('not_found', 'The draft disappeared while it was being checked.', {
+          cause: error,
+        });
+      }
+      throw toDraftError(error, 'reading an object');
+    }
+  }
+
+  /** ObjectTags: the object's tags by key; none for an object that is gone. */
+  async tagsOf(bucket: string, key: string): Promise<Record<string, string>> {
+    try {
+      const tags = await this.#tags(bucket, key);
+      return Object.fromEntries(tags.map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+    } catch (error) {
+      if (isNotFound(error)) return {};
+      throw toDraftError(error, 'reading object tags');
+    }
+  }
+
+  /** CleanScans: a tag naming the ETag whose bytes the scanner found clean. */
+  async isClean(bucket: string, key: string, etag: string): Promise<boolean> {
+    try {
+      const tags = await this.#tags(bucket, key);
+      return tags.some((tag) => tag.Key === CLEAN_SCAN_TAG && tag.Value === etag.replace(/"/g, ''));
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw toDraftError(error, 'reading object tags');
+    }
+  }
+
+  async recordClean(bucket: string, key: string, etag: string): Promise<void> {
+    await this.#setTags(bucket, key, [{ Key: CLEAN_SCAN_TAG, Value: etag.replace(/"/g, '') }]);
+  }
+
+  /** Sets these tags, keeping every other (GuardDuty's). */
+  async #setTags(bucket: string, key: string, set: Tag[]): Promise<void> {
+    try {
+      const names = new Set(set.map((tag) => tag.Key));
+      const kept = (await this.#tags(bucket, key)).filter((tag) => !names.has(tag.Key));
+      await this.client.send(
+        new PutObjectTaggingCommand({
+          Bucket: bucket,
+          Key: key,
+          Tagging: { TagSet: [...kept, ...set] },
+        }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) return; // Gone already: nothing left to mark.
+      throw toDraftError(error, 'tagging an object');
+    }
+  }
+
+  /** DraftBytes: one ranged GET, bound to the ETag (412 → `conflict`). */
+  async readRange(request: RangeRequest): Promise<Uint8Array> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: request.bucket,
+          Key: request.key,
+          Range: `bytes=${request.start}-${request.start + request.length - 1}`,
+          IfMatch: request.ifMatch,
+        }),
+      );
+      return (await out.Body?.transformToByteArray()) ?? new Uint8Array(0);
+    } catch (error) {
+      if (isNotFound(error)) {
+        throw new DraftError('not_found', 'The draft disappeared while it was being checked.', {
+          cause: error,
+        });
+      }
+      throw toDraftError(error, 'reading part of an object');
+    }
+  }
+
   async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -291,6 +322,26 @@ export class S3ObjectStore implements ObjectStore {
     return this.#copyWhole(request);
   }
 
+  /**
+   * The copy in parts (see copyInParts), its failure mapped like a single copy's: a part
+   * refused for `sourceIfMatch` is `conflict`. A store without UploadPartCopy (the embedded
+   * store) gets one CopyObject instead, up to its 5 GiB limit.
+   */
+  async #copyInParts(request: CopyRequest, size: number): Promise<{ etag: string }> {
+    try {
+      return await copyInParts(this.client, request, size, {
+        partSize: this.#multipart.partSize,
+        partConcurrency: this.#multipart.partConcurrency,
+        sourceDecodedTwice: await this.#partCopySource.decodedTwice(request.sourceBucket),
+      });
+    } catch (error) {
+      if (errorCode(error) === 'NotImplemented' && size <= MAX_SINGLE_COPY_BYTES) {
+        return this.#copyWhole(request);
+      }
+      throw toDraftError(error, 'copying an object');
+    }
+  }
+
   async #copyWhole(request: CopyRequest): Promise<{ etag: string }> {
     try {
       const out = await this.client.send(
@@ -302,82 +353,19 @@ export class S3ObjectStore implements ObjectStore {
           MetadataDirective: 'REPLACE',
           ContentType: request.contentType,
           Metadata: { ...request.metadata },
+          // A draft's tags are verdicts about the draft (confirm's, GuardDuty's): main starts
+          // without them, and copying them would need s3:PutObjectTagging on main.
+          TaggingDirective: 'REPLACE',
         }),
       );
-      return { etag: out.CopyObjectResult?.ETag ?? '' };
-    } catch (error) {
-      throw toDraftError(error, 'copying an object');
-    }
-  }
-
-  /**
-   * The multipart copy: CreateMultipartUpload with the type and metadata a single copy would
-   * set, parallel UploadPartCopy parts, CompleteMultipartUpload. Any failure aborts the
-   * upload (best effort: the bucket's lifecycle rule is the backstop) and is mapped like a
-   * single copy's: a part refused for `sourceIfMatch` is `conflict`. A store without
-   * UploadPartCopy (the embedded store) gets one CopyObject instead, up to its 5 GiB limit.
-   */
-  async #copyInParts(request: CopyRequest, size: number): Promise<{ etag: string }> {
-    const target = { Bucket: request.targetBucket, Key: request.targetKey };
-    let uploadId: string | undefined;
-    try {
-      const created = await this.client.send(
-        new CreateMultipartUploadCommand({
-          ...target,
-          ContentType: request.contentType,
-          Metadata: { ...request.metadata },
-        }),
+      if (out.CopyObjectResult?.ETag) return { etag: out.CopyObjectResult.ETag };
+      // A copy answered without an ETag: the object's own HEAD has it (a confirm never
+      // reports an empty one).
+      const written = await this.client.send(
+        new HeadObjectCommand({ Bucket: request.targetBucket, Key: request.targetKey }),
       );
-      uploadId = created.UploadId;
-      if (uploadId === undefined) throw new Error('CreateMultipartUpload answered no UploadId');
-      const id = uploadId;
-      const source = partCopySource(
-        request.sourceBucket,
-        request.sourceKey,
-        this.#partCopySourceDecodedTwice,
-      );
-      const ranges = partRanges(size, partSizeFor(size, this.#multipart.partSize));
-      const parts = await mapBounded(
-        ranges,
-        this.#multipart.partConcurrency,
-        async (range): Promise<CompletedPart> => {
-          const out = await this.client.send(
-            new UploadPartCopyCommand({
-              ...target,
-              UploadId: id,
-              PartNumber: range.partNumber,
-              CopySource: source,
-              CopySourceIfMatch: request.sourceIfMatch,
-              CopySourceRange: `bytes=${range.first}-${range.last}`,
-            }),
-          );
-          const etag = out.CopyPartResult?.ETag;
-          if (!etag)
-            throw new Error(`UploadPartCopy answered no ETag for part ${range.partNumber}`);
-          return { PartNumber: range.partNumber, ETag: etag };
-        },
-      );
-      const completed = await this.client.send(
-        new CompleteMultipartUploadCommand({
-          ...target,
-          UploadId: id,
-          MultipartUpload: { Parts: parts },
-        }),
-      );
-      uploadId = undefined;
-      // Ceph RGW answers an empty ETag here; the object's own HEAD has it.
-      if (completed.ETag) return { etag: completed.ETag };
-      const written = await this.client.send(new HeadObjectCommand(target));
       return { etag: written.ETag ?? '' };
     } catch (error) {
-      if (uploadId !== undefined) {
-        await this.client
-          .send(new AbortMultipartUploadCommand({ ...target, UploadId: uploadId }))
-          .catch(() => undefined);
-      }
-      if (errorCode(error) === 'NotImplemented' && size <= MAX_SINGLE_COPY_BYTES) {
-        return this.#copyWhole(request);
-      }
       throw toDraftError(error, 'copying an object');
     }
   }
@@ -420,9 +408,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async deleteMany(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteManyResult> {
     if (targets.length === 0) return { deleted: [], errors: [] };
-    if (targets.length > DELETE_BATCH_LIMIT) {
+    if (targets.length > MAX_KEYS_PER_DELETE) {
       throw new RangeError(
-        `deleteMany takes at most ${DELETE_BATCH_LIMIT} keys, got ${targets.length}`,
+        `deleteMany takes at most ${MAX_KEYS_PER_DELETE} keys, got ${targets.length}`,
       );
     }
     try {
@@ -460,35 +448,9 @@ export class S3ObjectStore implements ObjectStore {
         new ListObjectsV2Command({
           Bucket: request.bucket,
           Prefix: request.prefix,
-          ContinuationToken: request.continuationToken,
-          MaxKeys: request.maxKeys,
-        }),
-      );
-      return {
-        objects: (out.Contents ?? []).map((entry) => ({
-          key: entry.Key ?? '',
-          size: entry.Size ?? 0,
-          lastModified: entry.LastModified ?? new Date(0),
-          ...(entry.ETag !== undefined && { etag: entry.ETag }),
-        })),
-        ...(out.IsTruncated &&
-          out.NextContinuationToken !== undefined && {
-            nextContinuationToken: out.NextContinuationToken,
-          }),
-      };
-    } catch (error) {
-      throw toDraftError(error, 'listing objects');
-    }
-  }
-
-  async listObjects(request: ListObjectsRequest): Promise<ObjectListing> {
-    try {
-      const out = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: request.bucket,
-          Prefix: request.prefix,
           Delimiter: request.delimiter,
           StartAfter: request.startAfter,
+          ContinuationToken: request.continuationToken,
           MaxKeys: request.maxKeys,
         }),
       );
@@ -500,8 +462,8 @@ export class S3ObjectStore implements ObjectStore {
                 {
                   key: entry.Key,
                   size: entry.Size ?? 0,
-                  etag: entry.ETag ?? '',
                   lastModified: entry.LastModified ?? new Date(0),
+                  ...(entry.ETag !== undefined && { etag: entry.ETag }),
                 },
               ],
         ),
@@ -509,6 +471,10 @@ export class S3ObjectStore implements ObjectStore {
           entry.Prefix === undefined ? [] : [entry.Prefix],
         ),
         truncated: out.IsTruncated === true,
+        ...(out.IsTruncated &&
+          out.NextContinuationToken !== undefined && {
+            nextContinuationToken: out.NextContinuationToken,
+          }),
       };
     } catch (error) {
       throw toDraftError(error, 'listing objects');

@@ -1,12 +1,9 @@
 import { Token, type Duration } from 'aws-cdk-lib';
+import { MAX_OBJECT_LIFETIME_SECONDS } from '../../lambdas/config.js';
+import { MAX_OBJECT_BYTES, MAX_PRESIGN_SECONDS } from '../../lambdas/core/s3-limits.js';
 import type { DraftStoreProps } from './props.js';
 
-/** S3's largest object, reached by multipart uploads (one PUT stays at most 5 GiB). */
-const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
-const DAY_SECONDS = 86_400;
-/** A SigV4 presigned URL lives at most seven days (lambdas/config.ts checks the same bound). */
-const MAX_PRESIGN_SECONDS = 7 * DAY_SECONDS;
-const MAX_OBJECT_LIFETIME_SECONDS = 10 * 365 * DAY_SECONDS;
+// The same bounds lambdas/config.ts checks at cold start, checked here at synth time.
 
 /** Rejects conflicting or out-of-range props at synth time rather than at the first cold start. */
 export const checkProps = (props: DraftStoreProps): void => {

@@ -31,20 +31,58 @@ export const addObjectConfirmedRule = (
   main: s3.IBucket,
   target: events.IRuleTarget,
 ): events.Rule => {
-  if (main instanceof s3.Bucket && main.node.scope === scope) {
-    main.enableEventBridgeNotification();
-    acknowledgeNotificationsHandler(scope);
-  } else {
-    Annotations.of(scope).addWarningV2(
-      'draftstore:existingMainBucketEvents',
-      'onObjectConfirmed: turn on Amazon EventBridge notifications of the existing main bucket yourself, or the rule never fires.',
-    );
-  }
+  notifyEventBridge(scope, main, 'existingMainBucketEvents', 'onObjectConfirmed', 'main');
   return new events.Rule(scope, id, {
     description: 'DraftStore: draftstore.object.confirmed (an object created in the main bucket)',
     eventPattern: objectConfirmedPattern(main),
     targets: [target],
   });
+};
+
+/**
+ * The pattern that gives S3's own events the meaning `draftstore.object.rejected`: confirm
+ * tags a draft it refuses (`draftstore-rejected` = the reason, `draftstore-rejected-etag`),
+ * so an "Object Tags Added" in the draft bucket is a refusal; S3's event carries no tags, so
+ * a consumer reads them (GetObjectTagging) and ignores objects without `draftstore-rejected`
+ * (GuardDuty Malware Protection tags drafts too).
+ */
+export const objectRejectedPattern = (draft: s3.IBucket): events.EventPattern => ({
+  source: ['aws.s3'],
+  detailType: ['Object Tags Added'],
+  detail: { bucket: { name: [draft.bucketName] } },
+});
+
+/** Routes refusals to `target`, turning on EventBridge notifications of a created draft bucket. */
+export const addObjectRejectedRule = (
+  scope: Construct,
+  id: string,
+  draft: s3.IBucket,
+  target: events.IRuleTarget,
+): events.Rule => {
+  notifyEventBridge(scope, draft, 'existingDraftBucketEvents', 'onObjectRejected', 'draft');
+  return new events.Rule(scope, id, {
+    description: 'DraftStore: draftstore.object.rejected (confirm tagged a refused draft)',
+    eventPattern: objectRejectedPattern(draft),
+    targets: [target],
+  });
+};
+
+const notifyEventBridge = (
+  scope: Construct,
+  bucket: s3.IBucket,
+  warning: string,
+  method: string,
+  stage: 'main' | 'draft',
+): void => {
+  if (bucket instanceof s3.Bucket && bucket.node.scope === scope) {
+    bucket.enableEventBridgeNotification();
+    acknowledgeNotificationsHandler(scope);
+  } else {
+    Annotations.of(scope).addWarningV2(
+      `draftstore:${warning}`,
+      `${method}: turn on Amazon EventBridge notifications of the existing ${stage} bucket yourself, or the rule never fires.`,
+    );
+  }
 };
 
 /**

@@ -46,14 +46,18 @@ const CONFIRM: FunctionSpec = {
     delete: [draft],
     list: [draft, main],
     abortUploads: [main],
+    // A refused draft is tagged with its verdict (see lambdas/core/checks/verdict-record.ts).
+    readTags: [draft],
+    writeTags: [draft],
   }),
   ...CONFIRM_LIMITS,
 };
 
 /**
- * Every function's storage grant and limits, one row each. A new REST route is a row in
- * lambdas/http/route-table.ts (which gives it its function, `lambdas/http/<entry>.ts`, and
- * its HTTP API route) plus its row here; the Record type refuses a route without one.
+ * Every function's storage grant and limits, one row each, keyed by the Lambda entry of the
+ * operation's route. The functions and their HTTP API routes are derived from the operation
+ * specs (lambdas/contract/operations, through lambdas/http/route-table.ts); the grant is
+ * the one thing an operation declares here, and the Record type refuses a route without one.
  *
  * S3 answers HEAD of a missing key with 403, not 404, unless the caller may s3:ListBucket the
  * bucket. The handlers report a missing draft or object by that 404, so every function that
@@ -63,7 +67,10 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
   'upload-url': { access: ({ draft }) => ({ write: [draft] }) },
   // Presigns a POST form into the draft bucket (the signature grants the form's PutObject).
   'upload-form': { access: ({ draft }) => ({ write: [draft] }) },
-  'download-url': { access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main] }) },
+  // Reads a draft's tags: a draft confirm refused is not signed.
+  'download-url': {
+    access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main], readTags: [draft] }),
+  },
   // HEADs draft and main (main makes a retried confirm idempotent), copies draft → main, then
   // deletes the draft. Above 64 MiB the copy is a multipart upload into main, aborted if a
   // part fails.
@@ -119,7 +126,7 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
   'compat-bucket': { access: ({ draft, main }) => ({ list: [draft, main] }) },
   'compat-upload-url': { access: ({ draft }) => ({ write: [draft] }) },
   'compat-download-url': {
-    access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main] }),
+    access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main], readTags: [draft] }),
   },
   'compat-confirm': {
     ...CONFIRM,
@@ -145,6 +152,8 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
       list: [draft, main],
       abortUploads: [draft, main],
       listParts: [draft],
+      readTags: [draft],
+      writeTags: [draft],
     }),
     readsUploadTokenKey: true,
     // A function URL has no 30 s limit: ConfirmUpload gets a minute for a multipart copy.
@@ -198,6 +207,7 @@ export const createFunctions = (
       INLINE_CONTENT_TYPES:
         props.inlineContentTypes.length === 0 ? 'none' : props.inlineContentTypes.join(','),
     }),
+    ...(props.malwareProtection === true && { MALWARE_SCAN: 'guardduty' }),
     POWERTOOLS_SERVICE_NAME: serviceName(props),
     POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

@@ -81,6 +81,12 @@ export interface DraftStoreProps {
    */
   readonly allowedContentTypes?: readonly string[];
   /**
+   * GuardDuty Malware Protection for S3 on the draft bucket (a `CfnMalwareProtectionPlan` with
+   * object tagging, and its role), and confirm waits for its verdict (MALWARE_SCAN=guardduty).
+   * @default false
+   */
+  readonly malwareProtection?: boolean;
+  /**
    * Stored types that download URLs let the browser show (INLINE_CONTENT_TYPES); every
    * other type is served as an attachment. An empty list makes everything an attachment.
    * @default - PNG, JPEG, GIF, WebP and AVIF images, video/*, audio/*, application/pdf, text/plain

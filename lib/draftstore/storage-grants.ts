@@ -21,6 +21,10 @@ export interface StorageAccess {
   readonly abortUploads?: readonly s3.IBucket[];
   /** s3:ListMultipartUploadParts on the objects (ListParts). */
   readonly listParts?: readonly s3.IBucket[];
+  /** s3:GetObjectTagging on the objects (confirm's recorded refusals, GuardDuty's verdict). */
+  readonly readTags?: readonly s3.IBucket[];
+  /** s3:PutObjectTagging on the objects (confirm records a refusal on the draft). */
+  readonly writeTags?: readonly s3.IBucket[];
 }
 
 /**
@@ -49,6 +53,8 @@ export const grantStorage = (
   add('ListMultipartUploads', ['s3:ListBucketMultipartUploads'], bucketArns(access.listUploads));
   add('AbortMultipartUploads', ['s3:AbortMultipartUpload'], objects(access.abortUploads));
   add('ListUploadParts', ['s3:ListMultipartUploadParts'], objects(access.listParts));
+  add('ReadObjectTags', ['s3:GetObjectTagging'], objects(access.readTags));
+  add('WriteObjectTags', ['s3:PutObjectTagging'], objects(access.writeTags));
 
   // SSE-KMS: reading needs Decrypt, writing needs a data key (and Decrypt for multipart).
   const createdHere = (bucket: s3.IBucket) =>
@@ -71,9 +77,15 @@ export const grantStorage = (
 
   // cdk-nag flags every `bucket-arn/*`; acknowledge exactly those, one finding each.
   const wildcards = new Set(
-    [access.read, access.write, access.delete, access.abortUploads, access.listParts].flatMap(
-      (buckets) => objects(buckets).map((arn) => nagResourceFinding(owner, arn)),
-    ),
+    [
+      access.read,
+      access.write,
+      access.delete,
+      access.abortUploads,
+      access.listParts,
+      access.readTags,
+      access.writeTags,
+    ].flatMap((buckets) => objects(buckets).map((arn) => nagResourceFinding(owner, arn))),
   );
   for (const finding of wildcards) {
     Validations.of(role).acknowledge({

@@ -2,8 +2,10 @@ import * as z from 'zod';
 import { compatErrorResponse, errorResponse } from '../../lambdas/contract/index.js';
 import type { DraftErrorCode } from '../../lambdas/core/errors.js';
 import { ERROR_TABLE } from '../../lambdas/error-table.js';
-import { ROUTE_TABLE } from '../../lambdas/http/route-table.js';
-import { OPERATIONS, type Body, type OperationSpec } from './operations.js';
+import { ROUTE_TABLE, type RouteSpec } from '../../lambdas/http/route-table.js';
+import type { OriginalRoute, RestRoute } from '../../lambdas/contract/operation.js';
+import { OPERATIONS } from '../../lambdas/contract/operations/index.js';
+import { OPENAPI_DOCS, type RouteDocs } from './operation-docs.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -31,6 +33,9 @@ const ERROR_EXAMPLES: Readonly<Record<DraftErrorCode, string>> = {
   conflict: 'The draft was replaced while it was being confirmed; confirm again.',
   payload_too_large: 'The object is 6442450944 bytes; the limit is 5368709120 bytes.',
   unsupported_media_type: 'The request body must be sent as application/json.',
+  content_rejected: 'The draft is declared image/png but its bytes are application/x-msdownload.',
+  scan_pending: 'The draft has not been scanned yet; confirm again later.',
+  scanner_unavailable: 'The malware scanner is unavailable; the draft is kept, confirm again.',
   bucket_not_found: 'The storage bucket does not exist.',
   storage_unavailable: 'The storage service is unavailable; try again.',
   internal: 'An internal error occurred.',
@@ -66,6 +71,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   409: 'Conflict',
   413: 'Too large',
   415: 'Unsupported media type',
+  422: 'Content rejected',
   429: 'Throttled by the API stage',
   500: 'Internal error',
   503: 'Storage unavailable',
@@ -83,14 +89,14 @@ export const buildOpenApiDocument = (): Record<string, unknown> => {
       required: ['message'],
     },
   };
-  const addSchema = (body: Body, io: 'input' | 'output') => {
+  const addSchema = (body: { name: string; schema: z.core.$ZodType }, io: 'input' | 'output') => {
     schemas[body.name] ??= jsonSchema(body.schema, io);
     return ref(body.name);
   };
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTE_TABLE) {
-    const operation = OPERATIONS[route.entry];
+    const { operation, request } = docsOf(route);
     const responses: Record<string, unknown> = {
       200: {
         description: 'OK',
@@ -122,17 +128,18 @@ export const buildOpenApiDocument = (): Record<string, unknown> => {
         description: operation.description,
         tags: [operation.tag],
         ...(operation.public && { security: [] }),
-        ...(operation.request && {
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: addSchema(operation.request, 'input'),
-                example: operation.request.example,
+        ...(operation.request &&
+          request && {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: addSchema({ name: operation.request.name, schema: request }, 'input'),
+                  example: operation.request.example,
+                },
               },
             },
-          },
-        }),
+          }),
         responses,
       },
     };
@@ -191,8 +198,23 @@ export const buildOpenApiDocument = (): Record<string, unknown> => {
   };
 };
 
+/** A route's OpenAPI text, its request schema (from its spec) and its error shape. */
+const docsOf = (route: RouteSpec) => {
+  const spec = OPERATIONS.find((candidate) => candidate.name === route.operation);
+  const surfaces = spec as { rest?: RestRoute; original?: OriginalRoute } | undefined;
+  const docs = OPENAPI_DOCS[route.operation] as Partial<Record<RouteSpec['surface'], RouteDocs>>;
+  const operation = docs[route.surface];
+  if (operation === undefined) throw new Error(`${route.path} has no OpenAPI text`);
+  return {
+    operation: { ...operation, errorShape: route.surface === 'rest' ? 'rest' : 'compat' } as const,
+    request: surfaces?.[route.surface]?.request,
+  };
+};
+
 /** One response per status: the error codes the table maps there, each with an example. */
-const errorResponses = (operation: OperationSpec): Record<string, unknown> => {
+const errorResponses = (
+  operation: RouteDocs & { readonly errorShape: 'rest' | 'compat' },
+): Record<string, unknown> => {
   const codes = [
     ...new Set([...(operation.request ? BODY_ERRORS : []), ...operation.errors, ...ROUTE_ERRORS]),
   ];
@@ -250,7 +272,16 @@ const errorResponses = (operation: OperationSpec): Record<string, unknown> => {
                 error_type: ERROR_TABLE[code].errorType,
               },
             }
-          : { error: { code, message: ERROR_EXAMPLES[code] } },
+          : {
+              error: {
+                code,
+                message: ERROR_EXAMPLES[code],
+                ...(code === 'content_rejected' && {
+                  reason: 'type_mismatch',
+                  detected_type: 'application/x-msdownload',
+                }),
+              },
+            },
       };
     }
     if (gateway) examples.gateway = { summary: 'API Gateway', value: { message: gateway } };

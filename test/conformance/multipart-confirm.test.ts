@@ -5,7 +5,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { jest } from '@jest/globals';
-import { CONFIRMED_FROM_METADATA } from '../../lambdas/core/draft-service.js';
+import { CONFIRMED_FROM_METADATA } from '../../lambdas/core/confirmation-marker.js';
 import { DraftError } from '../../lambdas/core/errors.js';
 import { bearerFor, type TestRuntime } from '../helpers/local-runtime.js';
 import { putPresigned } from '../helpers/uploads.js';
@@ -91,12 +91,43 @@ describeEachStore('confirming a draft over the multipart threshold', (store) => 
     expect(again.status).toBe(200);
     expect(again.json).toEqual(confirmed.json);
   });
+
+  it('copies in parts a key whose first decoding leaves a bare `%` (100% sure), with no setting', async () => {
+    // Prepare: on RGW, encoded once too few, this name made radosgw abort.
+    const name = 'big/100% sure.bin';
+    const owner = bearerFor('auth0|abc');
+    const body = randomBytes(11 * MIB);
+    const ticket = await api.post(
+      '/api/v1/upload-url',
+      { object_name: name, content_type: 'application/octet-stream', content_length: body.length },
+      owner,
+    );
+    expect((await putPresigned(ticket.json.upload_url, body, ticket.json.headers)).status).toBe(
+      200,
+    );
+
+    // Act
+    const confirmed = await api.post('/api/v1/confirm-upload', { object_name: name }, owner);
+
+    // Assess
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.json.etag).toMatch(store === 'rgw' ? /^[0-9a-f]{32}-3$/ : /^[0-9a-f]{32}$/);
+    const download = await api.post(
+      '/api/v1/download-url',
+      { object_name: name, stage: 'main' },
+      owner,
+    );
+    const final = await rawRequest(download.json.download_url, { method: 'GET' });
+    expect(sha256(final.body)).toBe(sha256(body));
+    expect((await api.post('/api/v1/download-url', { object_name: name }, owner)).status).toBe(404);
+  });
 });
 
 /**
  * Defect 2: RGW 16.2 decodes UploadPartCopy's copy source twice, so a draft over the real
  * 64 MiB threshold whose key holds `%` (every Auth0 owner, `auth0%7Cabc`) was never found
- * by its parts: a terminal 404. The RGW runtime sets S3_PART_COPY_SOURCE_DECODED_TWICE.
+ * by its parts: a terminal 404, and `100% sure` aborted radosgw. The runtime runs here without
+ * S3_PART_COPY_SOURCE_DECODED_TWICE: the adapter probes how the store decodes copy sources.
  */
 describeEachStore('confirming a 65 MiB draft whose key holds `%`', (store) => {
   let api: TestRuntime;

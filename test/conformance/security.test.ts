@@ -220,7 +220,7 @@ describeRgw('presigned uploads are bound by their signature', () => {
 
   // RGW 16.2 does not implement flexible checksums; AWS S3 refuses this with 400
   // BadDigest. Kept as a record of the difference: if RGW starts enforcing it, this
-  // test fails and the README table needs updating.
+  // test fails and the table in docs/store-quirks.md needs updating.
   it('is NOT protected by x-amz-checksum-sha256 on RGW 16.2 (AWS enforces it)', async () => {
     const ticket = await uploadUrl('checksum.txt', {
       content_type: 'text/plain',

@@ -19,10 +19,11 @@ import {
   probeConditionalDeletes,
 } from '../../lambdas/storage/conditional-deletes.js';
 import { copySource, partCopySource } from '../../lambdas/storage/copy-source.js';
+import { probePartCopySourceDecoding } from '../../lambdas/storage/part-copy-source-probe.js';
 import { errorCode, httpStatus } from '../../lambdas/storage/s3-errors.js';
 import type { TestRuntime } from '../helpers/local-runtime.js';
 import { sha256 } from '../helpers/uploads.js';
-import { describeEachStore, listKeys, startStoreRuntime } from './stores.js';
+import { describeEachStore, listKeys, listUploads, startStoreRuntime } from './stores.js';
 
 jest.setTimeout(120_000);
 
@@ -46,7 +47,7 @@ const bytesOf = async (client: S3Client, bucket: string, key: string): Promise<B
 
 /**
  * What each store does differently from AWS S3, pinned so that a store upgrade that changes
- * it fails here and the README's "Store quirks" section gets updated with it.
+ * it fails here and docs/store-quirks.md gets updated with it.
  */
 describeEachStore('store quirks', (store) => {
   let api: TestRuntime;
@@ -126,31 +127,48 @@ describeEachStore('store quirks', (store) => {
         );
       },
     );
+    it('is detected by the probe, without crashing the store, and the probe leaves nothing behind', async () => {
+      expect(await probePartCopySourceDecoding(client, draftBucket)).toBe(store === 'rgw');
+      const keys = [...(await listKeys(client, draftBucket)).keys()];
+      expect(keys.filter((key) => key.startsWith(PROBE_PREFIX))).toEqual([]);
+      if (store === 'rgw') expect(await listUploads(client, draftBucket)).toEqual([]);
+    });
   });
 
   describe('conditional deletes', () => {
-    it('DeleteObject ignores a wrong If-Match and deletes, without an error', async () => {
-      await put('quirks/if-match.txt', 'v1');
-      const answer = await outcome(
-        client.send(
-          new DeleteObjectCommand({
-            Bucket: draftBucket,
-            Key: 'quirks/if-match.txt',
-            IfMatch: '"00000000000000000000000000000000"',
-          }),
-        ),
-      );
-      expect(answer).toBe('ok');
-      expect(await exists(client, draftBucket, 'quirks/if-match.txt')).toBe(false);
-    });
+    it(
+      store === 'rgw'
+        ? 'DeleteObject ignores a wrong If-Match and deletes, without an error'
+        : 'DeleteObject refuses a wrong If-Match (412) and keeps the object, as AWS does',
+      async () => {
+        await put('quirks/if-match.txt', 'v1');
+        const answer = await outcome(
+          client.send(
+            new DeleteObjectCommand({
+              Bucket: draftBucket,
+              Key: 'quirks/if-match.txt',
+              IfMatch: '"00000000000000000000000000000000"',
+            }),
+          ),
+        );
+        expect({
+          answer,
+          kept: await exists(client, draftBucket, 'quirks/if-match.txt'),
+        }).toEqual(
+          store === 'rgw'
+            ? { answer: 'ok', kept: false }
+            : { answer: '412 PreconditionFailed', kept: true },
+        );
+      },
+    );
 
     it('is detected by the probe, which leaves nothing behind', async () => {
-      expect(await probeConditionalDeletes(client, draftBucket)).toBe(false);
+      expect(await probeConditionalDeletes(client, draftBucket)).toBe(store !== 'rgw');
       const keys = [...(await listKeys(client, draftBucket)).keys()];
       expect(keys.filter((key) => key.startsWith(PROBE_PREFIX))).toEqual([]);
     });
 
-    it('so the adapter compares ETags itself: a re-uploaded object is kept (conflict)', async () => {
+    it('a re-uploaded object is kept (conflict): the adapter compares ETags where the store does not', async () => {
       const first = await put('quirks/replaced.txt', 'v1');
       await put('quirks/replaced.txt', 'v2 re-uploaded');
       await expect(
@@ -177,21 +195,32 @@ describeEachStore('store quirks', (store) => {
   });
 
   describe('copy preconditions', () => {
-    it('CopyObject ignores a wrong CopySourceIfMatch and copies', async () => {
-      await put('quirks/copy-if-match.txt', 'v1');
-      const answer = await outcome(
-        client.send(
-          new CopyObjectCommand({
-            Bucket: mainBucket,
-            Key: 'quirks/copy-if-match.txt',
-            CopySource: copySource(draftBucket, 'quirks/copy-if-match.txt'),
-            CopySourceIfMatch: '"00000000000000000000000000000000"',
-          }),
-        ),
-      );
-      expect(answer).toBe('ok');
-      expect(await exists(client, mainBucket, 'quirks/copy-if-match.txt')).toBe(true);
-    });
+    it(
+      store === 'rgw'
+        ? 'CopyObject ignores a wrong CopySourceIfMatch and copies'
+        : 'CopyObject refuses a wrong CopySourceIfMatch (412) and copies nothing, as AWS does',
+      async () => {
+        await put('quirks/copy-if-match.txt', 'v1');
+        const answer = await outcome(
+          client.send(
+            new CopyObjectCommand({
+              Bucket: mainBucket,
+              Key: 'quirks/copy-if-match.txt',
+              CopySource: copySource(draftBucket, 'quirks/copy-if-match.txt'),
+              CopySourceIfMatch: '"00000000000000000000000000000000"',
+            }),
+          ),
+        );
+        expect({
+          answer,
+          copied: await exists(client, mainBucket, 'quirks/copy-if-match.txt'),
+        }).toEqual(
+          store === 'rgw'
+            ? { answer: 'ok', copied: true }
+            : { answer: '412 PreconditionFailed', copied: false },
+        );
+      },
+    );
   });
 
   describe('checksums', () => {

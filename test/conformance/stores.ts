@@ -72,8 +72,8 @@ export const startRgwRuntime = async (
       MINIO_REGION: rgw.region,
       BUCKET_NAME: uniqueBucket(),
       CLEANUP_INTERVAL: '0',
-      // RGW 16.2 decodes UploadPartCopy's copy source twice (README, Store quirks).
-      S3_PART_COPY_SOURCE_DECODED_TWICE: 'true',
+      // No S3_PART_COPY_SOURCE_DECODED_TWICE: the adapter probes how RGW decodes copy sources
+      // (docs/store-quirks.md).
       ...env,
     },
     { ...options, embeddedStore: false },

@@ -57,7 +57,7 @@ const CONNECT_STATUS: Readonly<Record<string, number>> = {
   data_loss: 500,
   unauthenticated: 401,
 };
-/** Codes the REST surface documents (README's error table). */
+/** Codes the REST surface documents (the error table in docs/rest-api.md). */
 const REST_CODES = new Set<string>([...DRAFT_ERROR_CODES, 'method_not_allowed']);
 
 const method = fc.oneof(

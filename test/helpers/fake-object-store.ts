@@ -8,9 +8,7 @@ import type {
   ListPage,
   ListMultipartUploadsRequest,
   ListPageRequest,
-  ListObjectsRequest,
-  ListedEntry,
-  ObjectListing,
+  ListedObject,
   MultipartUploadPage,
   ObjectInfo,
   ObjectStore,
@@ -242,70 +240,54 @@ export class FakeObjectStore implements ObjectStore, FormPresigner {
     if (upload && upload.key === key) this.uploads.get(bucket)!.delete(uploadId);
   }
 
+  /**
+   * One page in S3's order (UTF-8 bytes), rolling keys up at the delimiter. The
+   * continuation token is the last key the page covered.
+   */
   async listPage(request: ListPageRequest): Promise<ListPage> {
     this.#enter('listPage', request);
-    const maxKeys = Math.min(request.maxKeys ?? 1000, 1000);
-    const keys = [...this.#bucket(request.bucket).keys()]
-      .filter((key) => key.startsWith(request.prefix ?? ''))
-      .sort();
-    const start = request.continuationToken
-      ? keys.findIndex((key) => key > request.continuationToken!)
-      : 0;
-    const page = start < 0 ? [] : keys.slice(start, start + maxKeys);
-    const last = page.at(-1);
-    const more = start >= 0 && start + maxKeys < keys.length;
-    return {
-      objects: page.map((key) => {
-        const object = this.#bucket(request.bucket).get(key)!;
-        return {
-          key,
-          size: object.body.length,
-          lastModified: object.lastModified,
-          etag: object.etag,
-        };
-      }),
-      ...(more && last !== undefined && { nextContinuationToken: last }),
-    };
-  }
-
-  /** A folder-style listing in S3's order (UTF-8 bytes), rolling keys up at the delimiter. */
-  async listObjects(request: ListObjectsRequest): Promise<ObjectListing> {
-    this.#enter('listObjects', request);
     const bytes = (key: string) => Buffer.from(key, 'utf8');
     const bucket = this.#bucket(request.bucket);
+    const prefix = request.prefix ?? '';
+    const after = request.continuationToken ?? request.startAfter;
+    const maxKeys = Math.min(request.maxKeys ?? 1000, 1000);
     const keys = [...bucket.keys()]
-      .filter((key) => key.startsWith(request.prefix))
-      .filter(
-        (key) =>
-          request.startAfter === undefined ||
-          Buffer.compare(bytes(key), bytes(request.startAfter)) > 0,
-      )
+      .filter((key) => key.startsWith(prefix))
+      .filter((key) => after === undefined || Buffer.compare(bytes(key), bytes(after)) > 0)
       .sort((left, right) => Buffer.compare(bytes(left), bytes(right)));
-    const objects: ListedEntry[] = [];
+    const objects: ListedObject[] = [];
     const prefixes: string[] = [];
     let truncated = false;
+    let covered: string | undefined;
     for (const key of keys) {
-      const rest = key.slice(request.prefix.length);
+      const rest = key.slice(prefix.length);
       const cut = request.delimiter === undefined ? -1 : rest.indexOf(request.delimiter);
-      const folder = cut < 0 ? undefined : key.slice(0, request.prefix.length + cut + 1);
-      if (folder !== undefined && prefixes.at(-1) === folder) continue;
-      if (objects.length + prefixes.length === request.maxKeys) {
-        truncated = true;
-        break;
+      const folder = cut < 0 ? undefined : key.slice(0, prefix.length + cut + 1);
+      if (folder === undefined || prefixes.at(-1) !== folder) {
+        if (objects.length + prefixes.length === maxKeys) {
+          truncated = true;
+          break;
+        }
+        if (folder !== undefined) {
+          prefixes.push(folder);
+        } else {
+          const object = bucket.get(key)!;
+          objects.push({
+            key,
+            size: object.body.length,
+            etag: object.etag,
+            lastModified: object.lastModified,
+          });
+        }
       }
-      if (folder !== undefined) {
-        prefixes.push(folder);
-      } else {
-        const object = bucket.get(key)!;
-        objects.push({
-          key,
-          size: object.body.length,
-          etag: object.etag,
-          lastModified: object.lastModified,
-        });
-      }
+      covered = key;
     }
-    return { objects, prefixes, truncated };
+    return {
+      objects,
+      prefixes,
+      truncated,
+      ...(truncated && covered !== undefined && { nextContinuationToken: covered }),
+    };
   }
 
   async ensureBucket(bucket: string): Promise<'created' | 'existed'> {

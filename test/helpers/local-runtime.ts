@@ -34,6 +34,9 @@ export const startTestRuntime = async (
     MINIO_ENDPOINT: '127.0.0.1:0',
     HTTP_PORT: '0',
     GRPC_PORT: '0',
+    // The suites written before confirm sniffed content upload placeholder bytes under any
+    // type; the confirm-gate suites (test/conformance/confirm-gate.test.ts) set `strict`.
+    CONTENT_SNIFFING: 'off',
     ...env,
   });
   const runtime = await startLocalRuntime({

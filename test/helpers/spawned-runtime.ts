@@ -43,6 +43,9 @@ export const spawnLocalRuntime = async (
       CLEANUP_INTERVAL: '0',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       DRAFTSTORE_DATA_DIR: dataDirectory,
+      // The suites written before confirm sniffed content upload placeholder bytes under any
+      // type; the confirm-gate suites (test/conformance/confirm-gate.test.ts) set `strict`.
+      CONTENT_SNIFFING: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -71,3 +71,29 @@ describe('onObjectConfirmed', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('onObjectRejected', () => {
+  it("adds a rule matching Object Tags Added in the draft bucket (confirm's refusal tags) and turns on the draft bucket's notifications", () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Host');
+    const draftStore = new DraftStore(stack, 'DraftStore');
+    const queue = new sqs.Queue(stack, 'Quarantine', { enforceSSL: true });
+    draftStore.onObjectRejected('Rejections', new targets.SqsQueue(queue));
+    const template = Template.fromStack(stack);
+    const draftId = stack.getLogicalId(draftStore.draftBucket.node.defaultChild as s3.CfnBucket);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Tags Added'],
+        detail: { bucket: { name: [{ Ref: draftId }] } },
+      },
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Quarantine'), 'Arn'] } }),
+      ],
+    });
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: draftId },
+      NotificationConfiguration: { EventBridgeConfiguration: {} },
+    });
+  });
+});

@@ -66,14 +66,15 @@ describe('function permissions (default buckets, SSE-S3)', () => {
     });
   });
 
-  it('lets download-url read (and HEAD) objects in both buckets, and list both for 404s', () => {
+  it("lets download-url read (and HEAD) objects in both buckets, list both for 404s, and read drafts' tags (confirm's refusals)", () => {
     expect(storageOf(synthesized, 'DownloadUrl')).toEqual({
       ReadObjects: { Action: 's3:GetObject', Resource: [objectsArn(draft), objectsArn(main)] },
       ListBuckets: { Action: 's3:ListBucket', Resource: [bucketArn(draft), bucketArn(main)] },
+      ReadObjectTags: { Action: 's3:GetObjectTagging', Resource: objectsArn(draft) },
     });
   });
 
-  it('lets confirm-upload read both, write main, delete drafts, list both and abort its copies', () => {
+  it('lets confirm-upload read both, write main, delete drafts, list both, abort its copies and tag refused drafts', () => {
     expect(storageOf(synthesized, 'ConfirmUpload')).toEqual({
       ReadObjects: { Action: 's3:GetObject', Resource: [objectsArn(draft), objectsArn(main)] },
       WriteObjects: { Action: 's3:PutObject', Resource: objectsArn(main) },
@@ -81,6 +82,9 @@ describe('function permissions (default buckets, SSE-S3)', () => {
       ListBuckets: { Action: 's3:ListBucket', Resource: [bucketArn(draft), bucketArn(main)] },
       // A multipart copy (drafts over 64 MiB) is aborted when a part fails.
       AbortMultipartUploads: { Action: 's3:AbortMultipartUpload', Resource: objectsArn(main) },
+      // A refused draft is tagged with its verdict, bound to its ETag.
+      ReadObjectTags: { Action: 's3:GetObjectTagging', Resource: objectsArn(draft) },
+      WriteObjectTags: { Action: 's3:PutObjectTagging', Resource: objectsArn(draft) },
     });
   });
 
@@ -153,6 +157,8 @@ describe('function permissions (default buckets, SSE-S3)', () => {
         Resource: [objectsArn(draft), objectsArn(main)],
       },
       ListUploadParts: { Action: 's3:ListMultipartUploadParts', Resource: objectsArn(draft) },
+      ReadObjectTags: { Action: 's3:GetObjectTagging', Resource: objectsArn(draft) },
+      WriteObjectTags: { Action: 's3:PutObjectTagging', Resource: objectsArn(draft) },
     });
   });
 

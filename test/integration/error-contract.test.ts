@@ -4,8 +4,13 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Code } from '@connectrpc/connect';
 import type { Services } from '../../lambdas/compose.js';
 import type { DraftService } from '../../lambdas/core/draft-service.js';
-import { MAX_RPC_REQUEST_BYTES, type RpcServices } from '../../lambdas/rpc/draft-service.js';
-import { DRAFT_ERROR_CODES, DraftError, type DraftErrorCode } from '../../lambdas/core/errors.js';
+import { MAX_RPC_REQUEST_BYTES, type RpcServices } from '../../lambdas/rpc/routes.js';
+import {
+  DRAFT_ERROR_CODES,
+  DraftError,
+  REJECTION_REASON_HEADER,
+  type DraftErrorCode,
+} from '../../lambdas/core/errors.js';
 import { ERROR_TABLE, ErrorTypeNumber } from '../../lambdas/error-table.js';
 import { ConfirmUploadRequestSchema, ResultSchema } from '../../lambdas/gen/draft/v1/draft_pb.js';
 import { logger } from '../../lambdas/observability/logger.js';
@@ -15,7 +20,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js'
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-interface ReadmeRow {
+interface DocumentedRow {
   readonly status: number;
   readonly code: string;
   /** `INVALID_ARGUMENT`, or undefined for a REST-only row. */
@@ -23,13 +28,16 @@ interface ReadmeRow {
   readonly errorType?: number;
 }
 
-/** The rows of the README's error table, as documented. */
-const readmeRows = async (): Promise<ReadmeRow[]> => {
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  const table = readme.slice(readme.indexOf('| status | code'));
-  return table
-    .split('\n')
-    .slice(2)
+/** The document whose error table is the reference (see its "Errors" section). */
+const ERROR_DOC = join(ROOT, 'docs', 'rest-api.md');
+
+/** The rows of the documented error table: from its header to the first line outside it. */
+const documentedRows = async (): Promise<DocumentedRow[]> => {
+  const doc = await readFile(ERROR_DOC, 'utf8');
+  const lines = doc.slice(doc.indexOf('| status | code')).split('\n');
+  const end = lines.findIndex((line) => !line.startsWith('|'));
+  return lines
+    .slice(2, end === -1 ? undefined : end)
     .filter((line) => /^\| \d{3} /.test(line))
     .map((line) => {
       const [status, code, connect, errorType] = line
@@ -49,12 +57,13 @@ const readmeRows = async (): Promise<ReadmeRow[]> => {
 const grpcName = (code: Code): string =>
   Code[code].replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
 
-/** The Code that the README names `INVALID_ARGUMENT` etc. */
+/** The Code that the error table names `INVALID_ARGUMENT` etc. */
 const codeNamed = (name: string): Code => {
   const code = (Object.values(Code).filter((value) => typeof value === 'number') as Code[]).find(
     (candidate) => grpcName(candidate) === name,
   );
-  if (code === undefined) throw new Error(`the README names an unknown Connect code "${name}"`);
+  if (code === undefined)
+    throw new Error(`docs/rest-api.md names an unknown Connect code "${name}"`);
   return code;
 };
 
@@ -70,9 +79,9 @@ const CONNECT_HTTP_STATUS: Partial<Record<Code, number>> = {
   [Code.Internal]: 500,
 };
 
-describe('the README error table is the error table', () => {
+describe('the documented error table (docs/rest-api.md) is the error table', () => {
   it('documents every domain error code with its status, Connect code and error_type, and nothing else', async () => {
-    const rows = await readmeRows();
+    const rows = await documentedRows();
     const domainRows = rows.filter((row) => row.code !== 'method_not_allowed');
     expect(domainRows.map((row) => row.code).sort()).toEqual([...DRAFT_ERROR_CODES].sort());
     for (const row of domainRows) {
@@ -94,7 +103,7 @@ describe('the README error table is the error table', () => {
 
 describe('every row in every wire format, over real HTTP', () => {
   let server: LocalHttpServer;
-  let rows: ReadmeRow[];
+  let rows: DocumentedRow[];
 
   // A domain whose confirm fails with the code named by the object name: every surface
   // then shows how it carries that code, through the real handlers and server.
@@ -106,7 +115,7 @@ describe('every row in every wire format, over real HTTP', () => {
 
   beforeAll(async () => {
     logger.setLogLevel('SILENT');
-    rows = (await readmeRows()).filter((row) => row.connect !== undefined);
+    rows = (await documentedRows()).filter((row) => row.connect !== undefined);
     server = await startLocalHttpServer({
       host: '127.0.0.1',
       port: 0,
@@ -200,6 +209,90 @@ describe('every row in every wire format, over real HTTP', () => {
       response.headers.get('grpc-status') ?? /grpc-status:\s*(\d+)/i.exec(trailer)?.[1];
     const expected = codeNamed(row.connect!);
     expect(Number(status)).toBe(expected);
+  });
+
+  describe('what a refusal tells beyond its code', () => {
+    // A domain whose confirm refuses content with a reason, or asks to come back later.
+    const refusing = {
+      confirm: async (_caller: unknown, request: { objectName: string }) => {
+        if (request.objectName === 'pending') {
+          throw new DraftError('scan_pending', 'Not scanned yet.', { retryAfterSeconds: 7 });
+        }
+        throw new DraftError('content_rejected', 'Not a PNG.', {
+          reason: 'type_mismatch',
+          detectedType: 'application/x-msdownload',
+        });
+      },
+    } as unknown as DraftService;
+    let refusingServer: LocalHttpServer;
+
+    beforeAll(async () => {
+      refusingServer = await startLocalHttpServer({
+        host: '127.0.0.1',
+        port: 0,
+        resolve: () => ({ drafts: refusing }) as unknown as Services,
+        emulateJwtAuthorizer: false,
+        connectHandler: createLocalConnectHandler({
+          resolve: () => ({ drafts: refusing }) as unknown as RpcServices,
+          emulateJwtAuthorizer: false,
+        }),
+      });
+    });
+    afterAll(async () => {
+      await refusingServer?.close();
+    });
+
+    const confirmOn = (path: string, body: unknown) =>
+      fetch(`${refusingServer.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    it('REST: content_rejected carries reason and detected_type; scan_pending carries Retry-After', async () => {
+      const rejected = await confirmOn('/api/v1/confirm-upload', { object_name: 'evil.png' });
+      expect(rejected.status).toBe(422);
+      expect(await rejected.json()).toEqual({
+        error: {
+          code: 'content_rejected',
+          message: 'Not a PNG.',
+          reason: 'type_mismatch',
+          detected_type: 'application/x-msdownload',
+        },
+      });
+      const pending = await confirmOn('/api/v1/confirm-upload', { object_name: 'pending' });
+      expect(pending.status).toBe(409);
+      expect(pending.headers.get('retry-after')).toBe('7');
+      expect(((await pending.json()) as { error: { code: string } }).error.code).toBe(
+        'scan_pending',
+      );
+    });
+
+    it('original route: the original body, the reason in a header, Retry-After', async () => {
+      const rejected = await confirmOn('/api/v1/draft/confirm', { object_name: 'evil.png' });
+      expect(rejected.status).toBe(422);
+      expect(await rejected.json()).toEqual({
+        result: { error_message: 'Not a PNG.', error_type: ErrorTypeNumber.UNSPECIFIED },
+      });
+      expect(rejected.headers.get(REJECTION_REASON_HEADER)).toBe('type_mismatch');
+      const pending = await confirmOn('/api/v1/draft/confirm', { object_name: 'pending' });
+      expect(pending.status).toBe(409);
+      expect(pending.headers.get('retry-after')).toBe('7');
+    });
+
+    it('Connect: the reason and Retry-After as error metadata (response headers)', async () => {
+      const rejected = await confirmOn('/draft.v1.DraftService/ConfirmUpload', {
+        objectName: 'evil.png',
+      });
+      expect(rejected.status).toBe(400);
+      expect(rejected.headers.get(REJECTION_REASON_HEADER)).toBe('type_mismatch');
+      expect(((await rejected.json()) as { code: string }).code).toBe('failed_precondition');
+      const pending = await confirmOn('/draft.v1.DraftService/ConfirmUpload', {
+        objectName: 'pending',
+      });
+      expect(pending.status).toBe(503);
+      expect(pending.headers.get('retry-after')).toBe('7');
+    });
   });
 
   it('keeps error_type numbers in step with draft.v1.ErrorType', () => {

@@ -37,8 +37,13 @@ describe('loadConfig', () => {
       maxUploadBytes: 5 * 1024 ** 3,
       cleanupIntervalSeconds: 60,
       allowedContentTypes: [],
-      partCopySourceDecodedTwice: false,
+      partCopySourceDecodedTwice: undefined,
       inlineContentTypes: DEFAULT_INLINE_CONTENT_TYPES,
+      contentSniffing: 'strict',
+      imageLimits: { maxWidth: 0, maxHeight: 0, maxPixels: 16383 * 16383 },
+      malwareScan: 'off',
+      guardDutyPassStatuses: [],
+      clamd: { address: '', timeoutMs: 30_000, streamMaxBytes: 25 * 1024 * 1024 },
     });
     expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('text/html');
     expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('image/*');
@@ -86,6 +91,19 @@ describe('loadConfig', () => {
 
   it.each([
     [{ STORAGE_TYPE: 'gcs' }, /STORAGE_TYPE must be "s3" or "minio", got "gcs"/],
+    [{ MALWARE_SCAN: 'foo' }, /MALWARE_SCAN must be "off" or "clamav" or "guardduty", got "foo"/],
+    [{ MALWARE_SCAN: 'clamav' }, /CLAMD_ADDRESS must be host:port or the path of a unix socket/],
+    [
+      { MALWARE_SCAN: 'clamav', CLAMD_ADDRESS: 'tcp://clamd' },
+      /CLAMD_ADDRESS must be host:port or the path of a unix socket when MALWARE_SCAN=clamav, got "tcp:\/\/clamd"/,
+    ],
+    [
+      { GUARDDUTY_PASS_STATUSES: 'UNSUPPORTED, CLEAN' },
+      /GUARDDUTY_PASS_STATUSES must be a comma list of UNSUPPORTED, ACCESS_DENIED, FAILED, got "CLEAN"/,
+    ],
+    [{ IMAGE_MAX_PIXELS: '-1' }, /IMAGE_MAX_PIXELS must be a whole number from 0 to/],
+    [{ IMAGE_MAX_WIDTH: '1e4' }, /IMAGE_MAX_WIDTH must be a whole number from 0 to 2147483647/],
+    [{ CONTENT_SNIFFING: 'lenient' }, /CONTENT_SNIFFING must be "strict" or "off", got "lenient"/],
     [{ HTTP_PORT: 'eighty' }, /HTTP_PORT must be a whole number from 0 to 65535, got "eighty"/],
     [{ UPLOAD_TTL: '0' }, /UPLOAD_TTL must be a whole number from 1 to 604800/],
     [{ DOWNLOAD_TTL: '604801' }, /DOWNLOAD_TTL must be a whole number from 1 to 604800/],

@@ -47,12 +47,17 @@ const resumeCommand = (invocation: Invocation, command: UploadCommand, files: st
 
 const describe = (error: unknown): string =>
   error instanceof DraftStoreError
-    ? `${error.code}${error.status ? ` (${error.status})` : ''}: ${error.message}`
+    ? `${error.code}${error.status ? ` (${error.status})` : ''}${error.reason ? ` [${error.reason}]` : ''}: ${error.message}`
     : String(error);
 
 const errorJson = (error: unknown) =>
   error instanceof DraftStoreError
-    ? { status: error.status, code: error.code, message: error.message }
+    ? {
+        status: error.status,
+        code: error.code,
+        ...(error.reason !== undefined && { reason: error.reason }),
+        message: error.message,
+      }
     : { status: 0, code: 'internal', message: String(error) };
 
 const upload = async (
