@@ -2,7 +2,9 @@
 export interface SoakSample {
   /** Seconds since the workload started. */
   readonly t: number;
+  /** After a full garbage collection, like the heap figures. */
   readonly rssMiB: number;
+  /** The live heap: what a full garbage collection left. */
   readonly heapUsedMiB: number;
   /** The V8 heap's reserved size, and memory outside it: where RSS growth comes from. */
   readonly heapTotalMiB: number;
@@ -47,7 +49,7 @@ const split = (samples: readonly SoakSample[], count: number): SoakSample[][] =>
 
 /**
  * The issue's goals for a 30-minute run, scaled to the run's length:
- * - RSS and fds are flat after warm-up (the first 5 minutes of 30; at least a minute, at most
+ * - RSS, the live heap (both read after a full GC) and fds are flat after warm-up (the first 5 minutes of 30; at least a minute, at most
  *   half a short run): the median of the last third of the rest is at most 10 % above the
  *   first third's. Only growth counts: fewer fds or less RSS later is no leak, and an fd count
  *   moves with the requests in flight. Medians of thirds, because one sample caught mid-GC or with a burst of sockets
@@ -85,6 +87,7 @@ export const checkGoals = (
   const last = rate(sixths[5]!);
   return [
     flat('RSS (MiB)', (sample) => sample.rssMiB),
+    flat('live heap (MiB)', (sample) => sample.heapUsedMiB),
     flat('open fds', (sample) => sample.openFds),
     {
       name: 'throughput holds',

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { ProbeReading } from './server-probe.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PROBE = fileURLToPath(new URL('./server-probe.ts', import.meta.url));
 
-/** What one sample reads of the server process: /proc for RSS and fds, the probe for the rest. */
+/** What one sample reads of the server process: /proc for fds, the probe (after a full GC) for the rest. */
 export interface ServerReading {
+  /** After a full garbage collection. */
   readonly rssBytes: number;
   readonly openFds: number;
   readonly heapUsedBytes: number;
@@ -31,21 +32,13 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-/** Resident set size in bytes, from /proc/<pid>/status (Linux). */
-const rssOf = async (pid: number): Promise<number> => {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kib = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
-  if (kib === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(kib) * 1024;
-};
-
 const fdsOf = async (pid: number): Promise<number> => (await readdir(`/proc/${pid}/fd`)).length;
 
 /**
  * Starts bin/local.ts exactly as `npm start` runs it, but as one process (node --import tsx,
  * not the tsx launcher, which would put a second process between the soak and the server), so
  * /proc/<pid> is the server itself. `env` chooses the store: nothing for the embedded one,
- * STORAGE_TYPE=minio and MINIO_* for RGW.
+ * STORAGE_TYPE=minio and MINIO_* for RGW. With --expose-gc, so the probe reads memory after a full GC.
  */
 export const startServerProcess = async (env: Record<string, string>): Promise<ServerProcess> => {
   const inherited = { ...process.env };
@@ -53,7 +46,15 @@ export const startServerProcess = async (env: Record<string, string>): Promise<S
   delete inherited.NODE_OPTIONS;
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--openssl-legacy-provider', '--import', 'tsx', '--import', PROBE, 'bin/local.ts'],
+    [
+      '--openssl-legacy-provider',
+      '--expose-gc',
+      '--import',
+      'tsx',
+      '--import',
+      PROBE,
+      'bin/local.ts',
+    ],
     {
       cwd: ROOT,
       env: {
@@ -114,9 +115,9 @@ export const startServerProcess = async (env: Record<string, string>): Promise<S
     alive,
     stderr: () => stderr,
     read: async () => {
-      const [rssBytes, openFds, reading] = await Promise.all([rssOf(pid), fdsOf(pid), probe()]);
+      const [openFds, reading] = await Promise.all([fdsOf(pid), probe()]);
       return {
-        rssBytes,
+        rssBytes: reading.rssBytes,
         openFds,
         heapUsedBytes: reading.heapUsedBytes,
         heapTotalBytes: reading.heapTotalBytes,

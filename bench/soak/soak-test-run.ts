@@ -19,7 +19,7 @@ export const runCiSoak = (label: string, store?: SoakStore): Promise<SoakReport>
   });
 
 /**
- * The resource goals (RSS and fds flat) a test asserts beside errors and losses; the timed
+ * The resource goals (RSS, live heap and fds flat) a test asserts beside errors and losses; the timed
  * one (throughput) it leaves to `npm run soak`, where no other job shares the machine.
  */
 export const resourceGoals = (report: SoakReport) =>
