@@ -19,6 +19,10 @@ RGW_UID=draftstore
 START_TIMEOUT=${CEPH_START_TIMEOUT:-90}
 MEMSTORE_BYTES=${CEPH_MEMSTORE_BYTES:-4294967296}
 LC_DEBUG_INTERVAL=${RGW_LC_DEBUG_INTERVAL:-10}
+# Deleted objects' data stays in RADOS (here: RAM) until RGW's garbage collector removes it,
+# by default 2 hours later; a long write-heavy run (npm run soak) shortens both.
+GC_MIN_WAIT=${RGW_GC_MIN_WAIT:-7200}
+GC_PROCESSOR_PERIOD=${RGW_GC_PROCESSOR_PERIOD:-3600}
 
 CONF=$CEPH_DIR/ceph.conf
 # Only a directory carrying this marker is ever wiped, so a mistyped CEPH_DIR
@@ -225,6 +229,8 @@ rgw data = $CEPH_DIR/rgw
 # A lifecycle "day" lasts 10 s so expiration rules can be tested (-1: a real day, for
 # uploads that run longer than that).
 rgw lc debug interval = $LC_DEBUG_INTERVAL
+rgw gc obj min wait = $GC_MIN_WAIT
+rgw gc processor period = $GC_PROCESSOR_PERIOD
 # Fail within the start timeout instead of the default 300 s.
 rgw init timeout = $START_TIMEOUT
 EOF

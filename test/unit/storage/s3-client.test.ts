@@ -17,7 +17,7 @@ describe('createS3Client', () => {
     async (storageType) => {
       expect(await resolvedHandlerConfig(storageType)).toMatchObject({
         connectionTimeout: 5_000,
-        requestTimeout: 60_000,
+        socketTimeout: 60_000,
       });
     },
   );
