@@ -103,6 +103,8 @@ const listStage = async (apiUrl: string, stage: 'draft' | 'main'): Promise<Map<s
 /** sha256 of the stored bytes, or undefined when the object is not there (anymore). */
 const readStored = async (apiUrl: string, key: string, stage: 'draft' | 'main') => {
   const signed = await post(apiUrl, '/api/v1/download-url', { object_name: key, stage });
+  // Listed, then swept by the server's own sweep before it could be read: gone, not an error.
+  if (signed.status === 404) return undefined;
   if (signed.status !== 200) throw new Error(`download-url ${key}: ${JSON.stringify(signed.json)}`);
   const response = await fetch(signed.json.download_url);
   if (response.status === 404) return undefined;
