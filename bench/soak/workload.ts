@@ -1,4 +1,16 @@
 import { randomBytes } from 'node:crypto';
+
+/**
+ * Random bytes behind a fixed binary prefix: confirm's content sniffing (on by default) rightly
+ * refuses bytes that happen to start like an executable (`MZ`, about one upload in 65,536) or markup,
+ * and a soak's payload must never be refused by chance.
+ */
+const PAYLOAD_PREFIX = Buffer.from('\0draftstore-soak\0');
+const payload = (size: number): Buffer => {
+  const bytes = randomBytes(size);
+  PAYLOAD_PREFIX.copy(bytes, 0, 0, Math.min(size, PAYLOAD_PREFIX.length));
+  return bytes;
+};
 import { Ledger, sha256, type LedgerEntry } from './ledger.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -256,7 +268,7 @@ export class Workload {
       content_type: 'application/octet-stream',
       content_length: size,
     });
-    const bytes = randomBytes(size);
+    const bytes = payload(size);
     const entry = this.#record(key, 'put', bytes, mine);
     const headers = Object.fromEntries(
       Object.entries(signed.headers as Record<string, string>).filter(
@@ -278,7 +290,7 @@ export class Workload {
       object_name: key,
       content_type: 'application/octet-stream',
     });
-    const bytes = randomBytes(size);
+    const bytes = payload(size);
     const entry = this.#record(key, 'form', bytes, mine);
     const form = new FormData();
     for (const [name, value] of Object.entries(signed.fields as Record<string, string>)) {
@@ -297,7 +309,7 @@ export class Workload {
 
   /** Part 1, then a resume: list-parts says what the store holds, and only part 2 is sent. */
   async #multipart(key: string, size: number, mine: LedgerEntry[]): Promise<void> {
-    const bytes = randomBytes(size);
+    const bytes = payload(size);
     const created = await this.#ok('multipart/create', '/api/v1/multipart/create', {
       object_name: key,
       content_length: size,
