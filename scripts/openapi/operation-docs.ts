@@ -83,6 +83,17 @@ export type OperationDocs = {
 const EXPIRES = '2026-12-02T15:00:00.000Z';
 const SIGNED = 'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=…&X-Amz-Signature=…';
 const DRAFT_URL = 'https://draft-bucket.s3.eu-west-1.amazonaws.com/alice/docs/report.pdf';
+/** What confirm answers besides success, on REST and the original route alike. */
+const CONFIRM_ERRORS = [
+  'invalid_object_name',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'content_rejected',
+  'scan_pending',
+  'scanner_unavailable',
+] as const;
 
 /**
  * The OpenAPI text, kept out of lambdas/ so that no Lambda bundle carries it. A new operation
@@ -253,16 +264,7 @@ export const OPENAPI_DOCS: OperationDocs = {
           etag: '9b2cf535f27731c974343645a3985328',
         },
       },
-      errors: [
-        'invalid_object_name',
-        'not_found',
-        'conflict',
-        'payload_too_large',
-        'unsupported_media_type',
-        'content_rejected',
-        'scan_pending',
-        'scanner_unavailable',
-      ],
+      errors: CONFIRM_ERRORS,
     },
     original: {
       summary: 'Original API: confirm a draft',
@@ -277,16 +279,7 @@ export const OPENAPI_DOCS: OperationDocs = {
         schema: compatResultResponse,
         example: { result: { success: true } },
       },
-      errors: [
-        'invalid_object_name',
-        'not_found',
-        'conflict',
-        'payload_too_large',
-        'unsupported_media_type',
-        'content_rejected',
-        'scan_pending',
-        'scanner_unavailable',
-      ],
+      errors: CONFIRM_ERRORS,
     },
   },
   'object-info': {
