@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import type { Cleaner } from './core/cleaner.js';
+import type { UsageParts } from './compose-usage.js';
 import type { ConfirmCheck } from './core/checks/confirm-check.js';
 import type { CleanScans } from './core/checks/malware-check.js';
 import type { ObjectTags } from './core/checks/guardduty-check.js';
@@ -34,6 +35,11 @@ export interface Services {
    * what runs the sweep composes a real one (ComposeOptions.cleaner).
    */
   readonly cleaner: Sweeper;
+  /**
+   * What lives in the usage table (USAGE_TABLE), when the table is configured and the
+   * entry point composed it (ComposeOptions.usage).
+   */
+  readonly usage?: UsageParts;
 }
 
 /** The part of Cleaner that entry points use. */
@@ -80,6 +86,12 @@ export interface ComposeOptions {
    * @default undefined: sweep() fails as `internal`
    */
   readonly cleaner?: (parts: CleanerParts) => Sweeper;
+  /**
+   * Builds what lives in the usage table: lambdas/compose-usage.ts's composeUsage. Only the
+   * functions that use the table pass it, so the DynamoDB client stays out of the others.
+   * @default undefined: no usage table
+   */
+  readonly usage?: (config: Config) => UsageParts | undefined;
   /** Where confirmations are published. @default none: in AWS, S3's EventBridge events are them */
   readonly events?: ConfirmationEvents;
   /**
@@ -164,7 +176,8 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
   const cleaner = options.cleaner
     ? options.cleaner({ config, store, ...(options.clock && { clock: options.clock }) })
     : NO_CLEANER;
-  return { config, client, store, drafts, objects, multipart, cleaner };
+  const usage = options.usage?.(config);
+  return { config, client, store, drafts, objects, multipart, cleaner, ...(usage && { usage }) };
 };
 
 let fromEnvironment: Services | undefined;
@@ -174,5 +187,5 @@ let fromEnvironment: Services | undefined;
  * warm. One process serves one function, so the first call's options are the only ones.
  */
 export const environmentServices = (
-  options: Pick<ComposeOptions, 'forms' | 'cleaner' | 'checks'> = {},
+  options: Pick<ComposeOptions, 'forms' | 'cleaner' | 'checks' | 'usage'> = {},
 ): Services => (fromEnvironment ??= composeServices(loadConfig(), options));
