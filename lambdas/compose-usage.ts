@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from './config.js';
+import type { UsageLedger } from './core/usage-ledger.js';
 import { createDynamoDbClient } from './storage/dynamodb-client.js';
+import { DynamoDbUsageLedger } from './storage/dynamodb-usage-ledger.js';
 
 /** The usage table, as every part that keeps state in it reaches it. */
 export interface UsageTableAccess {
@@ -12,6 +14,8 @@ export interface UsageTableAccess {
 /** What lives in the usage table (lambdas/storage/usage-table.ts describes its items). */
 export interface UsageParts {
   readonly table: UsageTableAccess;
+  /** Per-owner usage, records and quota overrides. */
+  readonly ledger: UsageLedger;
 }
 
 /**
@@ -22,5 +26,6 @@ export interface UsageParts {
 export const composeUsage = (config: Config): UsageParts | undefined => {
   const table = config.usage.table;
   if (table === undefined) return undefined;
-  return { table: { client: createDynamoDbClient(config), table } };
+  const client = createDynamoDbClient(config);
+  return { table: { client, table }, ledger: new DynamoDbUsageLedger(client, table) };
 };

@@ -13,6 +13,7 @@ import { DraftError } from './core/errors.js';
 import { MultipartService } from './core/multipart-service.js';
 import type { SigningKeySource } from './core/signing-key.js';
 import { UploadTokens } from './core/upload-token.js';
+import { UsageAccounts } from './core/usage-accounts.js';
 import type { NamePolicy } from './core/object-name.js';
 import { createS3Client } from './storage/s3-client.js';
 import { S3MultipartStore } from './storage/s3-multipart-store.js';
@@ -40,6 +41,8 @@ export interface Services {
    * entry point composed it (ComposeOptions.usage).
    */
   readonly usage?: UsageParts;
+  /** Per-owner usage and quotas; measured from main when no usage table is composed. */
+  readonly accounts: UsageAccounts;
 }
 
 /** The part of Cleaner that entry points use. */
@@ -129,7 +132,20 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     // AWS documents conditional deletes; other stores may ignore them without an error.
     probeConditionalDeletes: config.storageType === 'minio',
   });
+  const usage = options.usage?.(config);
+  const accounts = new UsageAccounts({
+    ...(usage && { ledger: usage.ledger }),
+    store,
+    mainBucket: config.buckets.main,
+    defaults: {
+      bytes: config.usage.quotaBytes ?? null,
+      objects: config.usage.quotaObjects ?? null,
+    },
+  });
+  // Without a ledger nothing is charged: confirm and delete make no extra request.
+  const keeping = accounts.keeping ? { accounts } : {};
   const drafts = new DraftService({
+    ...keeping,
     store,
     ...(options.forms && { forms: options.forms(client) }),
     buckets: config.buckets,
@@ -154,11 +170,13 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     }),
   });
   const objects = new ObjectCatalog({
+    ...keeping,
     store,
     buckets: config.buckets,
     ...(options.names && { names: options.names }),
   });
   const multipart = new MultipartService({
+    ...keeping,
     store: new S3MultipartStore(client),
     objects: store,
     bucket: config.buckets.draft,
@@ -176,8 +194,17 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
   const cleaner = options.cleaner
     ? options.cleaner({ config, store, ...(options.clock && { clock: options.clock }) })
     : NO_CLEANER;
-  const usage = options.usage?.(config);
-  return { config, client, store, drafts, objects, multipart, cleaner, ...(usage && { usage }) };
+  return {
+    config,
+    client,
+    store,
+    drafts,
+    objects,
+    multipart,
+    cleaner,
+    accounts,
+    ...(usage && { usage }),
+  };
 };
 
 let fromEnvironment: Services | undefined;

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
@@ -31,6 +31,8 @@ import { requireFreePort } from './listen.js';
 export const UPLOAD_TOKEN_KEY_FILE = '.upload-token-key';
 /** The embedded DynamoDB's folder under the data folder (a dot-name: never taken for a bucket). */
 export const USAGE_TABLE_DIRECTORY = '.dynamodb';
+/** Where a running runtime leaves its embedded DynamoDB's URL, for `npm run usage`. */
+export const DYNAMODB_ENDPOINT_FILE = '.dynamodb-endpoint';
 
 export interface LocalRuntimeOptions {
   readonly config: Config;
@@ -117,6 +119,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       throw error;
     }
     config = { ...config, usage: { ...config.usage, endpoint: dynamo.endpoint } };
+    // LevelDB admits one process: `npm run usage` meanwhile talks to this one.
+    await writeFile(join(options.dataDirectory, DYNAMODB_ENDPOINT_FILE), dynamo.endpoint);
   }
   const services = composeServices(config, {
     usage: composeUsage,

@@ -137,6 +137,8 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
     }),
     readsUploadTokenKey: true,
   },
+  // Reads the caller's usage and quota overrides.
+  usage: { access: () => ({}), usage: READS_USAGE },
   // HeadBucket on each bucket is authorised by s3:ListBucket.
   health: { access: ({ draft, main }) => ({ list: [draft, main] }) },
   // The original DraftStore routes, over the same core: each needs what its modern twin

@@ -86,7 +86,7 @@ describe('the usage table', () => {
   });
 
   it('lets the uploads that refuse early only read usage', () => {
-    for (const fn of ['UploadUrl', 'UploadForm', 'CompatUploadUrl', 'MultipartCreate']) {
+    for (const fn of ['UploadUrl', 'UploadForm', 'CompatUploadUrl', 'MultipartCreate', 'Usage']) {
       expect(usageGrantsOf(synthesized, fn)).toEqual({ ReadUsage: ['dynamodb:GetItem'] });
     }
   });
