@@ -20,6 +20,7 @@ import type { DraftStoreProps } from './draftstore/props.js';
 import { createBuckets } from './draftstore/storage.js';
 import { createUploadTokenSecret } from './draftstore/upload-token-secret.js';
 import { createUsageTable } from './draftstore/usage-table.js';
+import { createUsageReconcileSchedule } from './draftstore/usage-reconcile-schedule.js';
 
 export type { DraftStoreFunctionName } from './draftstore/functions.js';
 export type { DraftStoreProps } from './draftstore/props.js';
@@ -58,6 +59,8 @@ export class DraftStore extends Construct {
   /** The HMAC key of multipart upload tokens, readable only by the functions serving multipart. */
   readonly uploadTokenSecret: secretsmanager.ISecret;
   readonly cleanupRule: events.Rule;
+  /** The weekly reconciliation of per-owner usage with the main bucket. */
+  readonly usageReconcileRule: events.Rule;
   /**
    * Where a cleanup run ends up when it is lost: an event EventBridge could not deliver, or
    * an invocation that failed all its attempts (the function's on-failure destination).
@@ -104,6 +107,11 @@ export class DraftStore extends Construct {
     this.connectFunctionUrl = addConnectUrl(this, this.functions.connect, props);
     this.connectUrl = this.connectFunctionUrl.url;
 
+    this.usageReconcileRule = createUsageReconcileSchedule(
+      this,
+      this.functions['reconcile-usage'],
+      props,
+    );
     const cleanup = createCleanupSchedule(this, this.functions.cleanup, props);
     this.cleanupRule = cleanup.rule;
     this.cleanupDeadLetterQueue = cleanup.deadLetterQueue;

@@ -51,12 +51,13 @@ const validation = (message: string) => ({
 export const transactWriteItems = async (
   request: { TransactItems?: TransactItem[] },
   call: DynamoCall,
+  /** Key schemas by table, kept between calls (a table's keys never change). */
+  tables: Map<string, Item> = new Map(),
 ): Promise<{ status: number; json: Record<string, unknown> }> => {
   const items = request.TransactItems ?? [];
   if (items.length < 1 || items.length > 100) {
     return validation('TransactItems must have between 1 and 100 items');
   }
-  const tables = new Map<string, Item>();
   const steps: { kind: keyof TransactItem; spec: Item; key: Item; table: string }[] = [];
   for (const item of items) {
     const kinds = Object.keys(item) as (keyof TransactItem)[];
@@ -78,16 +79,14 @@ export const transactWriteItems = async (
   }
 
   // The images to restore: read before anything changes.
-  const before: (Item | undefined)[] = [];
-  for (const step of steps) {
-    const got = await call('GetItem', {
-      TableName: step.table,
-      Key: step.key,
-      ConsistentRead: true,
-    });
-    if (got.status !== 200) return got;
-    before.push(got.json.Item as Item | undefined);
-  }
+  const images = await Promise.all(
+    steps.map((step) =>
+      call('GetItem', { TableName: step.table, Key: step.key, ConsistentRead: true }),
+    ),
+  );
+  const failed = images.find((got) => got.status !== 200);
+  if (failed) return failed;
+  const before = images.map((got) => got.json.Item as Item | undefined);
 
   const restore = async (count: number) => {
     for (let index = count - 1; index >= 0; index -= 1) {

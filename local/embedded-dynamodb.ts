@@ -49,6 +49,7 @@ export const startEmbeddedDynamoDb = async (
   ) => void)[];
   server.removeAllListeners('request');
   let endpoint = '';
+  const keySchemas = new Map<string, Record<string, unknown>>();
 
   const served = (request: IncomingMessage, response: ServerResponse) =>
     new Promise<void>((resolve) => {
@@ -73,6 +74,7 @@ export const startEmbeddedDynamoDb = async (
         });
         return { status: reply.status, json: (await reply.json()) as Record<string, unknown> };
       },
+      keySchemas,
     );
     response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
     response.end(JSON.stringify(answer.json));

@@ -339,7 +339,7 @@ export class DraftService {
     // Charged before the copy: a crash between the two leaves usage above what main holds,
     // never below, and a draft over the quota never reaches main.
     const charge = { name, etag: draft.etag, size: draft.size };
-    await this.#accounts?.charge(caller.owner, charge);
+    const charged = await this.#accounts?.charge(caller.owner, charge);
 
     let etag: string;
     try {
@@ -353,7 +353,7 @@ export class DraftService {
       if (!confirmed) throw error;
       etag = confirmed.etag;
     }
-    await this.#accounts?.settle(caller.owner, charge);
+    if (charged?.settle) await this.#accounts?.settle(caller.owner, charge);
     const confirmation = { ...this.#confirmation(name, key, draft, etag), ...dimensions(findings) };
 
     // Before the delete: while the draft exists a retry publishes again (at least once);

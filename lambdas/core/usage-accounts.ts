@@ -98,16 +98,20 @@ export class UsageAccounts {
   /**
    * Charges a draft about to be copied into main: one transaction records it and adds it to
    * the usage, refused with `quota_exceeded` when it does not fit. A draft already charged
-   * (a retried or racing confirm) is not charged again.
+   * (a retried or racing confirm) is not charged again. Answers whether the charge must be
+   * settled after the copy (an overwrite by a smaller object).
    */
-  async charge(owner: string, draft: DraftCharge): Promise<void> {
+  async charge(owner: string, draft: DraftCharge): Promise<{ settle: boolean }> {
     const ledger = this.#ledger;
-    if (ledger === undefined) return;
+    if (ledger === undefined) return { settle: false };
     const etag = unquote(draft.etag);
-    const quota = await this.quotaOf(owner);
+    const [quota, first] = await Promise.all([
+      this.quotaOf(owner),
+      ledger.record(owner, draft.name),
+    ]);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const current = await ledger.record(owner, draft.name);
-      if (current?.etag === etag) return;
+      const current = attempt === 0 ? first : await ledger.record(owner, draft.name);
+      if (current?.etag === etag) return { settle: current.size > draft.size };
       // An overwrite keeps the larger size charged until the copy has replaced the object.
       const size = current ? Math.max(current.size, draft.size) : draft.size;
       const outcome = await ledger.change(
@@ -115,7 +119,7 @@ export class UsageAccounts {
         { name: draft.name, from: current, to: { size, etag } },
         quota,
       );
-      if (outcome === 'applied') return;
+      if (outcome === 'applied') return { settle: size > draft.size };
       if (outcome === 'over_quota') {
         const usage = await ledger.usage(owner);
         refuseOver(

@@ -16,7 +16,7 @@ import { grantUsageTable, type UsageTableAccess } from './usage-grants.js';
 const GIB = 1024 ** 3;
 
 /** The functions DraftStore deploys: the REST routes plus the cleanup job and the Connect endpoint. */
-export type DraftStoreFunctionName = RouteSpec['entry'] | 'cleanup' | 'connect';
+export type DraftStoreFunctionName = RouteSpec['entry'] | 'cleanup' | 'connect' | 'reconcile-usage';
 
 /** The EMF namespace the handlers publish to (POWERTOOLS_METRICS_NAMESPACE). */
 export const METRICS_NAMESPACE = 'DraftStore';
@@ -163,6 +163,14 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
     memorySize: 512,
     timeout: Duration.minutes(10),
   },
+  // Lists main owner by owner, HEADs objects whose usage drifted, and corrects the ledger
+  // (Query of one owner's records, Scan for the owners the ledger knows).
+  'reconcile-usage': {
+    access: ({ main }) => ({ read: [main], list: [main] }),
+    usage: { read: true, write: true, query: true },
+    memorySize: 512,
+    timeout: Duration.minutes(15),
+  },
   // The Connect service serves every RPC over one function: object deletion and multipart too.
   connect: {
     access: ({ draft, main }) => ({
@@ -186,6 +194,10 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
 /** The functions that are not REST routes: where their code lives and what they are. */
 const OTHER_FUNCTIONS = {
   cleanup: { entry: 'lambdas/jobs/cleanup.ts', description: 'scheduled sweep of expired drafts' },
+  'reconcile-usage': {
+    entry: 'lambdas/jobs/reconcile-usage.ts',
+    description: 'weekly reconciliation of per-owner usage with the main bucket',
+  },
   connect: {
     entry: 'lambdas/rpc/function-url.ts',
     description: 'Connect / gRPC-web draft.v1.DraftService',
@@ -279,10 +291,12 @@ export const createFunctions = (
     ]),
   ) as Record<RouteSpec['entry'], NodejsFunction>;
   const { cleanup, connect } = OTHER_FUNCTIONS;
+  const reconcile = OTHER_FUNCTIONS['reconcile-usage'];
   return {
     ...routeFunctions,
     cleanup: make('cleanup', cleanup.entry, cleanup.description),
     connect: make('connect', connect.entry, connect.description, jwtEnvironment),
+    'reconcile-usage': make('reconcile-usage', reconcile.entry, reconcile.description),
   };
 };
 

@@ -82,6 +82,11 @@ export interface DraftStoreProps {
    */
   readonly quotaBytes?: number;
   /**
+   * When the usage reconciliation runs (`npm run usage -- reconcile` for every owner).
+   * @default events.Schedule.rate(Duration.days(7))
+   */
+  readonly usageReconcileSchedule?: events.Schedule;
+  /**
    * The default most objects one owner may keep in the main bucket (QUOTA_OBJECTS).
    * @default - unlimited
    */

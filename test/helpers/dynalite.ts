@@ -26,12 +26,16 @@ export const startTestUsageTable = async (
   const env = { USAGE_TABLE: table, DYNAMODB_ENDPOINT: dynamo.endpoint };
   const client = createDynamoDbClient(loadConfig({ STORAGE_TYPE: 'minio', ...env }));
   await ensureUsageTable(client, table);
+  let closed = false;
   return {
     endpoint: dynamo.endpoint,
     table,
     client,
     env,
+    /** Stops it; a second call does nothing. */
     close: async () => {
+      if (closed) return;
+      closed = true;
       client.destroy();
       await dynamo.close();
     },

@@ -97,6 +97,28 @@ describe('the usage table', () => {
     }
   });
 
+  it('reconciles weekly with a function that may read main and query and correct the ledger', () => {
+    expect(usageGrantsOf(synthesized, 'ReconcileUsage')).toEqual({
+      ReadUsage: ['dynamodb:GetItem'],
+      WriteUsage: [
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
+      ],
+      QueryUsage: ['dynamodb:Query', 'dynamodb:Scan'],
+    });
+    const [reconcileId] = Object.keys(
+      synthesized.template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('reconciliation of per-owner usage') },
+      }),
+    );
+    synthesized.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(7 days)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconcileId, 'Arn'] } })],
+    });
+  });
+
   it('tells every function the table name, and the default quotas when set', () => {
     const limited = synth({}, { draftStore: { quotaBytes: 1024, quotaObjects: 10 } });
     limited.template.hasResourceProperties('AWS::Lambda::Function', {
