@@ -17,7 +17,9 @@ const ENTRIES = {
       import Uppy from '@uppy/core';
       import AwsS3 from '@uppy/aws-s3';
       import GoldenRetriever from '@uppy/golden-retriever';
-      Object.assign(globalThis, { Uppy, AwsS3, GoldenRetriever });
+      import { DraftStoreClient } from './client/src/index.ts';
+      import { draftStoreUppy } from './client/src/uppy.ts';
+      Object.assign(globalThis, { Uppy, AwsS3, GoldenRetriever, DraftStoreClient, draftStoreUppy });
     `,
   },
   5: {
