@@ -198,10 +198,12 @@ describeWithBrowser('Uppy 6 with draftStoreUppy (@draftstore/client/uppy)', () =
 
   it('resumes after a reload through Golden Retriever, sending only the missing parts', async () => {
     const page = await openPage();
-    // Parts after the first are held, so the reload finds the upload unfinished.
+    // Parts after the first are held until the reload (never answered: their page is gone),
+    // so the reload finds the upload unfinished; afterwards they pass.
+    let holding = true;
     await page.route(
       (url) => Number(url.searchParams.get('partNumber') ?? 0) >= 2,
-      () => undefined,
+      (route) => (holding ? undefined : route.continue()),
     );
     const started = await uploadInPage(page, {
       baseUrl: api.apiUrl,
@@ -212,9 +214,9 @@ describeWithBrowser('Uppy 6 with draftStoreUppy (@draftstore/client/uppy)', () =
       confirm: true,
       stopAfterPart: true,
     });
-    await page.unrouteAll({ behavior: 'ignoreErrors' });
     await page.reload();
     await page.waitForFunction(() => 'draftStoreUppy' in globalThis);
+    holding = false;
     const partPuts: string[] = [];
     page.on('request', (request) => {
       const part = new URL(request.url()).searchParams.get('partNumber');
