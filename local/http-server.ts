@@ -182,9 +182,11 @@ export const startLocalHttpServer = async (
       return;
     }
     if (options.connectHandler?.(request, response)) return;
-    const format = isCompanionPath(rawPath(request))
-      ? companionErrorBody
-      : errorFormatFor(rawPath(request));
+    // Below /companion, Companion's `{message}` shape, once those routes are on.
+    const format =
+      isCompanionPath(rawPath(request)) && options.resolve().config.companionRoutes
+        ? companionErrorBody
+        : errorFormatFor(rawPath(request));
     const fail: Fail = (status, code, message, headers) =>
       sendJson(response, status, format(code, message), headers);
     const origin = request.headers.origin;
