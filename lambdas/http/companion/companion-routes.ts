@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '../../compose.js';
 import type { Caller } from '../../core/caller.js';
 import { DraftError } from '../../core/errors.js';
-import type { HttpEvent, HttpResult } from '../http-handler.js';
+import { audited, subjectOf, type AuditAction } from '../../observability/audit.js';
+import { originOf, type HttpEvent, type HttpResult } from '../http-handler.js';
 import { jsonResponse } from '../json-response.js';
 import {
   completePartsOf,
@@ -59,13 +60,15 @@ const storeUploadId = async (context: CompanionContext, uploadId: string) => {
 };
 
 /** GET /s3/params: a presigned POST form for a single upload, as Companion answers it. */
-const params = async ({ caller, services, event }: CompanionContext): Promise<HttpResult> => {
+const params = async (
+  { caller, services, event }: CompanionContext,
+  prefix: string,
+): Promise<HttpResult> => {
   const query = queryOf(event);
   const filename = requiredParam(query, 'filename');
   const type = query.get('type') || undefined;
   const form = await services.drafts.uploadForm(caller, {
-    // Companion's default key: a random prefix, so two files of one name never collide.
-    objectName: `${randomUUID()}-${filename}`,
+    objectName: `${prefix}-${filename}`,
     ...(type !== undefined && { contentType: type }),
   });
   const expires = Math.max(0, Math.round((form.expiresAt.getTime() - Date.now()) / 1000));
@@ -73,7 +76,10 @@ const params = async ({ caller, services, event }: CompanionContext): Promise<Ht
 };
 
 /** POST /s3/multipart: starts an unsized upload; the upload token is its `uploadId`. */
-const create = async ({ caller, services, event }: CompanionContext): Promise<HttpResult> => {
+const create = async (
+  { caller, services, event }: CompanionContext,
+  prefix: string,
+): Promise<HttpResult> => {
   const body = jsonObjectBody(event);
   const filename = optionalString(body, 'filename');
   if (filename === undefined) {
@@ -81,7 +87,7 @@ const create = async ({ caller, services, event }: CompanionContext): Promise<Ht
   }
   const type = optionalString(body, 'type');
   const upload = await services.multipart.createUnsized(caller, {
-    objectName: `${randomUUID()}-${filename}`,
+    objectName: `${prefix}-${filename}`,
     ...(type !== undefined && { contentType: type }),
   });
   return jsonResponse(200, { key: upload.key, uploadId: upload.uploadToken });
@@ -131,33 +137,85 @@ const abort = async (context: CompanionContext, uploadId: string): Promise<HttpR
   return jsonResponse(200, {});
 };
 
+/** The route a request names, as its audit action and handler; undefined when none. */
+const routeOf = (
+  context: CompanionContext,
+  segments: readonly string[],
+  prefix: string,
+): { action: AuditAction; run: () => Promise<HttpResult> } | undefined => {
+  const method = context.event.requestContext.http.method.toUpperCase();
+  const [s3, resource, id, last, ...rest] = segments;
+  if (s3 !== 's3' || rest.length > 0) return undefined;
+  if (resource === 'params' && id === undefined && method === 'GET') {
+    return { action: 'upload-form', run: () => params(context, prefix) };
+  }
+  if (resource !== 'multipart') return undefined;
+  if (id === undefined) {
+    return method === 'POST'
+      ? { action: 'multipart-create', run: () => create(context, prefix) }
+      : undefined;
+  }
+  if (last === undefined) {
+    if (method === 'GET')
+      return { action: 'multipart-list-parts', run: () => listParts(context, id) };
+    if (method === 'DELETE') return { action: 'multipart-abort', run: () => abort(context, id) };
+    return undefined;
+  }
+  if (last === 'complete') {
+    return method === 'POST'
+      ? { action: 'multipart-complete', run: () => complete(context, id) }
+      : undefined;
+  }
+  return method === 'GET'
+    ? { action: 'multipart-part-urls', run: () => signPart(context, id, last) }
+    : undefined;
+};
+
+/** A new upload's file name, read leniently: a malformed request is audited too. */
+const filenameOf = (event: HttpEvent): unknown => {
+  const query = queryOf(event).get('filename');
+  if (query !== null) return query;
+  try {
+    return (jsonObjectBody(event) as { filename?: unknown }).filename;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The object name a request is about, for its audit line: from `key`, or for a new upload
+ * the name it gets, `<prefix>-<filename>`.
+ */
+const auditedName = (context: CompanionContext, prefix: string): unknown => {
+  const key = queryOf(context.event).get('key');
+  const owned = `${context.caller.owner}/`;
+  if (key !== null) return key.startsWith(owned) ? key.slice(owned.length) : undefined;
+  const filename = filenameOf(context.event);
+  return typeof filename === 'string' ? `${prefix}-${filename}` : undefined;
+};
+
 /**
  * Serves one request below COMPANION_PREFIX (`segments` are the decoded path segments
- * after it). Anything else under the prefix is 404 with a message.
+ * after it), writing the audit line of the native route it matches. Anything else under
+ * the prefix is 404 with a message.
  */
 export const serveCompanion = (
   context: CompanionContext,
   segments: readonly string[],
 ): Promise<HttpResult> => {
-  const method = context.event.requestContext.http.method.toUpperCase();
-  const [s3, multipart, id, last, ...rest] = segments;
-  if (s3 === 's3' && rest.length === 0) {
-    if (multipart === 'params' && id === undefined && method === 'GET') return params(context);
-    if (multipart === 'multipart') {
-      if (id === undefined && method === 'POST') return create(context);
-      if (id !== undefined && last === undefined) {
-        if (method === 'GET') return listParts(context, id);
-        if (method === 'DELETE') return abort(context, id);
-      }
-      if (id !== undefined && last === 'complete' && method === 'POST') {
-        return complete(context, id);
-      }
-      if (id !== undefined && last !== undefined && last !== 'complete' && method === 'GET') {
-        return signPart(context, id, last);
-      }
-    }
+  // Companion's default key: a random prefix, so two files of one name never collide.
+  const prefix = randomUUID();
+  const route = routeOf(context, segments, prefix);
+  if (!route) {
+    const method = context.event.requestContext.http.method.toUpperCase();
+    return Promise.reject(
+      notFound(`No Companion route ${method} ${COMPANION_PREFIX}/${segments.join('/')}.`),
+    );
   }
-  return Promise.reject(
-    notFound(`No Companion route ${method} ${COMPANION_PREFIX}/${segments.join('/')}.`),
+  return audited(
+    route.action,
+    originOf(context.event),
+    () => subjectOf(context.caller.owner, auditedName(context, prefix), 'draft'),
+    route.run,
   );
 };
