@@ -179,6 +179,10 @@ export interface Config {
    * S3-compatible store is probed once (AWS decodes once).
    */
   readonly partCopySourceDecodedTwice: boolean | undefined;
+  /** Serve Uppy Companion's S3 routes under /companion (COMPANION_ROUTES; docs/uppy.md). */
+  readonly companionRoutes: boolean;
+  /** Confirm each upload the Companion routes complete (COMPANION_AUTO_CONFIRM). */
+  readonly companionAutoConfirm: boolean;
   /** Stored types download URLs serve inline; every other type is an attachment. */
   readonly inlineContentTypes: readonly string[];
   /** Whether confirm checks that a draft's bytes are its declared type (CONTENT_SNIFFING). */
@@ -247,6 +251,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       undefined,
       problems,
     ),
+    companionRoutes: boolean(env, 'COMPANION_ROUTES', false, problems),
+    companionAutoConfirm: boolean(env, 'COMPANION_AUTO_CONFIRM', false, problems),
     inlineContentTypes: inlineContentTypes(env, problems),
     contentSniffing: oneOf(env, 'CONTENT_SNIFFING', ['strict', 'off'], 'strict', problems),
     malwareScan: oneOf(env, 'MALWARE_SCAN', ['off', 'clamav', 'guardduty'], 'off', problems),

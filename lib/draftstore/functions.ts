@@ -14,7 +14,13 @@ import { grantStorage, type StorageAccess } from './storage-grants.js';
 const GIB = 1024 ** 3;
 
 /** The functions DraftStore deploys: the REST routes plus the cleanup job and the Connect endpoint. */
-export type DraftStoreFunctionName = RouteSpec['entry'] | 'cleanup' | 'connect';
+export type DraftStoreFunctionName = RouteSpec['entry'] | 'cleanup' | 'connect' | 'companion';
+
+/** Every function; `companion` only with the `companionRoutes` prop. */
+export type DraftStoreFunctions = Record<
+  Exclude<DraftStoreFunctionName, 'companion'>,
+  NodejsFunction
+> & { readonly companion?: NodejsFunction };
 
 /** The EMF namespace the handlers publish to (POWERTOOLS_METRICS_NAMESPACE). */
 export const METRICS_NAMESPACE = 'DraftStore';
@@ -143,6 +149,22 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
     memorySize: 512,
     timeout: Duration.minutes(10),
   },
+  // Uppy Companion's S3 routes (companionRoutes): presigned forms, unsized multipart uploads
+  // into the draft bucket, and with companionAutoConfirm the confirm after complete.
+  companion: {
+    access: ({ draft, main }) => ({
+      read: [draft, main],
+      write: [draft, main],
+      delete: [draft],
+      list: [draft, main],
+      abortUploads: [draft, main],
+      listParts: [draft],
+      readTags: [draft],
+      writeTags: [draft],
+    }),
+    readsUploadTokenKey: true,
+    ...CONFIRM_LIMITS,
+  },
   // The Connect service serves every RPC over one function: object deletion and multipart too.
   connect: {
     access: ({ draft, main }) => ({
@@ -169,6 +191,10 @@ const OTHER_FUNCTIONS = {
     entry: 'lambdas/rpc/function-url.ts',
     description: 'Connect / gRPC-web draft.v1.DraftService',
   },
+  companion: {
+    entry: 'lambdas/http/companion.ts',
+    description: 'Uppy Companion S3 routes under /companion',
+  },
 } as const;
 
 /**
@@ -180,7 +206,7 @@ export const createFunctions = (
   props: DraftStoreProps,
   buckets: Buckets,
   uploadTokenSecret: secretsmanager.ISecret,
-): Record<DraftStoreFunctionName, NodejsFunction> => {
+): DraftStoreFunctions => {
   const objectLifetime = props.objectLifetime ?? Duration.days(1);
   const uploadTtl = props.uploadTtl ?? Duration.hours(1);
   const downloadTtl = props.downloadTtl ?? Duration.hours(1);
@@ -251,11 +277,17 @@ export const createFunctions = (
       make(route.entry, `lambdas/http/${route.entry}.ts`, `${route.method} ${route.path}`),
     ]),
   ) as Record<RouteSpec['entry'], NodejsFunction>;
-  const { cleanup, connect } = OTHER_FUNCTIONS;
+  const { cleanup, connect, companion } = OTHER_FUNCTIONS;
   return {
     ...routeFunctions,
     cleanup: make('cleanup', cleanup.entry, cleanup.description),
     connect: make('connect', connect.entry, connect.description, jwtEnvironment),
+    ...(props.companionRoutes === true && {
+      companion: make('companion', companion.entry, companion.description, {
+        COMPANION_ROUTES: 'true',
+        COMPANION_AUTO_CONFIRM: String(props.companionAutoConfirm === true),
+      }),
+    }),
   };
 };
 

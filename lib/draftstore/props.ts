@@ -104,6 +104,19 @@ export interface DraftStoreProps {
    */
   readonly jwtAudience?: readonly string[];
   /**
+   * Serve Uppy Companion's S3 routes under `/companion` (COMPANION_ROUTES; docs/uppy.md), so
+   * that Uppy's `companionEndpoint` (6) or `endpoint` (5) works with no server of your own.
+   * Behind the JWT authorizer when `jwtIssuer` is set (Uppy 6 then cannot use them: it sends
+   * no Authorization header to Companion).
+   * @default false
+   */
+  readonly companionRoutes?: boolean;
+  /**
+   * Confirm each upload the Companion routes complete (COMPANION_AUTO_CONFIRM).
+   * @default false
+   */
+  readonly companionAutoConfirm?: boolean;
+  /**
    * Authentication of the Connect function URL.
    * @default lambda.FunctionUrlAuthType.AWS_IAM
    */
