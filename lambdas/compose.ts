@@ -10,6 +10,7 @@ import { DraftService } from './core/draft-service.js';
 import { ObjectCatalog } from './core/object-catalog.js';
 import { DraftError } from './core/errors.js';
 import { MultipartService } from './core/multipart-service.js';
+import { RateLimiter, type RateCounters } from './core/rate-limiter.js';
 import type { SigningKeySource } from './core/signing-key.js';
 import { UploadTokens } from './core/upload-token.js';
 import type { NamePolicy } from './core/object-name.js';
@@ -29,6 +30,8 @@ export interface Services {
   readonly objects: ObjectCatalog;
   /** Client-driven multipart uploads into the draft bucket. */
   readonly multipart: MultipartService;
+  /** The per-minute rate limits every surface admits requests through. */
+  readonly limits: RateLimiter;
   /**
    * Sweeps expired drafts out of the draft bucket, and abandoned copies out of main. Only
    * what runs the sweep composes a real one (ComposeOptions.cleaner).
@@ -80,6 +83,11 @@ export interface ComposeOptions {
    * @default undefined: sweep() fails as `internal`
    */
   readonly cleaner?: (parts: CleanerParts) => Sweeper;
+  /**
+   * The shared counters of the rate limits; only used when RATE_LIMIT_PER_MINUTE or
+   * READ_RATE_LIMIT_PER_MINUTE is set. (Tests pass their own.)
+   */
+  readonly rateCounters?: (config: Config) => RateCounters;
   /** Where confirmations are published. @default none: in AWS, S3's EventBridge events are them */
   readonly events?: ConfirmationEvents;
   /**
@@ -161,10 +169,16 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     uploadLifetimeSeconds: config.objectLifetimeSeconds,
     ...(options.clock && { clock: options.clock }),
   });
+  const limitsOn = Object.keys(config.rateLimits).length > 0;
+  const limits = new RateLimiter({
+    limits: config.rateLimits,
+    ...(limitsOn && options.rateCounters && { counters: options.rateCounters(config) }),
+    ...(options.clock && { clock: options.clock }),
+  });
   const cleaner = options.cleaner
     ? options.cleaner({ config, store, ...(options.clock && { clock: options.clock }) })
     : NO_CLEANER;
-  return { config, client, store, drafts, objects, multipart, cleaner };
+  return { config, client, store, drafts, objects, multipart, limits, cleaner };
 };
 
 let fromEnvironment: Services | undefined;

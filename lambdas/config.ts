@@ -1,6 +1,9 @@
+import type { RateLimits } from './core/rate-limiter.js';
 import { MAX_OBJECT_BYTES, MAX_PRESIGN_SECONDS } from './core/s3-limits.js';
 
 const GIB = 1024 ** 3;
+/** The highest per-minute rate limit: far above what one owner can send, and a safe counter. */
+export const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000_000;
 /** PNG's largest side; every format confirm measures fits in it. */
 const MAX_IMAGE_SIDE = 2 ** 31 - 1;
 /**
@@ -36,6 +39,25 @@ const integer = (
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
     problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
     return fallback;
+  }
+  return value;
+};
+
+/** A whole number of at least 1, or undefined when unset (the feature is off). */
+const optionalCount = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  max: number,
+  problems: Problems,
+): number | undefined => {
+  const raw = env[name];
+  if (blank(raw)) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    problems.push(
+      `${name} must be a whole number from 1 to ${max} (unset for no limit), got "${raw}"`,
+    );
+    return undefined;
   }
   return value;
 };
@@ -153,6 +175,17 @@ const guardDutyPassStatuses = (env: NodeJS.ProcessEnv, problems: Problems): stri
   return statuses;
 };
 
+const rateLimits = (env: NodeJS.ProcessEnv, problems: Problems): RateLimits => {
+  const write = optionalCount(env, 'RATE_LIMIT_PER_MINUTE', MAX_RATE_LIMIT_PER_MINUTE, problems);
+  const read = optionalCount(
+    env,
+    'READ_RATE_LIMIT_PER_MINUTE',
+    MAX_RATE_LIMIT_PER_MINUTE,
+    problems,
+  );
+  return { ...(write !== undefined && { write }), ...(read !== undefined && { read }) };
+};
+
 export interface Config {
   readonly storageType: 's3' | 'minio';
   readonly buckets: { readonly main: string; readonly draft: string };
@@ -199,6 +232,11 @@ export interface Config {
     readonly maxHeight: number;
     readonly maxPixels: number;
   };
+  /**
+   * Requests a minute per caller: `write` (RATE_LIMIT_PER_MINUTE) and `read`
+   * (READ_RATE_LIMIT_PER_MINUTE); an unset class is not limited and costs no request.
+   */
+  readonly rateLimits: RateLimits;
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -276,6 +314,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
         problems,
       ),
     },
+    rateLimits: rateLimits(env, problems),
   };
   for (const [name, value] of [
     ['BUCKET_NAME', main],

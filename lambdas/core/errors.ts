@@ -14,6 +14,7 @@ export const DRAFT_ERROR_CODES = [
   'content_rejected',
   'scan_pending',
   'scanner_unavailable',
+  'rate_limited',
   'bucket_not_found',
   'storage_unavailable',
   'internal',
@@ -41,7 +42,7 @@ export interface DraftErrorOptions {
   readonly reason?: RejectionReason;
   /** With `content_rejected`: the type the bytes were found to be, when one was. */
   readonly detectedType?: string;
-  /** With a retryable code (`scan_pending`): when to ask again, in seconds. */
+  /** With a retryable code (`scan_pending`, `rate_limited`): when to ask again, in seconds. */
   readonly retryAfterSeconds?: number;
 }
 

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       malwareScan: 'off',
       guardDutyPassStatuses: [],
       clamd: { address: '', timeoutMs: 30_000, streamMaxBytes: 25 * 1024 * 1024 },
+      rateLimits: {},
     });
     expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('text/html');
     expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('image/*');
