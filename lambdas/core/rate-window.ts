@@ -18,11 +18,16 @@ export type RateLimitClass = RateClass | 'none';
  */
 export const RATE_WINDOW_SECONDS = 60;
 
+/**
+ * Whose count a request is (rateSubject): an authenticated caller's owner segment, or an
+ * anonymous caller's address (addressKey).
+ */
+export type RateSubject = { readonly owner: string } | { readonly address: string };
+
 /** One caller's count in one class for one window. */
 export interface RateWindow {
   readonly rateClass: RateClass;
-  /** Whose count: an owner segment, or `ip:<address>` for an anonymous caller (rateSubject). */
-  readonly subject: string;
+  readonly subject: RateSubject;
   /** Its first second, in seconds since the epoch (a multiple of RATE_WINDOW_SECONDS). */
   readonly start: number;
   /** The first second after it. */
@@ -33,7 +38,7 @@ export interface RateWindow {
  * The window `now` falls in. Its start is the whole minute, so every process (every warm
  * Lambda) agrees on it without talking to another.
  */
-export const rateWindowAt = (rateClass: RateClass, subject: string, now: Date): RateWindow => {
+export const rateWindowAt = (rateClass: RateClass, subject: RateSubject, now: Date): RateWindow => {
   const seconds = Math.floor(now.getTime() / 1000);
   const start = seconds - (seconds % RATE_WINDOW_SECONDS);
   return { rateClass, subject, start, end: start + RATE_WINDOW_SECONDS };
@@ -63,28 +68,28 @@ const ipv6Groups = (address: string): number[] | undefined => {
 const IPV4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
 
 /**
- * Whose address an anonymous caller's count is kept under. IPv4 is the address itself (an
+ * The address an anonymous caller's count is kept under. IPv4 is the address itself (an
  * IPv4-mapped IPv6 address is its IPv4). IPv6 is its /64 prefix: one subscriber holds a whole
- * /64 and could otherwise take a fresh count from every address in it.
+ * /64 and could otherwise take a fresh count from every address in it. An address the edge
+ * did not report is `unknown`: all such callers share one count.
  */
-export const addressSubject = (sourceIp: string | undefined): string => {
+export const addressKey = (sourceIp: string | undefined): string => {
   const address = sourceIp?.trim().toLowerCase() ?? '';
-  if (address === '') return 'ip:unknown';
+  if (address === '') return 'unknown';
   const mapped = IPV4_MAPPED.exec(address)?.[1];
-  if (mapped !== undefined) return `ip:${mapped}`;
-  if (!address.includes(':')) return `ip:${address}`;
+  if (mapped !== undefined) return mapped;
+  if (!address.includes(':')) return address;
   const groups = ipv6Groups(address.split('%')[0]!);
-  if (groups === undefined) return `ip:${address}`;
-  return `ip:${groups
+  if (groups === undefined) return address;
+  return `${groups
     .slice(0, 4)
     .map((group) => group.toString(16))
     .join(':')}::/64`;
 };
 
 /**
- * Whose count a request is: an authenticated caller's owner segment, or an anonymous
- * caller's source address. An owner segment never holds `:` (ownerSegment percent-encodes
- * it, and its hashed form starts `sha256:`), so `ip:` cannot name an owner.
+ * Whose count a request is: an authenticated caller's owner, wherever it calls from; an
+ * anonymous caller's source address (all anonymous callers share one owner segment).
  */
-export const rateSubject = (caller: Caller, sourceIp: string | undefined): string =>
-  caller.owner === ANONYMOUS_OWNER ? addressSubject(sourceIp) : caller.owner;
+export const rateSubject = (caller: Caller, sourceIp: string | undefined): RateSubject =>
+  caller.owner === ANONYMOUS_OWNER ? { address: addressKey(sourceIp) } : { owner: caller.owner };

@@ -11,7 +11,7 @@ export class MemoryRateCounters implements RateCounters {
 
   take(window: RateWindow, limit: number): Promise<boolean> {
     this.asked.push(window);
-    const key = `${window.rateClass}#${window.subject}#${window.start}`;
+    const key = JSON.stringify([window.rateClass, window.subject, window.start]);
     const count = this.#counts.get(key) ?? 0;
     if (count >= limit) return Promise.resolve(false);
     this.#counts.set(key, count + 1);

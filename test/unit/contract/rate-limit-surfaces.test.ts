@@ -122,7 +122,7 @@ describe('every surface applies the operation’s rate limit before its domain c
         return;
       }
       expect(counters.asked).toEqual([
-        expect.objectContaining({ rateClass, subject: 'ip:198.51.100.9' }),
+        expect.objectContaining({ rateClass, subject: { address: '198.51.100.9' } }),
       ]);
       expect(response.statusCode).toBe(429);
       expect(response.headers?.['retry-after']).toBe('15');
@@ -177,7 +177,7 @@ describe('every surface applies the operation’s rate limit before its domain c
       }
       // In memory there is no source address: an anonymous caller is counted as unknown.
       expect(counters.asked).toEqual([
-        expect.objectContaining({ rateClass, subject: 'ip:unknown' }),
+        expect.objectContaining({ rateClass, subject: { address: 'unknown' } }),
       ]);
       expect(error?.code).toBe(Code.ResourceExhausted);
       expect(error?.metadata.get('retry-after')).toBe('15');

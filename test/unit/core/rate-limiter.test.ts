@@ -118,9 +118,9 @@ describe('RateLimiter', () => {
       'rate_limited',
     );
     expect(counters.asked.map((window) => window.subject)).toEqual([
-      'ip:198.51.100.1',
-      'ip:198.51.100.2',
-      'ip:198.51.100.1',
+      { address: '198.51.100.1' },
+      { address: '198.51.100.2' },
+      { address: '198.51.100.1' },
     ]);
   });
 
