@@ -36,6 +36,12 @@ export type RejectionReason = (typeof REJECTION_REASONS)[number];
 /** The response header that carries a rejection's reason where the body has no field for it. */
 export const REJECTION_REASON_HEADER = 'draftstore-rejection-reason';
 
+/**
+ * The response headers a refusal may carry (a rejection's reason, a retryable code's
+ * Retry-After). A page reads them only when CORS exposes them, so every surface's CORS does.
+ */
+export const REFUSAL_HEADERS: readonly string[] = [REJECTION_REASON_HEADER, 'retry-after'];
+
 export interface DraftErrorOptions {
   readonly cause?: unknown;
   /** With `content_rejected`: why. */

@@ -6,6 +6,7 @@ import type {
   Context,
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
+import { REFUSAL_HEADERS } from '../core/errors.js';
 import { confirmChecks } from '../inspection/confirm-checks.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
 import { logger } from '../observability/logger.js';
@@ -55,6 +56,7 @@ const GRPC_TRAILERS_MESSAGE =
 const ALLOW_HEADERS = [...cors.allowedHeaders, 'Authorization'].join(', ');
 const EXPOSE_HEADERS = [
   ...cors.exposedHeaders,
+  ...REFUSAL_HEADERS,
   'Connect-Protocol-Version',
   'Grpc-Status',
   'Grpc-Message',
