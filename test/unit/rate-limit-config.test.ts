@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig } from '../../lambdas/config.js';
 
+/** The limits' counters live in the usage table. */
+const TABLE = { USAGE_TABLE: 'draftstore-usage' };
+
 describe('RATE_LIMIT_PER_MINUTE and READ_RATE_LIMIT_PER_MINUTE', () => {
   it('are off when unset or blank', () => {
     expect(loadConfig({}).rateLimits).toEqual({});
@@ -9,13 +12,27 @@ describe('RATE_LIMIT_PER_MINUTE and READ_RATE_LIMIT_PER_MINUTE', () => {
   });
 
   it('set each class on its own', () => {
-    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '60' }).rateLimits).toEqual({ write: 60 });
-    expect(loadConfig({ READ_RATE_LIMIT_PER_MINUTE: ' 600 ' }).rateLimits).toEqual({ read: 600 });
+    expect(loadConfig({ ...TABLE, RATE_LIMIT_PER_MINUTE: '60' }).rateLimits).toEqual({ write: 60 });
+    expect(loadConfig({ ...TABLE, READ_RATE_LIMIT_PER_MINUTE: ' 600 ' }).rateLimits).toEqual({
+      read: 600,
+    });
     expect(
-      loadConfig({ RATE_LIMIT_PER_MINUTE: '1', READ_RATE_LIMIT_PER_MINUTE: '1000000000' })
-        .rateLimits,
+      loadConfig({
+        ...TABLE,
+        RATE_LIMIT_PER_MINUTE: '1',
+        READ_RATE_LIMIT_PER_MINUTE: '1000000000',
+      }).rateLimits,
     ).toEqual({ write: 1, read: 1_000_000_000 });
   });
+
+  it.each(['RATE_LIMIT_PER_MINUTE', 'READ_RATE_LIMIT_PER_MINUTE'])(
+    '%s without USAGE_TABLE stops start-up: its counters live there',
+    (name) => {
+      expect(() => loadConfig({ [name]: '60' })).toThrow(
+        `${name} needs USAGE_TABLE, the DynamoDB table that keeps usage and limits`,
+      );
+    },
+  );
 
   it.each([
     ['RATE_LIMIT_PER_MINUTE', 'abc'],
@@ -26,7 +43,7 @@ describe('RATE_LIMIT_PER_MINUTE and READ_RATE_LIMIT_PER_MINUTE', () => {
     ['READ_RATE_LIMIT_PER_MINUTE', '1000000001'],
   ])('%s=%p stops start-up naming the variable', (name, raw) => {
     // act
-    const load = () => loadConfig({ [name]: raw });
+    const load = () => loadConfig({ ...TABLE, [name]: raw });
 
     // assess
     expect(load).toThrow(ConfigError);
