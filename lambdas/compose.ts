@@ -177,8 +177,8 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     ...(options.clock && { clock: options.clock }),
   });
   const usage = options.usage?.(config);
-  // The counters live in the usage table; a limit without it stops composition (the
-  // entry point must pass `usage`), rather than serving unlimited.
+  // The counters live in the usage table: an entry point that serves a limited operation
+  // passes `usage`; one that does not fails such a call as `internal`, never unlimited.
   const limits = new RateLimiter({
     limits: config.rateLimits,
     ...(usage && { counters: usage.rateCounters }),

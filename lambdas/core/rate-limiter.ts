@@ -35,7 +35,10 @@ export interface RequestSource {
 
 export interface RateLimiterOptions {
   readonly limits: RateLimits;
-  /** Required when any limit is set. */
+  /**
+   * Where counts are kept. Without it a limited call fails as `internal`: an entry point
+   * that serves a limited operation must be composed with the usage table.
+   */
   readonly counters?: RateCounters;
   readonly clock?: () => Date;
 }
@@ -58,16 +61,17 @@ export class RateLimiter {
     this.#limits = options.limits;
     this.#counters = options.counters;
     this.#clock = options.clock ?? (() => new Date());
-    if (this.#counters === undefined && Object.values(this.#limits).some((l) => l !== undefined)) {
-      throw new Error('A rate limit is set but no counters store was given.');
-    }
   }
 
   /** Counts the request against its class's limit; throws `rate_limited` when over it. */
   async admit(rateClass: RateLimitClass, source: RequestSource): Promise<void> {
     if (rateClass === 'none') return;
     const limit = this.#limits[rateClass];
-    if (limit === undefined || this.#counters === undefined) return;
+    if (limit === undefined) return;
+    if (this.#counters === undefined) {
+      // Never unlimited by mistake: a deployment bug, logged, not a pass.
+      throw new DraftError('internal', 'This service was composed without its rate counters.');
+    }
     const now = this.#clock();
     const window = rateWindowAt(rateClass, rateSubject(source.caller, source.sourceIp), now);
     if (await this.#counters.take(window, limit)) return;

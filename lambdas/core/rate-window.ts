@@ -14,7 +14,7 @@ export type RateLimitClass = RateClass | 'none';
 /**
  * Every limit is per minute, counted in fixed windows aligned to the clock's minutes: a
  * window admits exactly its limit, and a burst that straddles a boundary can get up to twice
- * the limit within any 60 seconds (the documented tolerance, docs/rate-limits.md).
+ * the limit within any 60 seconds (the documented tolerance, docs/quotas.md#rate-limits).
  */
 export const RATE_WINDOW_SECONDS = 60;
 

@@ -11,6 +11,7 @@ import { UPLOAD_TOKEN_SECRET_ENV } from '../../lambdas/secrets/upload-token-secr
 import { HandlerFunction } from '../handler-function.js';
 import type { DraftStoreProps } from './props.js';
 import { grantStorage, type StorageAccess } from './storage-grants.js';
+import { rateLimitEnvironment, withRateCounting } from './rate-limit-grants.js';
 import { grantUsageTable, type UsageTableAccess } from './usage-grants.js';
 
 const GIB = 1024 ** 3;
@@ -232,6 +233,7 @@ export const createFunctions = (
     USAGE_TABLE: usageTable.tableName,
     ...(props.quotaBytes !== undefined && { QUOTA_BYTES: String(props.quotaBytes) }),
     ...(props.quotaObjects !== undefined && { QUOTA_OBJECTS: String(props.quotaObjects) }),
+    ...rateLimitEnvironment(props),
     POWERTOOLS_SERVICE_NAME: serviceName(props),
     POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -266,7 +268,8 @@ export const createFunctions = (
     });
     grantStorage(scope, handler.role, access(buckets), props.encryptionKey);
     if (readsUploadTokenKey) uploadTokenSecret.grantRead(handler.role);
-    if (usage) grantUsageTable(handler.role, usageTable, usage);
+    const tableAccess = withRateCounting(name, props, usage);
+    if (tableAccess) grantUsageTable(handler.role, usageTable, tableAccess);
     return handler.function;
   };
 

@@ -10,7 +10,7 @@ import { bearerFor, startTestRuntime, type TestRuntime } from '../helpers/local-
 /**
  * The rate limits on the local runtime, over HTTP, with their counters in dynalite (the
  * usage table the runtime starts). The clock is pinned, so that every burst falls in one
- * window: the limit is then exact, not "within a window boundary" (docs/rate-limits.md).
+ * window: the limit is then exact, not "within a window boundary" (docs/quotas.md#rate-limits).
  */
 const WRITE_LIMIT = 37;
 const READ_LIMIT = 23;

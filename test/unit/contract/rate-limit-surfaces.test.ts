@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createClient, createRouterTransport, ConnectError, Code } from '@connectrpc/connect';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Services } from '../../../lambdas/compose.js';
@@ -96,6 +97,20 @@ describe('rate limits are declared once per operation', () => {
       EXPECTED,
     );
   });
+
+  it.each([
+    ...ROUTES.filter((route) => EXPECTED[route.operation as keyof typeof EXPECTED] !== 'none').map(
+      (route) => [route.entry, `../../../lambdas/http/${route.entry}.ts`] as const,
+    ),
+    ['connect', '../../../lambdas/rpc/function-url.ts'] as const,
+  ])(
+    'the %s function, which serves a limited operation, is composed with its counters',
+    async (_entry, path) => {
+      // Without them, a limited call would fail as internal (never pass unlimited).
+      const source = await readFile(new URL(path, import.meta.url), 'utf8');
+      expect(source).toMatch(/usage: composeUsage/);
+    },
+  );
 });
 
 describe('every surface applies the operation’s rate limit before its domain call', () => {

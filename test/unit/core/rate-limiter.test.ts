@@ -133,7 +133,12 @@ describe('RateLimiter', () => {
     expect((await refusalOf(limiter.admit('write', alice))).code).toBe('storage_unavailable');
   });
 
-  it('refuses to be built with a limit and nothing to count in', () => {
-    expect(() => new RateLimiter({ limits: { read: 5 } })).toThrow(/no counters store/);
+  it('fails a limited call as internal when it has nothing to count in, never admitting it', async () => {
+    // A function composed without the usage table still serves what is never limited.
+    const limiter = new RateLimiter({ limits: { read: 5 } });
+
+    await expect(limiter.admit('none', alice)).resolves.toBeUndefined();
+    await expect(limiter.admit('write', alice)).resolves.toBeUndefined();
+    expect(await refusalOf(limiter.admit('read', alice))).toMatchObject({ code: 'internal' });
   });
 });
