@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Code, ConnectError, createClient, type Client } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { DraftService, ErrorType, ResultSchema } from '../../lambdas/gen/draft/v1/draft_pb.js';
@@ -334,4 +338,40 @@ describe('what the rate limits cost in requests to the usage table', () => {
       await api.stop();
     }
   });
+});
+
+describe('a bad rate limit', () => {
+  it('stops npm start with a line naming the variable', async () => {
+    // prepare
+    const dataDirectory = await mkdtemp(join(tmpdir(), 'draftstore-rate-'));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      RATE_LIMIT_PER_MINUTE: 'abc',
+      HTTP_PORT: '0',
+      GRPC_PORT: '0',
+      MINIO_ENDPOINT: '127.0.0.1:0',
+      DRAFTSTORE_DATA_DIR: dataDirectory,
+      NODE_OPTIONS: '--openssl-legacy-provider',
+    };
+    delete env.STORAGE_TYPE;
+    const root = join(import.meta.dirname, '..', '..');
+
+    // act
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        join(root, 'node_modules', '.bin', 'tsx'),
+        ['bin/local.ts'],
+        { cwd: root, env, timeout: 60_000 },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+      );
+    });
+    await rm(dataDirectory, { recursive: true, force: true });
+
+    // assess
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(
+      'RATE_LIMIT_PER_MINUTE must be a whole number from 1 to 1000000000 (unset for no limit), got "abc"',
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 90_000);
 });
