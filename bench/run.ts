@@ -4,6 +4,7 @@ import { formatClamdThroughputBench, runClamdThroughputBench } from './clamd-thr
 import { formatConfirmGateBench, runConfirmGateBench } from './confirm-gate-bench.js';
 import { formatConfirmRequestsBench, runConfirmRequestsBench } from './confirm-requests-bench.js';
 import { formatHotPathBench, runHotPathBench } from './hot-path-bench.js';
+import { formatRateLimitBench, runRateLimitBench } from './rate-limit-bench.js';
 import { formatRestThroughputBench, runRestThroughputBench } from './rest-throughput-bench.js';
 import { formatUploadBench, runUploadBench } from './upload-bench.js';
 
@@ -12,9 +13,10 @@ import { formatUploadBench, runUploadBench } from './upload-bench.js';
  * BENCH_DRAFTS=5000 BENCH_SMALL_DRAFTS=500 BENCH_SPEED_DRAFTS=1000 BENCH_SPEED_PAIRS=1 npm run bench
  * P2 (cold start of each cdk.out bundle; run `npm run synth` first): BENCH_P2_FUNCTIONS=UploadUrl,Connect
  * measures only those. P6 (CLI vs aws s3 cp on Ceph RGW): BENCH_P6_MIB=1024 BENCH_P6_PAIRS=3.
- * BENCH_ONLY=p1,p2,p4,p4b,clamd,p5,p6,cleanup (any of them, comma-separated) runs only those
- * parts; BENCH_P4B_DRAFTS sets P4b's confirms per round, BENCH_CLAMD_MIB clamd's file size;
- * BENCH_ROUNDS sets the alternating A/B rounds of P1, P2 and P5 (at least 5).
+ * BENCH_ONLY=p1,p2,p4,p4b,clamd,p5,rate,cleanup,p6 (any of them, comma-separated) runs only those
+ * parts; `rate` is P1 and P5 with RATE_LIMIT_PER_MINUTE set against unset. BENCH_P4B_DRAFTS sets
+ * P4b's confirms per round, BENCH_CLAMD_MIB clamd's file size; BENCH_ROUNDS sets the alternating
+ * A/B rounds of P1, P2, P5 and rate (at least 5).
  */
 const size = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -26,7 +28,7 @@ const size = (name: string, fallback: number): number => {
   return value;
 };
 
-const PARTS = ['p1', 'p2', 'p4', 'p4b', 'clamd', 'p5', 'cleanup', 'p6'] as const;
+const PARTS = ['p1', 'p2', 'p4', 'p4b', 'clamd', 'p5', 'rate', 'cleanup', 'p6'] as const;
 
 const main = async () => {
   const only = (process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((part) => part.trim());
@@ -63,6 +65,7 @@ const main = async () => {
   if (only.includes('p5')) {
     console.log(formatRestThroughputBench(await runRestThroughputBench({ rounds })));
   }
+  if (only.includes('rate')) console.log(formatRateLimitBench(await runRateLimitBench({ rounds })));
   if (only.includes('cleanup')) {
     const large = size('BENCH_DRAFTS', 20_000);
     const small = size('BENCH_SMALL_DRAFTS', Math.max(1, Math.round(large / 10)));

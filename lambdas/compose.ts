@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import type { Cleaner } from './core/cleaner.js';
+import type { UsageParts } from './compose-usage.js';
 import type { ConfirmCheck } from './core/checks/confirm-check.js';
 import type { CleanScans } from './core/checks/malware-check.js';
 import type { ObjectTags } from './core/checks/guardduty-check.js';
@@ -10,6 +11,7 @@ import { DraftService } from './core/draft-service.js';
 import { ObjectCatalog } from './core/object-catalog.js';
 import { DraftError } from './core/errors.js';
 import { MultipartService } from './core/multipart-service.js';
+import { RateLimiter } from './core/rate-limiter.js';
 import type { SigningKeySource } from './core/signing-key.js';
 import { UploadTokens } from './core/upload-token.js';
 import type { NamePolicy } from './core/object-name.js';
@@ -29,11 +31,18 @@ export interface Services {
   readonly objects: ObjectCatalog;
   /** Client-driven multipart uploads into the draft bucket. */
   readonly multipart: MultipartService;
+  /** The per-minute rate limits every surface admits requests through. */
+  readonly limits: RateLimiter;
   /**
    * Sweeps expired drafts out of the draft bucket, and abandoned copies out of main. Only
    * what runs the sweep composes a real one (ComposeOptions.cleaner).
    */
   readonly cleaner: Sweeper;
+  /**
+   * What lives in the usage table (USAGE_TABLE), when the table is configured and the
+   * entry point composed it (ComposeOptions.usage).
+   */
+  readonly usage?: UsageParts;
 }
 
 /** The part of Cleaner that entry points use. */
@@ -80,6 +89,12 @@ export interface ComposeOptions {
    * @default undefined: sweep() fails as `internal`
    */
   readonly cleaner?: (parts: CleanerParts) => Sweeper;
+  /**
+   * Builds what lives in the usage table: lambdas/compose-usage.ts's composeUsage. Only the
+   * functions that use the table pass it, so the DynamoDB client stays out of the others.
+   * @default undefined: no usage table
+   */
+  readonly usage?: (config: Config) => UsageParts | undefined;
   /** Where confirmations are published. @default none: in AWS, S3's EventBridge events are them */
   readonly events?: ConfirmationEvents;
   /**
@@ -161,10 +176,28 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     uploadLifetimeSeconds: config.objectLifetimeSeconds,
     ...(options.clock && { clock: options.clock }),
   });
+  const usage = options.usage?.(config);
+  // The counters live in the usage table: an entry point that serves a limited operation
+  // passes `usage`; one that does not fails such a call as `internal`, never unlimited.
+  const limits = new RateLimiter({
+    limits: config.rateLimits,
+    ...(usage && { counters: usage.rateCounters }),
+    ...(options.clock && { clock: options.clock }),
+  });
   const cleaner = options.cleaner
     ? options.cleaner({ config, store, ...(options.clock && { clock: options.clock }) })
     : NO_CLEANER;
-  return { config, client, store, drafts, objects, multipart, cleaner };
+  return {
+    config,
+    client,
+    store,
+    drafts,
+    objects,
+    multipart,
+    limits,
+    cleaner,
+    ...(usage && { usage }),
+  };
 };
 
 let fromEnvironment: Services | undefined;
@@ -174,5 +207,5 @@ let fromEnvironment: Services | undefined;
  * warm. One process serves one function, so the first call's options are the only ones.
  */
 export const environmentServices = (
-  options: Pick<ComposeOptions, 'forms' | 'cleaner' | 'checks'> = {},
+  options: Pick<ComposeOptions, 'forms' | 'cleaner' | 'checks' | 'usage'> = {},
 ): Services => (fromEnvironment ??= composeServices(loadConfig(), options));

@@ -1,6 +1,9 @@
+import type { RateLimits } from './core/rate-limiter.js';
 import { MAX_OBJECT_BYTES, MAX_PRESIGN_SECONDS } from './core/s3-limits.js';
 
 const GIB = 1024 ** 3;
+/** The highest per-minute rate limit: far above what one owner can send, and a safe counter. */
+export const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000_000;
 /** PNG's largest side; every format confirm measures fits in it. */
 const MAX_IMAGE_SIDE = 2 ** 31 - 1;
 /**
@@ -36,6 +39,25 @@ const integer = (
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
     problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
     return fallback;
+  }
+  return value;
+};
+
+/** A whole number of at least 1, or undefined when unset (the feature is off). */
+const optionalCount = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  max: number,
+  problems: Problems,
+): number | undefined => {
+  const raw = env[name];
+  if (blank(raw)) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    problems.push(
+      `${name} must be a whole number from 1 to ${max} (unset for no limit), got "${raw}"`,
+    );
+    return undefined;
   }
   return value;
 };
@@ -153,6 +175,17 @@ const guardDutyPassStatuses = (env: NodeJS.ProcessEnv, problems: Problems): stri
   return statuses;
 };
 
+const rateLimits = (env: NodeJS.ProcessEnv, problems: Problems): RateLimits => {
+  const write = optionalCount(env, 'RATE_LIMIT_PER_MINUTE', MAX_RATE_LIMIT_PER_MINUTE, problems);
+  const read = optionalCount(
+    env,
+    'READ_RATE_LIMIT_PER_MINUTE',
+    MAX_RATE_LIMIT_PER_MINUTE,
+    problems,
+  );
+  return { ...(write !== undefined && { write }), ...(read !== undefined && { read }) };
+};
+
 export interface Config {
   readonly storageType: 's3' | 'minio';
   readonly buckets: { readonly main: string; readonly draft: string };
@@ -197,13 +230,91 @@ export interface Config {
     readonly timeoutMs: number;
     readonly streamMaxBytes: number;
   };
+  /**
+   * The usage table (DynamoDB, lambdas/storage/usage-table.ts): the usage ledger and the
+   * per-owner limits. `table` unset means no ledger: confirm and delete make no extra
+   * request, and usage is measured from a listing of main.
+   */
+  readonly usage: UsageSettings;
   /** Confirm's image rules (IMAGE_MAX_WIDTH, IMAGE_MAX_HEIGHT, IMAGE_MAX_PIXELS); 0 is no limit. */
   readonly imageLimits: {
     readonly maxWidth: number;
     readonly maxHeight: number;
     readonly maxPixels: number;
   };
+  /**
+   * Requests a minute per caller: `write` (RATE_LIMIT_PER_MINUTE) and `read`
+   * (READ_RATE_LIMIT_PER_MINUTE); an unset class is not limited and costs no request.
+   */
+  readonly rateLimits: RateLimits;
 }
+
+/** Where the usage table lives, and the default per-owner quotas. */
+export interface UsageSettings {
+  /** USAGE_TABLE: the DynamoDB table's name. */
+  readonly table: string | undefined;
+  /** DYNAMODB_ENDPOINT: any DynamoDB-compatible endpoint (dynalite locally). @default AWS */
+  readonly endpoint: string | undefined;
+  /** QUOTA_BYTES: the default most bytes an owner may keep in main; undefined is unlimited. */
+  readonly quotaBytes: number | undefined;
+  /** QUOTA_OBJECTS: the default most objects an owner may keep in main; undefined is unlimited. */
+  readonly quotaObjects: number | undefined;
+}
+
+/**
+ * The settings that need the usage table. Each names what it configures; the local runtime
+ * starts dynalite when any is set and no DYNAMODB_ENDPOINT is given.
+ */
+export const USAGE_TABLE_SETTINGS = [
+  'QUOTA_BYTES',
+  'QUOTA_OBJECTS',
+  'RATE_LIMIT_PER_MINUTE',
+  'READ_RATE_LIMIT_PER_MINUTE',
+] as const;
+
+/** Whether the environment asks for anything that lives in the usage table. */
+export const needsUsageTable = (env: NodeJS.ProcessEnv): boolean =>
+  !blank(env.USAGE_TABLE) || USAGE_TABLE_SETTINGS.some((name) => !blank(env[name]));
+
+const optionalInteger = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  max: number,
+  problems: Problems,
+): number | undefined => {
+  if (blank(env[name])) return undefined;
+  return integer(env, name, 0, max, 0, problems);
+};
+
+// DynamoDB table names: 3-255 of these characters.
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+const usageSettings = (env: NodeJS.ProcessEnv, problems: Problems): UsageSettings => {
+  const table = blank(env.USAGE_TABLE) ? undefined : env.USAGE_TABLE.trim();
+  if (table !== undefined && !TABLE_NAME.test(table)) {
+    problems.push(`USAGE_TABLE must be 3-255 letters, digits, "_", "." or "-", got "${table}"`);
+  }
+  const endpoint = blank(env.DYNAMODB_ENDPOINT) ? undefined : env.DYNAMODB_ENDPOINT.trim();
+  if (endpoint !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(endpoint)) {
+    problems.push(
+      `DYNAMODB_ENDPOINT must be an http(s) URL without a path, like http://127.0.0.1:4567, got "${endpoint}"`,
+    );
+  }
+  const settings: UsageSettings = {
+    table,
+    endpoint,
+    quotaBytes: optionalInteger(env, 'QUOTA_BYTES', Number.MAX_SAFE_INTEGER, problems),
+    quotaObjects: optionalInteger(env, 'QUOTA_OBJECTS', Number.MAX_SAFE_INTEGER, problems),
+  };
+  if (table === undefined) {
+    for (const name of USAGE_TABLE_SETTINGS) {
+      if (!blank(env[name])) {
+        problems.push(`${name} needs USAGE_TABLE, the DynamoDB table that keeps usage and limits`);
+      }
+    }
+  }
+  return settings;
+};
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -270,6 +381,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
         problems,
       ),
     },
+    usage: usageSettings(env, problems),
     imageLimits: {
       maxWidth: integer(env, 'IMAGE_MAX_WIDTH', 0, MAX_IMAGE_SIDE, 0, problems),
       maxHeight: integer(env, 'IMAGE_MAX_HEIGHT', 0, MAX_IMAGE_SIDE, 0, problems),
@@ -282,6 +394,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
         problems,
       ),
     },
+    rateLimits: rateLimits(env, problems),
   };
   for (const [name, value] of [
     ['BUCKET_NAME', main],

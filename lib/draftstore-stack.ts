@@ -160,6 +160,8 @@ export class DraftStoreStack extends Stack {
       cleanupSchedule: schedule === undefined ? undefined : events.Schedule.expression(schedule),
       allowedOrigins: list('allowedOrigins'),
       maxUploadBytes: number('maxUploadBytes'),
+      rateLimitPerMinute: number('rateLimitPerMinute'),
+      readRateLimitPerMinute: number('readRateLimitPerMinute'),
       allowedContentTypes: list('allowedContentTypes'),
       inlineContentTypes: list('inlineContentTypes'),
       jwtIssuer: text('jwtIssuer'),

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import { REFUSAL_HEADERS } from '../lambdas/core/errors.js';
 import { MAX_BODY_BYTES } from '../lambdas/http/body-limit.js';
 import { errorFormatFor } from '../lambdas/http/compat-response.js';
 import type { Context } from 'aws-lambda';
@@ -196,6 +197,7 @@ export const startLocalHttpServer = async (
             'access-control-allow-origin': origin,
             'access-control-allow-headers': 'content-type, authorization',
             'access-control-allow-methods': 'GET, POST, OPTIONS',
+            'access-control-expose-headers': REFUSAL_HEADERS.join(', '),
             vary: 'origin',
           }
         : {};

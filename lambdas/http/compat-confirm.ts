@@ -1,4 +1,5 @@
 import { environmentServices } from '../compose.js';
+import { composeUsage } from '../compose-usage.js';
 import { confirmChecks } from '../inspection/confirm-checks.js';
 import { confirmUploadOriginal } from '../contract/operations/confirm-upload.js';
 import { originalHandler } from './operation-routes.js';
@@ -7,5 +8,5 @@ import { originalHandler } from './operation-routes.js';
 export const createCompatConfirmHandler = originalHandler(confirmUploadOriginal);
 
 export const handler = createCompatConfirmHandler(() =>
-  environmentServices({ checks: confirmChecks }),
+  environmentServices({ checks: confirmChecks, usage: composeUsage }),
 );

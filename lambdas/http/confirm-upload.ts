@@ -1,4 +1,5 @@
 import { environmentServices } from '../compose.js';
+import { composeUsage } from '../compose-usage.js';
 import { confirmChecks } from '../inspection/confirm-checks.js';
 import { confirmUploadRest } from '../contract/operations/confirm-upload.js';
 import { restHandler } from './operation-routes.js';
@@ -7,5 +8,5 @@ import { restHandler } from './operation-routes.js';
 export const createConfirmUploadHandler = restHandler(confirmUploadRest);
 
 export const handler = createConfirmUploadHandler(() =>
-  environmentServices({ checks: confirmChecks }),
+  environmentServices({ checks: confirmChecks, usage: composeUsage }),
 );

@@ -1,4 +1,5 @@
 import { environmentServices } from '../compose.js';
+import { composeUsage } from '../compose-usage.js';
 import { uploadFormRest } from '../contract/operations/upload-form.js';
 import { s3FormPresigner } from '../storage/s3-form-presigner.js';
 import { restHandler } from './operation-routes.js';
@@ -8,5 +9,5 @@ export const createUploadFormHandler = restHandler(uploadFormRest);
 
 // The only Lambda entry that wires the POST presigner: see ComposeOptions.forms.
 export const handler = createUploadFormHandler(() =>
-  environmentServices({ forms: s3FormPresigner }),
+  environmentServices({ forms: s3FormPresigner, usage: composeUsage }),
 );

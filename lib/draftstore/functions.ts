@@ -2,6 +2,7 @@ import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -10,6 +11,8 @@ import { UPLOAD_TOKEN_SECRET_ENV } from '../../lambdas/secrets/upload-token-secr
 import { HandlerFunction } from '../handler-function.js';
 import type { DraftStoreProps } from './props.js';
 import { grantStorage, type StorageAccess } from './storage-grants.js';
+import { rateLimitEnvironment, withRateCounting } from './rate-limit-grants.js';
+import { grantUsageTable, type UsageTableAccess } from './usage-grants.js';
 
 const GIB = 1024 ** 3;
 
@@ -37,7 +40,14 @@ interface FunctionSpec {
   readonly timeout?: Duration;
   /** Signs and checks multipart upload tokens: reads the upload token secret. */
   readonly readsUploadTokenKey?: true;
+  /** What the function may do in the usage table. @default nothing */
+  readonly usage?: UsageTableAccess;
 }
+
+/** Reads an owner's usage and limits: the early refusal of an upload that cannot fit. */
+const READS_USAGE: UsageTableAccess = { read: true };
+/** Confirm and delete: the ledger's transactions. */
+const KEEPS_USAGE: UsageTableAccess = { read: true, write: true };
 
 // Confirm copies the draft to main: objects over 64 MiB in parallel UploadPartCopy parts,
 // which takes seconds for GiBs. An HTTP API integration waits at most 30 s (29 s, CDK's
@@ -56,6 +66,7 @@ const CONFIRM: FunctionSpec = {
     readTags: [draft],
     writeTags: [draft],
   }),
+  usage: KEEPS_USAGE,
   ...CONFIRM_LIMITS,
 };
 
@@ -70,9 +81,9 @@ const CONFIRM: FunctionSpec = {
  * HEADs a bucket's objects also lists that bucket.
  */
 const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
-  'upload-url': { access: ({ draft }) => ({ write: [draft] }) },
+  'upload-url': { access: ({ draft }) => ({ write: [draft] }), usage: READS_USAGE },
   // Presigns a POST form into the draft bucket (the signature grants the form's PutObject).
-  'upload-form': { access: ({ draft }) => ({ write: [draft] }) },
+  'upload-form': { access: ({ draft }) => ({ write: [draft] }), usage: READS_USAGE },
   // Reads a draft's tags: a draft confirm refused is not signed.
   'download-url': {
     access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main], readTags: [draft] }),
@@ -90,10 +101,18 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
   // ListObjectsV2 of either bucket; the handler confines it to the caller's prefix.
   'list-objects': { access: ({ draft, main }) => ({ list: [draft, main] }) },
   // Discards a draft or deletes a confirmed object (a delete marker: main is versioned).
-  'delete-object': { access: ({ draft, main }) => ({ delete: [draft, main] }) },
+  // Deleting a confirmed object subtracts it from its owner's usage.
+  'delete-object': {
+    access: ({ draft, main }) => ({ delete: [draft, main] }),
+    usage: KEEPS_USAGE,
+  },
   // Multipart uploads into the draft bucket. s3:PutObject covers CreateMultipartUpload, the
   // presigned UploadPart (signed with the function's credentials) and CompleteMultipartUpload.
-  'multipart-create': { access: ({ draft }) => ({ write: [draft] }), readsUploadTokenKey: true },
+  'multipart-create': {
+    access: ({ draft }) => ({ write: [draft] }),
+    readsUploadTokenKey: true,
+    usage: READS_USAGE,
+  },
   'multipart-sign-parts': {
     access: ({ draft }) => ({ write: [draft] }),
     readsUploadTokenKey: true,
@@ -130,7 +149,7 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
   // The original DraftStore routes, over the same core: each needs what its modern twin
   // needs. In the cloud, CreateDraftBucket only verifies that both buckets exist.
   'compat-bucket': { access: ({ draft, main }) => ({ list: [draft, main] }) },
-  'compat-upload-url': { access: ({ draft }) => ({ write: [draft] }) },
+  'compat-upload-url': { access: ({ draft }) => ({ write: [draft] }), usage: READS_USAGE },
   'compat-download-url': {
     access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main], readTags: [draft] }),
   },
@@ -178,6 +197,7 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
       writeTags: [draft],
     }),
     readsUploadTokenKey: true,
+    usage: KEEPS_USAGE,
     // A function URL has no 30 s limit: ConfirmUpload gets a minute for a multipart copy.
     memorySize: 512,
     timeout: Duration.seconds(60),
@@ -206,6 +226,7 @@ export const createFunctions = (
   props: DraftStoreProps,
   buckets: Buckets,
   uploadTokenSecret: secretsmanager.ISecret,
+  usageTable: dynamodb.Table,
 ): DraftStoreFunctions => {
   const objectLifetime = props.objectLifetime ?? Duration.days(1);
   const uploadTtl = props.uploadTtl ?? Duration.hours(1);
@@ -234,6 +255,11 @@ export const createFunctions = (
         props.inlineContentTypes.length === 0 ? 'none' : props.inlineContentTypes.join(','),
     }),
     ...(props.malwareProtection === true && { MALWARE_SCAN: 'guardduty' }),
+    // Every function knows the table (a name, no access): only those granted use it.
+    USAGE_TABLE: usageTable.tableName,
+    ...(props.quotaBytes !== undefined && { QUOTA_BYTES: String(props.quotaBytes) }),
+    ...(props.quotaObjects !== undefined && { QUOTA_OBJECTS: String(props.quotaObjects) }),
+    ...rateLimitEnvironment(props),
     POWERTOOLS_SERVICE_NAME: serviceName(props),
     POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -251,7 +277,7 @@ export const createFunctions = (
     description: string,
     extraEnvironment: Record<string, string> = {},
   ): NodejsFunction => {
-    const { access, memorySize, timeout, readsUploadTokenKey } = FUNCTIONS[name];
+    const { access, memorySize, timeout, readsUploadTokenKey, usage } = FUNCTIONS[name];
     const handler = new HandlerFunction(scope, pascal(name), {
       entry,
       description,
@@ -268,6 +294,8 @@ export const createFunctions = (
     });
     grantStorage(scope, handler.role, access(buckets), props.encryptionKey);
     if (readsUploadTokenKey) uploadTokenSecret.grantRead(handler.role);
+    const tableAccess = withRateCounting(name, props, usage);
+    if (tableAccess) grantUsageTable(handler.role, usageTable, tableAccess);
     return handler.function;
   };
 

@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { REFUSAL_HEADERS } from '../../lambdas/core/errors.js';
 import { ROUTE_TABLE, type RouteSpec } from '../../lambdas/http/route-table.js';
 import { COMPANION_PREFIX } from '../../lambdas/http/companion/companion-routes.js';
 import { pascal } from './functions.js';
@@ -40,6 +41,7 @@ export const createHttpApi = (
         ...(routeFunctions.companion ? [apigw.CorsHttpMethod.DELETE] : []),
       ],
       allowHeaders: ['authorization', 'content-type'],
+      exposeHeaders: [...REFUSAL_HEADERS],
       maxAge: Duration.hours(1),
     },
   });

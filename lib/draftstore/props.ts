@@ -76,6 +76,30 @@ export interface DraftStoreProps {
    */
   readonly maxUploadBytes?: number;
   /**
+   * The default most bytes one owner may keep in the main bucket (QUOTA_BYTES); per-owner
+   * overrides live in the usage table (`npm run usage -- set-limit`).
+   * @default - unlimited
+   */
+  readonly quotaBytes?: number;
+  /**
+   * The default most objects one owner may keep in the main bucket (QUOTA_OBJECTS).
+   * @default - unlimited
+   */
+  readonly quotaObjects?: number;
+  /**
+   * Requests a minute per owner (anonymous callers: per source IP) to what mints URLs or
+   * starts work: upload-url, upload-form, multipart create and sign-parts, confirm, delete
+   * (RATE_LIMIT_PER_MINUTE). Each counted request makes one UpdateItem in the usage table;
+   * the functions that count get dynamodb:UpdateItem on it. See docs/quotas.md#rate-limits.
+   * @default - no limit
+   */
+  readonly rateLimitPerMinute?: number;
+  /**
+   * The same for list, object info and download-url (READ_RATE_LIMIT_PER_MINUTE).
+   * @default - no limit
+   */
+  readonly readRateLimitPerMinute?: number;
+  /**
    * Content types a client may upload (ALLOWED_CONTENT_TYPES), e.g. `image/*`.
    * @default [] - any type
    */

@@ -146,6 +146,8 @@ describe('HTTP API', () => {
         AllowOrigins: ['*'],
         AllowMethods: ['GET', 'POST', 'OPTIONS'],
         AllowHeaders: ['authorization', 'content-type'],
+        // A page reads a refusal's Retry-After and reason only when they are exposed.
+        ExposeHeaders: ['draftstore-rejection-reason', 'retry-after'],
       },
     });
   });
@@ -203,6 +205,7 @@ describe('Connect function URL', () => {
           'grpc-message',
           'grpc-status-details-bin',
           'connect-content-encoding',
+          'retry-after',
         ]),
       },
     });
