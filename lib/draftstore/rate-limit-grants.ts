@@ -1,5 +1,6 @@
 import { OPERATIONS } from '../../lambdas/contract/operations/index.js';
 import type { RateClass } from '../../lambdas/core/rate-window.js';
+import { COMPANION_OPERATIONS } from '../../lambdas/http/companion/companion-routes.js';
 import { ROUTE_TABLE } from '../../lambdas/http/route-table.js';
 import type { DraftStoreFunctionName } from './functions.js';
 import type { DraftStoreProps } from './props.js';
@@ -12,12 +13,17 @@ const limitedClasses = (props: DraftStoreProps): Set<RateClass> =>
     ...(props.readRateLimitPerMinute !== undefined ? (['read'] as const) : []),
   ]);
 
-/** The rate classes of the operations a function serves, from their specs (Connect serves all). */
+/**
+ * The rate classes of the operations a function serves, from their specs (Connect serves all,
+ * Companion the ones its routes stand for).
+ */
 const classesServedBy = (name: DraftStoreFunctionName): Set<string> => {
   const operations =
     name === 'connect'
       ? OPERATIONS.map((spec) => spec.name)
-      : ROUTE_TABLE.filter((route) => route.entry === name).map((route) => route.operation);
+      : name === 'companion'
+        ? COMPANION_OPERATIONS
+        : ROUTE_TABLE.filter((route) => route.entry === name).map((route) => route.operation);
   return new Set(
     OPERATIONS.filter((spec) => (operations as string[]).includes(spec.name)).map(
       (spec) => spec.operation.rateLimit,

@@ -51,6 +51,7 @@ describe('rate limits on dynalite, over HTTP', () => {
       {
         RATE_LIMIT_PER_MINUTE: String(WRITE_LIMIT),
         READ_RATE_LIMIT_PER_MINUTE: String(READ_LIMIT),
+        COMPANION_ROUTES: 'true',
         CLEANUP_INTERVAL: '0',
       },
       { clock: () => now },
@@ -177,6 +178,39 @@ describe('rate limits on dynalite, over HTTP', () => {
     expect(viaGrpc?.code).toBe(Code.ResourceExhausted);
     expect(viaGrpc?.metadata.get('retry-after')).toBe('50');
     expect(viaGrpc?.findDetails(ResultSchema)[0]?.errorType).toBe(ErrorType.RATE_LIMITED);
+  });
+
+  it('counts the Companion routes under their native operations’ limits, in Companion’s error shape', async () => {
+    // act: one owner starts uploads through Uppy's Companion contract, all at once
+    const erin = bearerFor('erin');
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        post(
+          '/companion/s3/multipart',
+          { filename: `u${i}.bin`, type: 'application/octet-stream' },
+          erin,
+        ),
+      ),
+    );
+
+    // assess: exactly the write limit is admitted; a refusal carries Companion's `message`
+    expect(statusCounts(answers)).toEqual({ 200: WRITE_LIMIT, 429: 60 - WRITE_LIMIT });
+    const refused = answers.find((answer) => answer.status === 429);
+    expect(refused?.retryAfter).toBe('50');
+    expect(refused?.json).toEqual({
+      code: 'rate_limited',
+      message: `Too many requests: the limit is ${WRITE_LIMIT} a minute for uploads and changes; try again in 50 s.`,
+    });
+    // list-parts is not limited (as its native route): it still answers once the limit is spent
+    const admitted = answers.find((answer) => answer.status === 200)?.json as {
+      key: string;
+      uploadId: string;
+    };
+    const listing = await fetch(
+      `${api.apiUrl}/companion/s3/multipart/${encodeURIComponent(admitted.uploadId)}?key=${encodeURIComponent(admitted.key)}`,
+      { headers: erin },
+    ).then(answerOf);
+    expect(listing).toMatchObject({ status: 200, json: [] });
   });
 
   it(`admits exactly ${READ_LIMIT} of ${BURST} concurrent reads, on a counter of their own`, async () => {

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../../compose.js';
+import { confirmUpload } from '../../contract/operations/confirm-upload.js';
+import { multipartAbort } from '../../contract/operations/multipart-abort.js';
+import { multipartComplete } from '../../contract/operations/multipart-complete.js';
+import { multipartCreate } from '../../contract/operations/multipart-create.js';
+import { multipartListParts } from '../../contract/operations/multipart-list-parts.js';
+import { multipartSignParts } from '../../contract/operations/multipart-sign-parts.js';
+import { uploadForm } from '../../contract/operations/upload-form.js';
+import type { Operation } from '../../contract/operation.js';
 import type { Caller } from '../../core/caller.js';
 import { DraftError } from '../../core/errors.js';
 import { audited, subjectOf, type AuditAction } from '../../observability/audit.js';
@@ -25,6 +33,20 @@ export const COMPANION_ROUTES = [
   'GET /s3/multipart/:id',
   'POST /s3/multipart/:id/complete',
   'DELETE /s3/multipart/:id',
+] as const;
+
+/**
+ * The native operations the routes stand for (and confirm, with COMPANION_AUTO_CONFIRM): their
+ * rate limits apply, and the deployed function is granted what they need.
+ */
+export const COMPANION_OPERATIONS = [
+  'upload-form',
+  'multipart-create',
+  'multipart-sign-parts',
+  'multipart-list-parts',
+  'multipart-complete',
+  'multipart-abort',
+  'confirm-upload',
 ] as const;
 
 interface CompanionContext {
@@ -124,6 +146,8 @@ const complete = async (context: CompanionContext, uploadId: string): Promise<Ht
   const { caller, services } = context;
   const done = await services.multipart.completeUnsized(caller, { ...reference, parts });
   if (services.config.companionAutoConfirm) {
+    // The confirm counts under its own rate limit, as the native route's would.
+    await admit(context, confirmUpload);
     // A refusal is the answer (4xx with its message): Uppy shows it as the file's error.
     await services.drafts.confirm(caller, { objectName: done.objectName });
   }
@@ -137,37 +161,72 @@ const abort = async (context: CompanionContext, uploadId: string): Promise<HttpR
   return jsonResponse(200, {});
 };
 
+/** Counts a request under the rate limit its native operation declares (runOperation's rule). */
+const admit = ({ services, caller, event }: CompanionContext, operation: Operation) =>
+  services.limits.admit(operation.rateLimit, {
+    caller,
+    sourceIp: event.requestContext.http.sourceIp,
+  });
+
+interface CompanionRoute {
+  readonly action: AuditAction;
+  /** The native operation this route stands for: its rate limit applies. */
+  readonly operation: Operation;
+  readonly run: () => Promise<HttpResult>;
+}
+
 /** The route a request names, as its audit action and handler; undefined when none. */
 const routeOf = (
   context: CompanionContext,
   segments: readonly string[],
   prefix: string,
-): { action: AuditAction; run: () => Promise<HttpResult> } | undefined => {
+): CompanionRoute | undefined => {
   const method = context.event.requestContext.http.method.toUpperCase();
   const [s3, resource, id, last, ...rest] = segments;
   if (s3 !== 's3' || rest.length > 0) return undefined;
   if (resource === 'params' && id === undefined && method === 'GET') {
-    return { action: 'upload-form', run: () => params(context, prefix) };
+    return { action: 'upload-form', operation: uploadForm, run: () => params(context, prefix) };
   }
   if (resource !== 'multipart') return undefined;
   if (id === undefined) {
     return method === 'POST'
-      ? { action: 'multipart-create', run: () => create(context, prefix) }
+      ? {
+          action: 'multipart-create',
+          operation: multipartCreate,
+          run: () => create(context, prefix),
+        }
       : undefined;
   }
   if (last === undefined) {
     if (method === 'GET')
-      return { action: 'multipart-list-parts', run: () => listParts(context, id) };
-    if (method === 'DELETE') return { action: 'multipart-abort', run: () => abort(context, id) };
+      return {
+        action: 'multipart-list-parts',
+        operation: multipartListParts,
+        run: () => listParts(context, id),
+      };
+    if (method === 'DELETE')
+      return {
+        action: 'multipart-abort',
+        operation: multipartAbort,
+        run: () => abort(context, id),
+      };
     return undefined;
   }
   if (last === 'complete') {
     return method === 'POST'
-      ? { action: 'multipart-complete', run: () => complete(context, id) }
+      ? {
+          action: 'multipart-complete',
+          operation: multipartComplete,
+          run: () => complete(context, id),
+        }
       : undefined;
   }
   return method === 'GET'
-    ? { action: 'multipart-part-urls', run: () => signPart(context, id, last) }
+    ? {
+        action: 'multipart-part-urls',
+        operation: multipartSignParts,
+        run: () => signPart(context, id, last),
+      }
     : undefined;
 };
 
@@ -216,6 +275,9 @@ export const serveCompanion = (
     route.action,
     originOf(context.event),
     () => subjectOf(context.caller.owner, auditedName(context, prefix), 'draft'),
-    route.run,
+    async () => {
+      await admit(context, route.operation);
+      return route.run();
+    },
   );
 };

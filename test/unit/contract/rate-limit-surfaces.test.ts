@@ -103,6 +103,7 @@ describe('rate limits are declared once per operation', () => {
       (route) => [route.entry, `../../../lambdas/http/${route.entry}.ts`] as const,
     ),
     ['connect', '../../../lambdas/rpc/function-url.ts'] as const,
+    ['companion', '../../../lambdas/http/companion.ts'] as const,
   ])(
     'the %s function, which serves a limited operation, is composed with its counters',
     async (_entry, path) => {
