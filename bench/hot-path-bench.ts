@@ -30,7 +30,7 @@ const config = loadConfig({
   MINIO_SECRET_KEY: 'bench-secret',
 });
 
-const lambdaContext = (functionName: string): Context => ({
+export const lambdaContext = (functionName: string): Context => ({
   callbackWaitsForEmptyEventLoop: false,
   functionName,
   functionVersion: '$LATEST',
@@ -46,7 +46,10 @@ const lambdaContext = (functionName: string): Context => ({
 });
 
 /** Calls `call` back to back for `millis`, and answers calls per second. */
-const callsPerSecond = async (call: () => Promise<unknown>, millis: number): Promise<number> => {
+export const callsPerSecond = async (
+  call: () => Promise<unknown>,
+  millis: number,
+): Promise<number> => {
   const started = performance.now();
   let calls = 0;
   let now = started;

@@ -21,13 +21,13 @@ export interface RestThroughputReport {
 
 const TSX = join('node_modules', '.bin', 'tsx');
 
-interface Started {
+export interface Started {
   readonly url: string;
   readonly child: ChildProcess;
 }
 
 /** Starts `args` with stdout in a file (the runtime's log lines would slow a pipe reader), and waits for `pattern` there. */
-const startServer = async (
+export const startServer = async (
   args: string[],
   env: NodeJS.ProcessEnv,
   logFile: string,
@@ -50,14 +50,14 @@ const startServer = async (
   throw new Error(`${args.join(' ')} did not start within 60 s`);
 };
 
-const stop = async ({ child }: Started) => {
+export const stop = async ({ child }: Started) => {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
 };
 
-const requestsPerSecond = async (url: string, seconds: number): Promise<number> => {
+export const requestsPerSecond = async (url: string, seconds: number): Promise<number> => {
   const result = await autocannon({
     url: `${url}/api/v1/upload-url`,
     method: 'POST',

@@ -1,7 +1,10 @@
 import { formatCleanupBench, runCleanupBench } from './cleanup-bench.js';
 import { coldStartHeader, formatColdStartBench, runColdStartBench } from './cold-start-bench.js';
+import { formatClamdThroughputBench, runClamdThroughputBench } from './clamd-throughput-bench.js';
+import { formatConfirmGateBench, runConfirmGateBench } from './confirm-gate-bench.js';
 import { formatConfirmRequestsBench, runConfirmRequestsBench } from './confirm-requests-bench.js';
 import { formatHotPathBench, runHotPathBench } from './hot-path-bench.js';
+import { formatRateLimitBench, runRateLimitBench } from './rate-limit-bench.js';
 import { formatRestThroughputBench, runRestThroughputBench } from './rest-throughput-bench.js';
 import { formatQuotaBench, runQuotaBench } from './quota-bench.js';
 import { formatUploadBench, runUploadBench } from './upload-bench.js';
@@ -11,9 +14,11 @@ import { formatUploadBench, runUploadBench } from './upload-bench.js';
  * BENCH_DRAFTS=5000 BENCH_SMALL_DRAFTS=500 BENCH_SPEED_DRAFTS=1000 BENCH_SPEED_PAIRS=1 npm run bench
  * P2 (cold start of each cdk.out bundle; run `npm run synth` first): BENCH_P2_FUNCTIONS=UploadUrl,Connect
  * measures only those. P6 (CLI vs aws s3 cp on Ceph RGW): BENCH_P6_MIB=1024 BENCH_P6_PAIRS=3.
- * BENCH_ONLY=p1,p2,p4,p5,p6,cleanup,q1 (any of them, comma-separated) runs only those parts;
- * Q1 (confirm with the usage ledger against without): BENCH_Q1_CONFIRMS per round.
- * BENCH_ROUNDS sets the alternating A/B rounds of P1, P2 and P5 (at least 5).
+ * BENCH_ONLY=p1,p2,p4,p4b,clamd,p5,rate,q1,cleanup,p6 (any of them, comma-separated) runs only
+ * those parts; `rate` is P1 and P5 with RATE_LIMIT_PER_MINUTE set against unset; `q1` is confirm
+ * with the usage ledger against without (BENCH_Q1_CONFIRMS per round). BENCH_P4B_DRAFTS sets
+ * P4b's confirms per round, BENCH_CLAMD_MIB clamd's file size; BENCH_ROUNDS sets the alternating
+ * A/B rounds of P1, P2, P5, rate and q1 (at least 5).
  */
 const size = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -25,7 +30,7 @@ const size = (name: string, fallback: number): number => {
   return value;
 };
 
-const PARTS = ['p1', 'p2', 'p4', 'p5', 'q1', 'cleanup', 'p6'] as const;
+const PARTS = ['p1', 'p2', 'p4', 'p4b', 'clamd', 'p5', 'rate', 'q1', 'cleanup', 'p6'] as const;
 
 const main = async () => {
   const only = (process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((part) => part.trim());
@@ -47,9 +52,22 @@ const main = async () => {
     console.log(formatColdStartBench(coldStart));
   }
   if (only.includes('p4')) console.log(formatConfirmRequestsBench(await runConfirmRequestsBench()));
+  if (only.includes('p4b')) {
+    const gate = await runConfirmGateBench({
+      rounds,
+      drafts: size('BENCH_P4B_DRAFTS', 20),
+      log: (line) => console.log(line),
+    });
+    console.log(formatConfirmGateBench(gate));
+  }
+  if (only.includes('clamd')) {
+    const mib = size('BENCH_CLAMD_MIB', 64);
+    console.log(formatClamdThroughputBench(await runClamdThroughputBench({ rounds, mib })));
+  }
   if (only.includes('p5')) {
     console.log(formatRestThroughputBench(await runRestThroughputBench({ rounds })));
   }
+  if (only.includes('rate')) console.log(formatRateLimitBench(await runRateLimitBench({ rounds })));
   if (only.includes('q1')) {
     const confirms = size('BENCH_Q1_CONFIRMS', 40);
     console.log(formatQuotaBench(await runQuotaBench({ rounds, confirms })));

@@ -40,9 +40,14 @@ const confirm: Recipe = (body, { draftBucket, mainBucket }) => ({
     [{ op: 'DeleteObject', input: { Bucket: draftBucket, Key: keyOf(body) } }],
   ],
 });
-const downloadUrl: Recipe = (body, { draftBucket, mainBucket }) => ({
-  groups: [[head(draftBucket, body)]],
-  presign: { method: 'GET', bucket: mainBucket, key: keyOf(body) },
+// A draft's download-url reads its tags after the HEAD: with confirm's checks on (the
+// default), a draft confirm refused is never signed.
+const downloadUrl: Recipe = (body, { draftBucket }) => ({
+  groups: [
+    [head(draftBucket, body)],
+    [{ op: 'GetObjectTagging', input: { Bucket: draftBucket, Key: keyOf(body) } }],
+  ],
+  presign: { method: 'GET', bucket: draftBucket, key: keyOf(body) },
 });
 const bothBuckets: Recipe = (_body, { draftBucket, mainBucket }) => ({
   groups: [

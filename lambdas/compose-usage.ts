@@ -1,7 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from './config.js';
+import type { RateCounters } from './core/rate-limiter.js';
 import type { UsageLedger } from './core/usage-ledger.js';
 import { createDynamoDbClient } from './storage/dynamodb-client.js';
+import { DynamoDbRateCounters } from './storage/dynamodb-rate-counters.js';
 import { DynamoDbUsageLedger } from './storage/dynamodb-usage-ledger.js';
 
 /** The usage table, as every part that keeps state in it reaches it. */
@@ -16,6 +18,8 @@ export interface UsageParts {
   readonly table: UsageTableAccess;
   /** Per-owner usage, records and quota overrides. */
   readonly ledger: UsageLedger;
+  /** The rate limits' counters (used only when RATE_LIMIT_PER_MINUTE or READ_RATE_LIMIT_PER_MINUTE is set). */
+  readonly rateCounters: RateCounters;
 }
 
 /**
@@ -26,6 +30,10 @@ export interface UsageParts {
 export const composeUsage = (config: Config): UsageParts | undefined => {
   const table = config.usage.table;
   if (table === undefined) return undefined;
-  const client = createDynamoDbClient(config);
-  return { table: { client, table }, ledger: new DynamoDbUsageLedger(client, table) };
+  const access = { client: createDynamoDbClient(config), table };
+  return {
+    table: access,
+    ledger: new DynamoDbUsageLedger(access.client, table),
+    rateCounters: new DynamoDbRateCounters(access),
+  };
 };

@@ -11,6 +11,7 @@ import { DraftService } from './core/draft-service.js';
 import { ObjectCatalog } from './core/object-catalog.js';
 import { DraftError } from './core/errors.js';
 import { MultipartService } from './core/multipart-service.js';
+import { RateLimiter } from './core/rate-limiter.js';
 import type { SigningKeySource } from './core/signing-key.js';
 import { UploadTokens } from './core/upload-token.js';
 import { UsageAccounts } from './core/usage-accounts.js';
@@ -31,6 +32,8 @@ export interface Services {
   readonly objects: ObjectCatalog;
   /** Client-driven multipart uploads into the draft bucket. */
   readonly multipart: MultipartService;
+  /** The per-minute rate limits every surface admits requests through. */
+  readonly limits: RateLimiter;
   /**
    * Sweeps expired drafts out of the draft bucket, and abandoned copies out of main. Only
    * what runs the sweep composes a real one (ComposeOptions.cleaner).
@@ -191,6 +194,13 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     uploadLifetimeSeconds: config.objectLifetimeSeconds,
     ...(options.clock && { clock: options.clock }),
   });
+  // The counters live in the usage table: an entry point that serves a limited operation
+  // passes `usage`; one that does not fails such a call as `internal`, never unlimited.
+  const limits = new RateLimiter({
+    limits: config.rateLimits,
+    ...(usage && { counters: usage.rateCounters }),
+    ...(options.clock && { clock: options.clock }),
+  });
   const cleaner = options.cleaner
     ? options.cleaner({ config, store, ...(options.clock && { clock: options.clock }) })
     : NO_CLEANER;
@@ -201,6 +211,7 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     drafts,
     objects,
     multipart,
+    limits,
     cleaner,
     accounts,
     ...(usage && { usage }),

@@ -1,6 +1,9 @@
+import type { RateLimits } from './core/rate-limiter.js';
 import { MAX_OBJECT_BYTES, MAX_PRESIGN_SECONDS } from './core/s3-limits.js';
 
 const GIB = 1024 ** 3;
+/** The highest per-minute rate limit: far above what one owner can send, and a safe counter. */
+export const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000_000;
 /** PNG's largest side; every format confirm measures fits in it. */
 const MAX_IMAGE_SIDE = 2 ** 31 - 1;
 /**
@@ -36,6 +39,25 @@ const integer = (
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
     problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
     return fallback;
+  }
+  return value;
+};
+
+/** A whole number of at least 1, or undefined when unset (the feature is off). */
+const optionalCount = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  max: number,
+  problems: Problems,
+): number | undefined => {
+  const raw = env[name];
+  if (blank(raw)) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    problems.push(
+      `${name} must be a whole number from 1 to ${max} (unset for no limit), got "${raw}"`,
+    );
+    return undefined;
   }
   return value;
 };
@@ -153,6 +175,17 @@ const guardDutyPassStatuses = (env: NodeJS.ProcessEnv, problems: Problems): stri
   return statuses;
 };
 
+const rateLimits = (env: NodeJS.ProcessEnv, problems: Problems): RateLimits => {
+  const write = optionalCount(env, 'RATE_LIMIT_PER_MINUTE', MAX_RATE_LIMIT_PER_MINUTE, problems);
+  const read = optionalCount(
+    env,
+    'READ_RATE_LIMIT_PER_MINUTE',
+    MAX_RATE_LIMIT_PER_MINUTE,
+    problems,
+  );
+  return { ...(write !== undefined && { write }), ...(read !== undefined && { read }) };
+};
+
 export interface Config {
   readonly storageType: 's3' | 'minio';
   readonly buckets: { readonly main: string; readonly draft: string };
@@ -179,6 +212,10 @@ export interface Config {
    * S3-compatible store is probed once (AWS decodes once).
    */
   readonly partCopySourceDecodedTwice: boolean | undefined;
+  /** Serve Uppy Companion's S3 routes under /companion (COMPANION_ROUTES; docs/uppy.md). */
+  readonly companionRoutes: boolean;
+  /** Confirm each upload the Companion routes complete (COMPANION_AUTO_CONFIRM). */
+  readonly companionAutoConfirm: boolean;
   /** Stored types download URLs serve inline; every other type is an attachment. */
   readonly inlineContentTypes: readonly string[];
   /** Whether confirm checks that a draft's bytes are its declared type (CONTENT_SNIFFING). */
@@ -205,6 +242,11 @@ export interface Config {
     readonly maxHeight: number;
     readonly maxPixels: number;
   };
+  /**
+   * Requests a minute per caller: `write` (RATE_LIMIT_PER_MINUTE) and `read`
+   * (READ_RATE_LIMIT_PER_MINUTE); an unset class is not limited and costs no request.
+   */
+  readonly rateLimits: RateLimits;
 }
 
 /** Where the usage table lives, and the default per-owner quotas. */
@@ -223,7 +265,12 @@ export interface UsageSettings {
  * The settings that need the usage table. Each names what it configures; the local runtime
  * starts dynalite when any is set and no DYNAMODB_ENDPOINT is given.
  */
-export const USAGE_TABLE_SETTINGS = ['QUOTA_BYTES', 'QUOTA_OBJECTS'] as const;
+export const USAGE_TABLE_SETTINGS = [
+  'QUOTA_BYTES',
+  'QUOTA_OBJECTS',
+  'RATE_LIMIT_PER_MINUTE',
+  'READ_RATE_LIMIT_PER_MINUTE',
+] as const;
 
 /** Whether the environment asks for anything that lives in the usage table. */
 export const needsUsageTable = (env: NodeJS.ProcessEnv): boolean =>
@@ -315,6 +362,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       undefined,
       problems,
     ),
+    companionRoutes: boolean(env, 'COMPANION_ROUTES', false, problems),
+    companionAutoConfirm: boolean(env, 'COMPANION_AUTO_CONFIRM', false, problems),
     inlineContentTypes: inlineContentTypes(env, problems),
     contentSniffing: oneOf(env, 'CONTENT_SNIFFING', ['strict', 'off'], 'strict', problems),
     malwareScan: oneOf(env, 'MALWARE_SCAN', ['off', 'clamav', 'guardduty'], 'off', problems),
@@ -345,6 +394,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
         problems,
       ),
     },
+    rateLimits: rateLimits(env, problems),
   };
   for (const [name, value] of [
     ['BUCKET_NAME', main],

@@ -15,6 +15,8 @@ export const ErrorTypeNumber = {
   DELETE_FAILED: 9,
   PRESIGNED_URL_FAILED: 10,
   INTERNAL_ERROR: 11,
+  /** Added by this service (buf breaking allows a new value); the original had none for it. */
+  RATE_LIMITED: 12,
 } as const;
 
 export interface WireError {
@@ -90,6 +92,13 @@ export const ERROR_TABLE: Readonly<Record<DraftErrorCode, WireError>> = {
     httpStatus: 503,
     connectCode: Code.Unavailable,
     errorType: ErrorTypeNumber.NETWORK_ERROR,
+  },
+  // The caller's own pace, not the service's health: RESOURCE_EXHAUSTED (its per-minute
+  // allowance), with Retry-After saying when the window ends.
+  rate_limited: {
+    httpStatus: 429,
+    connectCode: Code.ResourceExhausted,
+    errorType: ErrorTypeNumber.RATE_LIMITED,
   },
   bucket_not_found: {
     httpStatus: 503,

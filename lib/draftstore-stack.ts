@@ -94,6 +94,10 @@ export class DraftStoreStack extends Stack {
         throw new Error(`Context "${key}" must be a number, got "${raw}"`);
       return value;
     };
+    const flag = (key: string): boolean | undefined => {
+      const raw = oneOf(key, ['true', 'false'] as const);
+      return raw === undefined ? undefined : raw === 'true';
+    };
     const seconds = (key: string) => {
       const value = number(key);
       return value === undefined ? undefined : Duration.seconds(value);
@@ -158,10 +162,14 @@ export class DraftStoreStack extends Stack {
       maxUploadBytes: number('maxUploadBytes'),
       quotaBytes: number('quotaBytes'),
       quotaObjects: number('quotaObjects'),
+      rateLimitPerMinute: number('rateLimitPerMinute'),
+      readRateLimitPerMinute: number('readRateLimitPerMinute'),
       allowedContentTypes: list('allowedContentTypes'),
       inlineContentTypes: list('inlineContentTypes'),
       jwtIssuer: text('jwtIssuer'),
       jwtAudience: list('jwtAudience'),
+      companionRoutes: flag('companionRoutes'),
+      companionAutoConfirm: flag('companionAutoConfirm'),
       functionUrlAuthType:
         authType === undefined ? undefined : lambda.FunctionUrlAuthType[authType],
       logRetention: retentionDays as logs.RetentionDays | undefined,

@@ -3,7 +3,6 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -12,7 +11,7 @@ import { checkProps } from './draftstore/check-props.js';
 import { createCleanupSchedule } from './draftstore/cleanup-schedule.js';
 import { addObjectConfirmedRule, addObjectRejectedRule } from './draftstore/confirmation-events.js';
 import { addConnectUrl } from './draftstore/connect-url.js';
-import { createFunctions, type DraftStoreFunctionName } from './draftstore/functions.js';
+import { createFunctions, type DraftStoreFunctions } from './draftstore/functions.js';
 import { addMalwareProtection } from './draftstore/malware-protection.js';
 import type * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { createHttpApi } from './draftstore/http-api.js';
@@ -55,7 +54,7 @@ export class DraftStore extends Construct {
   readonly connectFunctionUrl: lambda.FunctionUrl;
   /** Base URL of the Connect / gRPC-web endpoint. */
   readonly connectUrl: string;
-  readonly functions: Readonly<Record<DraftStoreFunctionName, NodejsFunction>>;
+  readonly functions: Readonly<DraftStoreFunctions>;
   /** The HMAC key of multipart upload tokens, readable only by the functions serving multipart. */
   readonly uploadTokenSecret: secretsmanager.ISecret;
   readonly cleanupRule: events.Rule;

@@ -102,6 +102,9 @@ export class HandlerFunction extends Construct {
         // not by whatever the runtime ships, and tree-shaking keeps cold starts small.
         externalModules: [],
         tsconfig: LAMBDA_BUNDLE.tsconfig,
+        esbuildArgs: {
+          '--alias': Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`),
+        },
       },
     });
   }

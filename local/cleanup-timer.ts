@@ -9,6 +9,12 @@ export interface CleanupTimerOptions {
   readonly cleaner: Pick<Cleaner, 'sweep'>;
   /** Time between the end of one sweep and the start of the next; must be positive. */
   readonly intervalMs: number;
+  /**
+   * How long one sweep may run. The cleaner stops starting work shortly before it (as the
+   * cleanup Lambda does before its timeout), and the timer stops waiting at it.
+   * @default SWEEP_DEADLINE_MS
+   */
+  readonly deadlineMs?: number;
   /** @default the shared Powertools logger */
   readonly logger?: TimerLogger;
 }
@@ -20,10 +26,21 @@ export interface TimerLogger {
   error(message: string, attributes: Record<string, unknown>): void;
 }
 
+/**
+ * A local sweep's deadline. A sweep of a store that answers takes seconds; one that stops
+ * answering would otherwise hold the timer for as long as every stalled request's socket
+ * timeout and retries add up to (about 12 minutes). What a cut-short sweep leaves, the next
+ * one removes.
+ */
+export const SWEEP_DEADLINE_MS = 2 * 60_000;
+
 export interface CleanupTimer {
-  /** Runs a sweep now, or waits for the one already running; never two at once. */
+  /**
+   * Runs a sweep now, or waits for the one already running; never two at once. Answers
+   * undefined for a sweep that failed or passed its deadline.
+   */
   runNow(): Promise<SweepSummary | undefined>;
-  /** Cancels the next sweep and waits for a running one to finish. */
+  /** Cancels the next sweep and waits for a running one to finish or reach its deadline. */
   stop(): Promise<void>;
 }
 
@@ -35,16 +52,58 @@ export const startCleanupTimer = (options: CleanupTimerOptions): CleanupTimer =>
   if (!Number.isFinite(options.intervalMs) || options.intervalMs <= 0) {
     throw new RangeError(`intervalMs must be positive, got ${options.intervalMs}`);
   }
+  const deadlineMs = options.deadlineMs ?? SWEEP_DEADLINE_MS;
+  if (!Number.isFinite(deadlineMs) || deadlineMs <= 0) {
+    throw new RangeError(`deadlineMs must be positive, got ${deadlineMs}`);
+  }
   const log = options.logger ?? sharedLogger;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<SweepSummary | undefined> | undefined;
+  // A sweep that passed its deadline and has not ended yet: no other starts beside it.
+  let overrunning: Promise<unknown> | undefined;
   let stopped = false;
+
+  /** The cleaner's sweep, or `late` once the deadline passes first. */
+  const sweepBefore = async (): Promise<SweepSummary | typeof LATE> => {
+    const endsAt = Date.now() + deadlineMs;
+    const sweeping = options.cleaner.sweep({ remainingTimeMs: () => endsAt - Date.now() });
+    let deadline: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => {
+      deadline = setTimeout(() => resolve(LATE), deadlineMs);
+      deadline.unref();
+    });
+    try {
+      const outcome = await Promise.race([sweeping, late]);
+      if (outcome === LATE) {
+        overrunning = sweeping
+          .catch(() => undefined)
+          .finally(() => {
+            overrunning = undefined;
+          });
+      }
+      return outcome;
+    } finally {
+      clearTimeout(deadline);
+    }
+  };
 
   // Its own invocation, so its logs (the cleaner's too) name the cleanup function.
   const sweep = (): Promise<SweepSummary | undefined> =>
     inInvocation(CLEANUP_FUNCTION_NAME, async () => {
+      if (overrunning) {
+        log.error('Cleanup sweep skipped: the last one is still running past its deadline', {
+          deadlineMs,
+        });
+        return undefined;
+      }
       try {
-        const summary = await options.cleaner.sweep();
+        const summary = await sweepBefore();
+        if (summary === LATE) {
+          log.error('Cleanup sweep passed its deadline; the store may not be answering', {
+            deadlineMs,
+          });
+          return undefined;
+        }
         const noteworthy =
           summary.expired > 0 ||
           summary.failed > 0 ||
@@ -83,3 +142,5 @@ export const startCleanupTimer = (options: CleanupTimerOptions): CleanupTimer =>
     },
   };
 };
+
+const LATE = Symbol('late');

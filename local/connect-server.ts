@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cors, createContextValues, type Interceptor } from '@connectrpc/connect';
-import { DraftError } from '../lambdas/core/errors.js';
+import { DraftError, REFUSAL_HEADERS } from '../lambdas/core/errors.js';
 import { DraftService } from '../lambdas/gen/draft/v1/draft_pb.js';
 import {
   draftRoutes,
@@ -93,7 +93,10 @@ export const createLocalConnectHandler = (options: LocalConnectOptions) => {
     if (origin && LOCAL_ORIGIN.test(origin)) {
       response.setHeader('access-control-allow-origin', origin);
       response.setHeader('vary', 'origin');
-      response.setHeader('access-control-expose-headers', cors.exposedHeaders.join(', '));
+      response.setHeader(
+        'access-control-expose-headers',
+        [...cors.exposedHeaders, ...REFUSAL_HEADERS].join(', '),
+      );
     }
     if (request.method === 'OPTIONS') {
       response.writeHead(204, {

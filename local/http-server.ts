@@ -1,9 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import { REFUSAL_HEADERS } from '../lambdas/core/errors.js';
 import { MAX_BODY_BYTES } from '../lambdas/http/body-limit.js';
 import { errorFormatFor } from '../lambdas/http/compat-response.js';
-import type { ServicesResolver } from '../lambdas/http/http-handler.js';
+import type { Context } from 'aws-lambda';
+import type { HttpEvent, HttpResult, ServicesResolver } from '../lambdas/http/http-handler.js';
 import { ROUTES } from '../lambdas/http/routes.js';
+import {
+  companionErrorBody,
+  createCompanionHandler,
+} from '../lambdas/http/companion/companion-handler.js';
+import { COMPANION_MAX_BODY_BYTES } from '../lambdas/http/companion/companion-request.js';
+import { COMPANION_PREFIX } from '../lambdas/http/companion/companion-routes.js';
 import { serveApiDocs } from './api-docs.js';
 import { demoClientBundle } from './demo-bundle.js';
 import { toApiGatewayEvent } from './api-gateway-event.js';
@@ -100,6 +108,60 @@ const readBody = (request: IncomingMessage, limit: number): Promise<BodyRead> =>
     request.on('error', reject);
   });
 
+type Fail = (
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string>,
+) => void;
+
+interface LambdaTarget {
+  readonly fail: Fail;
+  readonly maxBodyBytes: number;
+  readonly routeKey: string;
+  readonly functionName: string;
+  readonly handler: (event: HttpEvent, context: Context) => Promise<HttpResult>;
+  /** Refuse a malformed Authorization header, as the deployed JWT authorizer does. */
+  readonly emulateJwtAuthorizer: boolean;
+}
+
+/** Reads the body, builds the API Gateway event and answers with what the handler returns. */
+const serveLambda = async (
+  request: IncomingMessage,
+  response: ServerResponse,
+  cors: Record<string, string>,
+  target: LambdaTarget,
+): Promise<void> => {
+  const read = await readBody(request, target.maxBodyBytes);
+  if ('tooLarge' in read) {
+    // Closing, rather than reading the rest to keep the connection, is what stops the read.
+    target.fail(413, 'payload_too_large', read.tooLarge, { ...cors, connection: 'close' });
+    return;
+  }
+  const authorization = authorizeLocally(request.headers.authorization);
+  if (target.emulateJwtAuthorizer && authorization.kind === 'rejected') {
+    target.fail(401, 'unauthenticated', authorization.message, cors);
+    return;
+  }
+  const event = toApiGatewayEvent(request, read.body, target.routeKey, {
+    emulateJwtAuthorizer: target.emulateJwtAuthorizer,
+  });
+  const result = await inInvocation(
+    target.functionName,
+    (context) => target.handler(event, context),
+    event.requestContext.requestId,
+  );
+  const headers = Object.fromEntries(
+    Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
+  );
+  response.writeHead(result.statusCode ?? 200, { ...headers, ...cors });
+  response.end(
+    result.isBase64Encoded && result.body
+      ? Buffer.from(result.body, 'base64')
+      : (result.body ?? ''),
+  );
+};
+
 /**
  * Serves the REST routes by turning each request into an API Gateway v2 event and
  * invoking the same handler factories the Lambda functions export.
@@ -111,14 +173,23 @@ export const startLocalHttpServer = async (
     ROUTES.map((route) => [route.path, { route, handler: route.create(options.resolve) }] as const),
   );
 
+  const companion = createCompanionHandler(options.resolve);
+  const isCompanionPath = (path: string) =>
+    path === COMPANION_PREFIX || path.startsWith(`${COMPANION_PREFIX}/`);
+
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (lacksHost(request)) {
       refuseRequest(request, response, MISSING_HOST);
       return;
     }
     if (options.connectHandler?.(request, response)) return;
-    const fail = (status: number, code: string, message: string, headers: Record<string, string>) =>
-      sendJson(response, status, errorFormatFor(rawPath(request))(code, message), headers);
+    // Below /companion, Companion's `{message}` shape, once those routes are on.
+    const format =
+      isCompanionPath(rawPath(request)) && options.resolve().config.companionRoutes
+        ? companionErrorBody
+        : errorFormatFor(rawPath(request));
+    const fail: Fail = (status, code, message, headers) =>
+      sendJson(response, status, format(code, message), headers);
     const origin = request.headers.origin;
     const cors: Record<string, string> =
       origin && LOCAL_ORIGIN.test(origin)
@@ -126,6 +197,7 @@ export const startLocalHttpServer = async (
             'access-control-allow-origin': origin,
             'access-control-allow-headers': 'content-type, authorization',
             'access-control-allow-methods': 'GET, POST, OPTIONS',
+            'access-control-expose-headers': REFUSAL_HEADERS.join(', '),
             vary: 'origin',
           }
         : {};
@@ -153,12 +225,31 @@ export const startLocalHttpServer = async (
       response.end(script);
       return;
     }
-    if (request.method === 'OPTIONS' && entry) {
-      response.writeHead(204, cors).end();
+    const companionOn = isCompanionPath(path) && options.resolve().config.companionRoutes;
+    if (request.method === 'OPTIONS' && (entry || companionOn)) {
+      response
+        .writeHead(
+          204,
+          companionOn && cors['access-control-allow-methods']
+            ? { ...cors, 'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS' }
+            : cors,
+        )
+        .end();
+      return;
+    }
+    if (!entry && !companionOn) {
+      fail(404, 'not_found', `No route for ${path}.`, cors);
       return;
     }
     if (!entry) {
-      fail(404, 'not_found', `No route for ${path}.`, cors);
+      await serveLambda(request, response, cors, {
+        fail,
+        maxBodyBytes: COMPANION_MAX_BODY_BYTES,
+        routeKey: `ANY ${COMPANION_PREFIX}/{proxy+}`,
+        functionName: 'draftstore-companion',
+        handler: companion,
+        emulateJwtAuthorizer: options.emulateJwtAuthorizer,
+      });
       return;
     }
     if (request.method !== entry.route.method) {
@@ -168,36 +259,14 @@ export const startLocalHttpServer = async (
       });
       return;
     }
-    const read = await readBody(request, entry.route.maxBodyBytes ?? MAX_BODY_BYTES);
-    if ('tooLarge' in read) {
-      // Closing, rather than reading the rest to keep the connection, is what stops the read.
-      fail(413, 'payload_too_large', read.tooLarge, { ...cors, connection: 'close' });
-      return;
-    }
-    const authorization = authorizeLocally(request.headers.authorization);
-    if (options.emulateJwtAuthorizer && path !== '/health' && authorization.kind === 'rejected') {
-      fail(401, 'unauthenticated', authorization.message, cors);
-      return;
-    }
-    const body = read.body;
-    const routeKey = `${entry.route.method} ${entry.route.path}`;
-    const event = toApiGatewayEvent(request, body, routeKey, {
-      emulateJwtAuthorizer: options.emulateJwtAuthorizer,
+    await serveLambda(request, response, cors, {
+      fail,
+      maxBodyBytes: entry.route.maxBodyBytes ?? MAX_BODY_BYTES,
+      routeKey: `${entry.route.method} ${entry.route.path}`,
+      functionName: `draftstore-${entry.route.entry}`,
+      handler: entry.handler,
+      emulateJwtAuthorizer: options.emulateJwtAuthorizer && path !== '/health',
     });
-    const result = await inInvocation(
-      `draftstore-${entry.route.entry}`,
-      (context) => entry.handler(event, context),
-      event.requestContext.requestId,
-    );
-    const headers = Object.fromEntries(
-      Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
-    );
-    response.writeHead(result.statusCode ?? 200, { ...headers, ...cors });
-    response.end(
-      result.isBase64Encoded && result.body
-        ? Buffer.from(result.body, 'base64')
-        : (result.body ?? ''),
-    );
   };
 
   // Host is checked in serve, so that its absence gets a JSON answer too.

@@ -149,6 +149,14 @@ export class DraftStoreClient {
     });
   }
 
+  /**
+   * POSTs `body` to one JSON route of the REST API, with the client's token and retries: for
+   * integrations such as `@draftstore/client/uppy`.
+   */
+  post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    return this.api.post<T>(path, body, signal);
+  }
+
   private async uploadSource(source: UploadSource, options: UploadOptions): Promise<UploadResult> {
     const objectName = options.objectName ?? source.name;
     const contentType = options.contentType ?? (source.type || undefined);

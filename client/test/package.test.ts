@@ -16,13 +16,17 @@ const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /** What a project that installed @draftstore/client (and nothing else) writes. */
 const CONSUMER = `import { DraftStoreClient, DraftStoreError, type MultipartCreateResponse, type UploadResult } from '@draftstore/client';
+import { draftStoreUppy } from '@draftstore/client/uppy';
 const client = new DraftStoreClient({ baseUrl: 'http://127.0.0.1:8080' });
 const created = {} as MultipartCreateResponse;
 const parts: number = created.part_count;
 // @ts-expect-error part_size is a number: the wire types are the contract's, not \`any\`
 const wrong: string = created.part_size;
 const done: Promise<UploadResult> = client.upload(new Blob(['x']), { objectName: 'a.txt' });
-void [parts, wrong, done, DraftStoreError];
+// The Uppy helper's subpath, with no @uppy package installed: it imports nothing of Uppy.
+const awsS3Options = draftStoreUppy(client, { confirm: true });
+const signed: Promise<{ url: string }> = awsS3Options.signRequest({ method: 'PUT', key: 'a.txt' });
+void [parts, wrong, done, DraftStoreError, signed];
 `;
 
 describe('the packed @draftstore/client, as another project sees it', () => {
@@ -49,6 +53,8 @@ describe('the packed @draftstore/client, as another project sees it', () => {
         'dist/client/src/index.js',
         'dist/client/src/index.d.ts',
         'dist/client/src/wire.d.ts',
+        'dist/client/src/uppy.js',
+        'dist/client/src/uppy.d.ts',
       ]),
     );
     expect(files.filter((file) => file.startsWith('dist/lambdas/'))).toEqual([]);

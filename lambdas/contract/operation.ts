@@ -5,6 +5,8 @@ import type { Stage } from '../core/stage.js';
 import type { MultipartService } from '../core/multipart-service.js';
 import type { ObjectCatalog } from '../core/object-catalog.js';
 import type { UsageAccounts } from '../core/usage-accounts.js';
+import type { RateLimiter } from '../core/rate-limiter.js';
+import type { RateLimitClass } from '../core/rate-window.js';
 import type { DraftService as DraftRpcService } from '../gen/draft/v1/draft_pb.js';
 import type { AuditAction } from '../observability/audit.js';
 
@@ -39,6 +41,12 @@ export interface Operation<In = unknown, Res = unknown> {
   /** What its audit line says, on every surface; absent only with the spec's `unaudited`. */
   readonly audit?: OperationAudit;
   /**
+   * The per-minute limit it counts against on every surface (runOperation): `write`
+   * (RATE_LIMIT_PER_MINUTE) for what mints URLs or starts work, `read`
+   * (READ_RATE_LIMIT_PER_MINUTE), or `none`. The one place that decides an operation's class.
+   */
+  readonly rateLimit: RateLimitClass;
+  /**
    * The domain call, with the one mapping from the request's fields to the domain's
    * request. (A method, so that any operation is an `Operation`.)
    */
@@ -51,6 +59,10 @@ export interface Operation<In = unknown, Res = unknown> {
  */
 export interface OperationContext {
   readonly caller: Caller;
+  /** The client's address as the edge saw it: an anonymous caller's rate is counted by it. */
+  readonly sourceIp: string | undefined;
+  /** Admits the call under its operation's rate limit (runOperation). */
+  readonly limits: RateLimiter;
   readonly drafts: DraftService;
   readonly objects: ObjectCatalog;
   readonly multipart: MultipartService;

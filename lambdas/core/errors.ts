@@ -15,6 +15,7 @@ export const DRAFT_ERROR_CODES = [
   'content_rejected',
   'scan_pending',
   'scanner_unavailable',
+  'rate_limited',
   'bucket_not_found',
   'storage_unavailable',
   'internal',
@@ -36,13 +37,19 @@ export type RejectionReason = (typeof REJECTION_REASONS)[number];
 /** The response header that carries a rejection's reason where the body has no field for it. */
 export const REJECTION_REASON_HEADER = 'draftstore-rejection-reason';
 
+/**
+ * The response headers a refusal may carry (a rejection's reason, a retryable code's
+ * Retry-After). A page reads them only when CORS exposes them, so every surface's CORS does.
+ */
+export const REFUSAL_HEADERS: readonly string[] = [REJECTION_REASON_HEADER, 'retry-after'];
+
 export interface DraftErrorOptions {
   readonly cause?: unknown;
   /** With `content_rejected`: why. */
   readonly reason?: RejectionReason;
   /** With `content_rejected`: the type the bytes were found to be, when one was. */
   readonly detectedType?: string;
-  /** With a retryable code (`scan_pending`): when to ask again, in seconds. */
+  /** With a retryable code (`scan_pending`, `rate_limited`): when to ask again, in seconds. */
   readonly retryAfterSeconds?: number;
 }
 

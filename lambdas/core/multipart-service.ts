@@ -8,7 +8,12 @@ import type { MultipartStore, UploadedPart } from './multipart-store.js';
 import { DEFAULT_NAME_POLICY, ownedKey, type NamePolicy } from './object-name.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 import { MAX_PARTS_PER_SIGN, partLength, planParts, type PartPlan } from './part-plan.js';
-import { MAX_KEYS_PER_LIST_PAGE, MAX_OBJECT_BYTES } from './s3-limits.js';
+import {
+  MAX_KEYS_PER_LIST_PAGE,
+  MAX_OBJECT_BYTES,
+  MAX_PART_COUNT,
+  MIN_PART_BYTES,
+} from './s3-limits.js';
 import { enforcePolicy, type UploadPolicy } from './upload-policy.js';
 import type { UploadClaims, UploadTokens } from './upload-token.js';
 
@@ -52,6 +57,21 @@ export interface CreateMultipartRequest {
   readonly contentLength: number;
   readonly contentType?: string;
   readonly partSize?: number;
+}
+
+/** An upload whose client names no size (the Companion-compatible routes). */
+export interface CreateUnsizedRequest {
+  readonly objectName: string;
+  readonly contentType?: string;
+}
+
+export interface UnsizedUpload {
+  readonly uploadId: string;
+  readonly uploadToken: string;
+  readonly objectName: string;
+  /** The object's key in the draft bucket, `<owner>/<object name>`. */
+  readonly key: string;
+  readonly expiresAt: Date;
 }
 
 export interface MultipartUpload {
@@ -138,27 +158,10 @@ export class MultipartService {
     }
     const plan = planParts(request.contentLength, request.partSize);
     await this.#accounts?.admit(caller.owner, name, request.contentLength);
-    // Taken before the store records the upload's start, so the token always expires
-    // before the sweep may abort the upload.
-    const issuedAt = this.#clock();
-    const expiresAt = new Date(issuedAt.getTime() + this.#lifetime * 1000);
-    const marker = randomUUID();
-    this.#tokens.prefetchKey();
-    const { uploadId } = await this.#store.createUpload({
-      bucket: this.#bucket,
-      key,
-      ...(request.contentType !== undefined && { contentType: request.contentType }),
-      metadata: { [UPLOAD_MARKER_METADATA]: marker },
-    });
-    const uploadToken = await this.#tokens.sign({
-      owner: caller.owner,
-      key,
-      uploadId,
-      marker,
+    const { uploadId, uploadToken, expiresAt } = await this.#start(caller, key, {
+      contentType: request.contentType,
       contentLength: plan.contentLength,
       partSize: plan.partSize,
-      ...(request.contentType !== undefined && { contentType: request.contentType }),
-      expiresAt,
     });
     return {
       uploadId,
@@ -168,6 +171,93 @@ export class MultipartService {
       partCount: plan.partCount,
       expiresAt,
     };
+  }
+
+  /**
+   * Starts an upload without a declared size, as Uppy Companion's S3 routes do: its parts
+   * are not length-bound (signUnsizedPart), their count is capped (unsizedPartLimit) and
+   * the assembled size is checked against the policy at complete (and again at confirm).
+   */
+  async createUnsized(caller: Caller, request: CreateUnsizedRequest): Promise<UnsizedUpload> {
+    const { name, key } = ownedKey(caller.owner, request.objectName, this.#names);
+    enforcePolicy(this.#policy, { contentType: request.contentType });
+    // No declared length: only what is already over the quota is refused here.
+    await this.#accounts?.admit(caller.owner, name, undefined);
+    const started = await this.#start(caller, key, {
+      contentType: request.contentType,
+      contentLength: 0,
+      partSize: 0,
+      unsized: true,
+    });
+    return { ...started, objectName: name, key };
+  }
+
+  /** The most parts an unsized upload may have: MAX_UPLOAD_BYTES in 5 MiB parts, at most 10,000. */
+  get unsizedPartLimit(): number {
+    return Math.max(
+      1,
+      Math.min(MAX_PART_COUNT, Math.ceil(this.#policy.maxUploadBytes / MIN_PART_BYTES)),
+    );
+  }
+
+  /**
+   * The store's upload id inside an upload token: the Companion routes pass the token as
+   * their `uploadId`. An altered or expired token is `forbidden`.
+   */
+  async uploadIdOf(uploadToken: string): Promise<string> {
+    return (await this.#tokens.verify(uploadToken)).uploadId;
+  }
+
+  /** One part URL of an unsized upload: it binds key, upload id and part number, not a length. */
+  async signUnsizedPart(
+    caller: Caller,
+    request: UploadReference & { readonly partNumber: number },
+  ): Promise<{ url: string; expiresAt: Date }> {
+    const { key, claims } = await this.#open(caller, request, 'unsized');
+    checkUnsizedPartNumber(request.partNumber, this.unsizedPartLimit, 'partNumber');
+    const now = this.#clock();
+    const tokenLeft = Math.floor((claims.expiresAt.getTime() - now.getTime()) / 1000);
+    const expiresIn = Math.max(1, Math.min(this.#uploadTtl, tokenLeft));
+    const signed = await this.#store.presignPart({
+      bucket: this.#bucket,
+      key,
+      uploadId: claims.uploadId,
+      partNumber: request.partNumber,
+      expiresInSeconds: expiresIn,
+    });
+    return { url: signed.url, expiresAt: new Date(now.getTime() + expiresIn * 1000) };
+  }
+
+  /** Creates the upload in the store and signs its token. */
+  async #start(
+    caller: Caller,
+    key: string,
+    sizing: Pick<UploadClaims, 'contentType' | 'contentLength' | 'partSize' | 'unsized'>,
+  ): Promise<{ uploadId: string; uploadToken: string; expiresAt: Date }> {
+    // Taken before the store records the upload's start, so the token always expires
+    // before the sweep may abort the upload.
+    const issuedAt = this.#clock();
+    const expiresAt = new Date(issuedAt.getTime() + this.#lifetime * 1000);
+    const marker = randomUUID();
+    this.#tokens.prefetchKey();
+    const { uploadId } = await this.#store.createUpload({
+      bucket: this.#bucket,
+      key,
+      ...(sizing.contentType !== undefined && { contentType: sizing.contentType }),
+      metadata: { [UPLOAD_MARKER_METADATA]: marker },
+    });
+    const uploadToken = await this.#tokens.sign({
+      owner: caller.owner,
+      key,
+      uploadId,
+      marker,
+      contentLength: sizing.contentLength,
+      partSize: sizing.partSize,
+      ...(sizing.contentType !== undefined && { contentType: sizing.contentType }),
+      ...(sizing.unsized && { unsized: true as const }),
+      expiresAt,
+    });
+    return { uploadId, uploadToken, expiresAt };
   }
 
   async signParts(
@@ -213,7 +303,7 @@ export class MultipartService {
 
   /** Every part uploaded so far, paging through the store's listing. */
   async listParts(caller: Caller, request: UploadReference): Promise<UploadedPart[]> {
-    const { key, claims, name } = await this.#open(caller, request);
+    const { key, claims, name } = await this.#open(caller, request, 'either');
     const parts: UploadedPart[] = [];
     let marker: number | undefined;
     try {
@@ -245,7 +335,27 @@ export class MultipartService {
    */
   async complete(caller: Caller, request: CompleteMultipartRequest): Promise<CompletedUpload> {
     const { key, claims, plan, name } = await this.#open(caller, request);
-    const parts = completeParts(plan, request.parts);
+    return this.#complete(name, key, claims, completeParts(plan, request.parts));
+  }
+
+  /**
+   * Completes an unsized upload: the parts the client lists, each once, within the part
+   * limit; the assembled size is then checked against the policy as for any upload.
+   */
+  async completeUnsized(
+    caller: Caller,
+    request: CompleteMultipartRequest,
+  ): Promise<CompletedUpload> {
+    const { key, claims, name } = await this.#open(caller, request, 'unsized');
+    return this.#complete(name, key, claims, unsizedParts(this.unsizedPartLimit, request.parts));
+  }
+
+  async #complete(
+    name: string,
+    key: string,
+    claims: UploadClaims,
+    parts: { partNumber: number; etag: string }[],
+  ): Promise<CompletedUpload> {
     try {
       enforcePolicy(this.#policy, { contentType: claims.contentType, size: claims.contentLength });
     } catch (error) {
@@ -287,7 +397,7 @@ export class MultipartService {
 
   /** Aborts the upload, and removes the draft it became if it was completed. Idempotent. */
   async abort(caller: Caller, request: UploadReference): Promise<void> {
-    const { key, claims } = await this.#open(caller, request);
+    const { key, claims } = await this.#open(caller, request, 'either');
     await this.#store.abortMultipartUpload(this.#bucket, key, claims.uploadId);
     const draft = await this.#objects.head(this.#bucket, key);
     if (draft?.metadata[UPLOAD_MARKER_METADATA] === claims.marker) {
@@ -321,7 +431,7 @@ export class MultipartService {
   ): Promise<CompletedUpload> {
     try {
       enforcePolicy(this.#policy, { contentType: draft.contentType, size: draft.size });
-      if (draft.size !== claims.contentLength) {
+      if (!claims.unsized && draft.size !== claims.contentLength) {
         throw new DraftError(
           draft.size > claims.contentLength ? 'payload_too_large' : 'invalid_request',
           `The upload is ${draft.size} bytes; ${claims.contentLength} were declared.`,
@@ -344,8 +454,15 @@ export class MultipartService {
     }
   }
 
-  /** Verifies the token and that it names this caller's key and this upload id. */
-  async #open(caller: Caller, request: UploadReference) {
+  /**
+   * Verifies the token and that it names this caller's key and this upload id, and that the
+   * upload was started the way this call continues it (`either`: list-parts and abort).
+   */
+  async #open(
+    caller: Caller,
+    request: UploadReference,
+    kind: 'sized' | 'unsized' | 'either' = 'sized',
+  ) {
     const { name, key } = ownedKey(caller.owner, request.objectName, this.#names);
     const claims = await this.#tokens.verify(request.uploadToken);
     if (
@@ -357,6 +474,13 @@ export class MultipartService {
       throw new DraftError(
         'not_found',
         `No multipart upload "${request.uploadId}" for "${name}" (the upload_token names another).`,
+      );
+    }
+    if (kind !== 'either' && (kind === 'unsized') !== (claims.unsized === true)) {
+      throw invalid(
+        claims.unsized
+          ? 'This upload was started through the Companion-compatible routes: continue it there.'
+          : 'This upload was started through the multipart routes: continue it there.',
       );
     }
     const plan: PartPlan = {
@@ -401,4 +525,31 @@ const completeParts = (
     parts.push({ partNumber: number, etag });
   }
   return parts;
+};
+
+const checkUnsizedPartNumber = (partNumber: number, limit: number, field: string): void => {
+  if (!Number.isSafeInteger(partNumber) || partNumber < 1 || partNumber > limit) {
+    throw invalid(
+      `${field}: ${partNumber} is outside 1..${limit} (MAX_UPLOAD_BYTES in parts of at least 5 MiB).`,
+    );
+  }
+};
+
+/** An unsized upload's parts: each within the limit and listed once, in ascending order. */
+const unsizedParts = (
+  limit: number,
+  given: CompleteMultipartRequest['parts'],
+): { partNumber: number; etag: string }[] => {
+  if (given.length === 0) throw invalid('parts: list at least one part.');
+  const seen = new Set<number>();
+  for (const part of given) {
+    checkUnsizedPartNumber(part.partNumber, limit, 'parts');
+    if (seen.has(part.partNumber)) {
+      throw invalid(`parts: part ${part.partNumber} is listed twice.`);
+    }
+    seen.add(part.partNumber);
+  }
+  return [...given]
+    .sort((a, b) => a.partNumber - b.partNumber)
+    .map((part) => ({ partNumber: part.partNumber, etag: part.etag }));
 };

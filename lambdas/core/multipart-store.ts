@@ -7,7 +7,10 @@ import type { PresignedRequest } from './object-store.js';
  */
 export interface MultipartStore {
   createUpload(request: CreateUploadRequest): Promise<{ uploadId: string }>;
-  /** A presigned UploadPart that signs the exact Content-Length (and Content-MD5 when given). */
+  /**
+   * A presigned UploadPart that signs the exact Content-Length when given (and Content-MD5
+   * when given).
+   */
   presignPart(request: PresignPartRequest): Promise<PresignedRequest>;
   /** One page of the parts uploaded so far, in part-number order. */
   listParts(request: ListPartsRequest): Promise<PartPage>;
@@ -29,7 +32,8 @@ export interface PresignPartRequest {
   readonly key: string;
   readonly uploadId: string;
   readonly partNumber: number;
-  readonly contentLength: number;
+  /** Signed when given; absent only for the Companion routes, whose client names no size. */
+  readonly contentLength?: number;
   /** Base64 MD5 of the part; signed, so the store refuses other bytes. */
   readonly contentMd5?: string;
   readonly expiresInSeconds: number;

@@ -19,6 +19,11 @@ export interface UploadClaims {
   readonly contentLength: number;
   readonly partSize: number;
   readonly contentType?: string;
+  /**
+   * Started without a length (the Companion-compatible routes): `contentLength` and
+   * `partSize` are 0, parts are not length-bound, and the size is checked at complete.
+   */
+  readonly unsized?: true;
   /** After this the token is refused (and the sweep may abort the upload). */
   readonly expiresAt: Date;
 }
@@ -34,6 +39,7 @@ interface Payload {
   l: number;
   p: number;
   t?: string;
+  n?: 1;
   e: number;
 }
 
@@ -50,7 +56,8 @@ const isPayload = (value: unknown): value is Payload => {
     Number.isSafeInteger(p.l) &&
     Number.isSafeInteger(p.p) &&
     Number.isSafeInteger(p.e) &&
-    (p.t === undefined || typeof p.t === 'string')
+    (p.t === undefined || typeof p.t === 'string') &&
+    (p.n === undefined || p.n === 1)
   );
 };
 
@@ -77,6 +84,7 @@ export class UploadTokens {
       l: claims.contentLength,
       p: claims.partSize,
       ...(claims.contentType !== undefined && { t: claims.contentType }),
+      ...(claims.unsized && { n: 1 as const }),
       e: Math.floor(claims.expiresAt.getTime() / 1000),
     };
     const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
@@ -117,6 +125,7 @@ export class UploadTokens {
       contentLength: payload.l,
       partSize: payload.p,
       ...(payload.t !== undefined && { contentType: payload.t }),
+      ...(payload.n === 1 && { unsized: true as const }),
       expiresAt,
     };
   }

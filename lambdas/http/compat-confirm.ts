@@ -1,5 +1,5 @@
-import { composeUsage } from '../compose-usage.js';
 import { environmentServices } from '../compose.js';
+import { composeUsage } from '../compose-usage.js';
 import { confirmChecks } from '../inspection/confirm-checks.js';
 import { confirmUploadOriginal } from '../contract/operations/confirm-upload.js';
 import { originalHandler } from './operation-routes.js';

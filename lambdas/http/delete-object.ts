@@ -1,5 +1,5 @@
-import { composeUsage } from '../compose-usage.js';
 import { environmentServices } from '../compose.js';
+import { composeUsage } from '../compose-usage.js';
 import { deleteObjectRest } from '../contract/operations/delete-object.js';
 import { restHandler } from './operation-routes.js';
 

@@ -20,6 +20,8 @@ export type ServicesResolver = () => Services;
 
 export interface RouteContext {
   readonly caller: Caller;
+  /** The client's address, as API Gateway saw it. */
+  readonly sourceIp: string;
   readonly services: Services;
 }
 
@@ -93,6 +95,12 @@ const auditedRun = (
   );
 };
 
+const routeContext = (event: HttpEvent, resolve: ServicesResolver): RouteContext => ({
+  caller: callerOf(event),
+  sourceIp: event.requestContext.http.sourceIp,
+  services: resolve(),
+});
+
 /** A POST route with a JSON body, checked by `schema` before `run` sees it. */
 export const jsonRoute =
   <S extends z.ZodMiniType>(
@@ -108,7 +116,7 @@ export const jsonRoute =
       .handler(async (event) =>
         auditedRun(event, options.audit, async () => {
           const input = schema.parse(event.body);
-          return run(input, { caller: callerOf(event), services: resolve() });
+          return run(input, routeContext(event, resolve));
         }),
       );
 
@@ -117,5 +125,5 @@ export const plainRoute =
   (run: (context: RouteContext) => Promise<HttpResult>, options: RouteOptions = {}) =>
   (resolve: ServicesResolver) =>
     baseHandler(options.errorFormat).handler(async (event) =>
-      auditedRun(event, options.audit, () => run({ caller: callerOf(event), services: resolve() })),
+      auditedRun(event, options.audit, () => run(routeContext(event, resolve))),
     );

@@ -5,6 +5,7 @@ import type {
   OriginalRoute,
   RestRoute,
 } from '../contract/operation.js';
+import { runOperation } from '../contract/run-operation.js';
 import type { Stage } from '../core/stage.js';
 import { COMPAT_ROUTE, compatSuccess } from './compat-response.js';
 import {
@@ -46,8 +47,10 @@ export const routeAuditOf = (operation: Operation): RouteAudit | undefined => {
 };
 
 /** What an operation runs with in a REST handler. */
-const operationContext = ({ caller, services }: RouteContext): OperationContext => ({
+const operationContext = ({ caller, sourceIp, services }: RouteContext): OperationContext => ({
   caller,
+  sourceIp,
+  limits: services.limits,
   drafts: services.drafts,
   objects: services.objects,
   multipart: services.multipart,
@@ -77,7 +80,7 @@ export const restHandler = (route: RestRoute) =>
   jsonRoute(
     requestOf(route),
     async (input, context) =>
-      restAnswer(route, await route.operation.call(operationContext(context), input)),
+      restAnswer(route, await runOperation(route.operation, operationContext(context), input)),
     auditOptions(route.operation, {
       ...(route.maxBodyBytes !== undefined && { maxBodyBytes: route.maxBodyBytes }),
     }),
@@ -87,7 +90,7 @@ export const restHandler = (route: RestRoute) =>
 export const plainRestHandler = (route: RestRoute) =>
   plainRoute(
     async (context) =>
-      restAnswer(route, await route.operation.call(operationContext(context), undefined)),
+      restAnswer(route, await runOperation(route.operation, operationContext(context), undefined)),
     auditOptions(route.operation, {}),
   );
 
@@ -101,7 +104,11 @@ export const originalHandler = (route: OriginalRoute) =>
     async (input, context) =>
       compatSuccess(
         route.answer(
-          await route.operation.call(operationContext(context), route.toInput?.(input) ?? input),
+          await runOperation(
+            route.operation,
+            operationContext(context),
+            route.toInput?.(input) ?? input,
+          ),
         ),
       ),
     auditOptions(route.operation, COMPAT_ROUTE),
@@ -111,6 +118,8 @@ export const originalHandler = (route: OriginalRoute) =>
 export const plainOriginalHandler = (route: OriginalRoute) =>
   plainRoute(
     async (context) =>
-      compatSuccess(route.answer(await route.operation.call(operationContext(context), undefined))),
+      compatSuccess(
+        route.answer(await runOperation(route.operation, operationContext(context), undefined)),
+      ),
     auditOptions(route.operation, COMPAT_ROUTE),
   );

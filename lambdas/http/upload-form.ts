@@ -1,5 +1,5 @@
-import { composeUsage } from '../compose-usage.js';
 import { environmentServices } from '../compose.js';
+import { composeUsage } from '../compose-usage.js';
 import { uploadFormRest } from '../contract/operations/upload-form.js';
 import { s3FormPresigner } from '../storage/s3-form-presigner.js';
 import { restHandler } from './operation-routes.js';

@@ -1,5 +1,5 @@
-import { composeUsage } from '../compose-usage.js';
 import { environmentServices } from '../compose.js';
+import { composeUsage } from '../compose-usage.js';
 import { uploadUrlRest } from '../contract/operations/upload-url.js';
 import { restHandler } from './operation-routes.js';
 

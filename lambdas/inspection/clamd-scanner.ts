@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import type { DraftUnderCheck } from '../core/checks/confirm-check.js';
 import type { MalwareScanner, ScanVerdict } from '../core/checks/malware-check.js';
@@ -10,7 +11,7 @@ export interface ClamdOptions {
   readonly timeoutMs: number;
 }
 
-/** clamd's chunk header is a 32-bit length; chunks are the store's own (64 KiB or so), capped here. */
+/** clamd's chunk header is a 32-bit length; the store's chunks are gathered up to this. */
 const MAX_CHUNK = 1024 * 1024;
 
 const unavailable = (why: string, cause?: unknown): DraftError =>
@@ -29,7 +30,7 @@ const open = (address: string): Socket => {
 /**
  * clamd's INSTREAM command (clamd(8)), spoken directly: `zINSTREAM\0`, then the draft as
  * length-prefixed chunks straight from the store, with backpressure (memory stays at one
- * chunk), then a zero length; clamd answers `stream: OK`, `stream: <name> FOUND`, or an
+ * chunk of at most MAX_CHUNK), then a zero length; clamd answers `stream: OK`, `stream: <name> FOUND`, or an
  * error such as `INSTREAM size limit exceeded`. The protocol is a few lines; a client
  * library would add a dependency to the confirm bundles and nothing we use.
  */
@@ -48,26 +49,43 @@ export const clamdScanner = (options: ClamdOptions): MalwareScanner => ({
       socket.on('timeout', () => reject(unavailable(`no answer within ${options.timeoutMs} ms`)));
       socket.on('error', (error) => reject(unavailable(error.message, error)));
     });
-    // Whichever settles first: clamd may answer (an error) before the whole stream is sent.
-    const write = (bytes: Uint8Array) =>
-      new Promise<void>((resolve, reject) => {
-        socket.write(bytes, (error) =>
-          error ? reject(unavailable(error.message, error)) : resolve(),
-        );
-      });
+    // Backpressure without a round trip per chunk: wait only when the socket's buffer is
+    // full. A socket that fails instead of draining rejects `answered`, raced below.
+    const drained = (): Promise<void> =>
+      once(socket, 'drain').then(
+        () => undefined,
+        (error: Error) => Promise.reject(unavailable(error.message, error)),
+      );
+    // The store's chunks (64 KiB or less) gathered into chunks of up to MAX_CHUNK: clamd
+    // then reads fewer, larger chunks (half again the throughput measured in the bench).
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(pendingBytes, 0);
+      socket.cork();
+      let roomLeft = socket.write(header);
+      for (const piece of pending) roomLeft = socket.write(piece);
+      socket.uncork();
+      pending = [];
+      pendingBytes = 0;
+      if (!roomLeft) await drained();
+    };
     try {
       const sending = (async () => {
-        await write(Buffer.from('zINSTREAM\0', 'latin1'));
+        if (!socket.write('zINSTREAM\0', 'latin1')) await drained();
         for await (const chunk of body) {
-          for (let at = 0; at < chunk.length; at += MAX_CHUNK) {
-            const part = chunk.subarray(at, at + MAX_CHUNK);
-            const header = Buffer.alloc(4);
-            header.writeUInt32BE(part.length, 0);
-            await write(header);
-            await write(part);
+          for (let at = 0; at < chunk.length;) {
+            const piece = chunk.subarray(at, at + MAX_CHUNK - pendingBytes);
+            pending.push(piece);
+            pendingBytes += piece.length;
+            at += piece.length;
+            if (pendingBytes === MAX_CHUNK) await flush();
           }
         }
-        await write(Buffer.alloc(4));
+        await flush();
+        if (!socket.write(Buffer.alloc(4))) await drained();
       })();
       const reply = await Promise.race([answered, sending.then(() => answered)]).catch(
         async (error: unknown) => {

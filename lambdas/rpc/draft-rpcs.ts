@@ -103,6 +103,7 @@ export const DRAFT_RPCS: RpcBindings = {
       etag: confirmed.etag,
       contentType: confirmed.contentType ?? '',
       objectName: confirmed.objectName,
+      ...(confirmed.width !== undefined && { width: confirmed.width, height: confirmed.height }),
     }),
   ),
 

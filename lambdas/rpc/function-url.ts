@@ -6,6 +6,7 @@ import type {
   Context,
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
+import { REFUSAL_HEADERS } from '../core/errors.js';
 import { composeUsage } from '../compose-usage.js';
 import { confirmChecks } from '../inspection/confirm-checks.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
@@ -56,6 +57,7 @@ const GRPC_TRAILERS_MESSAGE =
 const ALLOW_HEADERS = [...cors.allowedHeaders, 'Authorization'].join(', ');
 const EXPOSE_HEADERS = [
   ...cors.exposedHeaders,
+  ...REFUSAL_HEADERS,
   'Connect-Protocol-Version',
   'Grpc-Status',
   'Grpc-Message',
@@ -243,6 +245,9 @@ let fromEnvironment: ReturnType<typeof createFunctionUrlHandler> | undefined;
  * NONE), a valid RS256 bearer token is required and its `sub` owns the keys; without
  * them (auth AWS_IAM, which signs requests but names no end user) callers are anonymous.
  */
+/** Confirm's checks, and the usage table (the rate limits' counters). */
+const CONNECT_SERVICES = { checks: confirmChecks, usage: composeUsage };
+
 export const handler = async (
   event: LambdaFunctionURLEvent,
   context?: Context,
@@ -251,9 +256,8 @@ export const handler = async (
   if (context) logger.addContext(context);
   fromEnvironment ??= createFunctionUrlHandler({
     // The multipart RPCs need the upload token key, so this function composes with it.
-    resolve: () => multipartEnvironmentServices({ checks: confirmChecks, usage: composeUsage }),
-    multipart: () =>
-      multipartEnvironmentServices({ checks: confirmChecks, usage: composeUsage }).multipart,
+    resolve: () => multipartEnvironmentServices(CONNECT_SERVICES),
+    multipart: () => multipartEnvironmentServices(CONNECT_SERVICES).multipart,
     verifyToken: jwtVerifierFromEnvironment(),
   });
   return fromEnvironment(event);

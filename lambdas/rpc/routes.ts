@@ -10,11 +10,12 @@ import { DraftError } from '../core/errors.js';
 import type { MultipartService } from '../core/multipart-service.js';
 import type { ObjectCatalog } from '../core/object-catalog.js';
 import type { UsageAccounts } from '../core/usage-accounts.js';
+import { RateLimiter } from '../core/rate-limiter.js';
 import { DraftService } from '../gen/draft/v1/draft_pb.js';
 import { auditInterceptor } from './audit-interceptor.js';
 import { DRAFT_RPCS } from './draft-rpcs.js';
 import { reportParseFailuresAsInvalidArgument } from './parse-errors.js';
-import { callerOf } from './rpc-context.js';
+import { callerOf, requestOriginKey } from './rpc-context.js';
 import { draftErrorInterceptor } from './to-connect-error.js';
 import { strictUtf8JsonOptions } from './utf8-json.js';
 
@@ -31,7 +32,11 @@ export interface RpcServices {
   readonly drafts: Drafts;
   readonly objects: ObjectCatalog;
   readonly accounts: UsageAccounts;
+  /** The rate limits (composeServices builds them). @default none: in-memory tests */
+  readonly limits?: RateLimiter;
 }
+
+const NO_LIMITS = new RateLimiter({ limits: {} });
 
 /** Supplies the domain services per call, so composition stays lazy (as REST's ServicesResolver). */
 export type DraftsResolver = () => RpcServices;
@@ -51,6 +56,12 @@ const operationContext = (
 ): OperationContext => ({
   get caller() {
     return callerOf(context.values);
+  },
+  get sourceIp() {
+    return context.values.get(requestOriginKey)?.sourceIp;
+  },
+  get limits() {
+    return resolve().limits ?? NO_LIMITS;
   },
   get drafts() {
     return resolve().drafts;

@@ -6,6 +6,7 @@ import type {
   ResultOf,
   RpcMethod,
 } from '../contract/operation.js';
+import { runOperation } from '../contract/run-operation.js';
 import type { DraftService } from '../gen/draft/v1/draft_pb.js';
 
 type Impl = ServiceImpl<typeof DraftService>;
@@ -25,7 +26,7 @@ export type RpcBindings = { readonly [M in RpcMethod]: RpcBinding<M> };
 /**
  * Binds `operation` to its draft.v1 method: `decode` reads the message as the operation's
  * request (with draft.v1's own checks), the operation maps it to the domain and calls it
- * (the same mapping REST uses), and `encode` writes the answer.
+ * under its rate limit (the same mapping and limit REST uses), and `encode` writes the answer.
  */
 export const bindRpc = <M extends RpcMethod, Op extends Operation>(
   operation: Op,
@@ -34,5 +35,5 @@ export const bindRpc = <M extends RpcMethod, Op extends Operation>(
 ): RpcBinding<M> => ({
   operation,
   handle: async (request, context) =>
-    encode((await operation.call(context, decode(request))) as ResultOf<Op>),
+    encode(await runOperation(operation, context, decode(request))),
 });

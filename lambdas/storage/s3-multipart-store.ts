@@ -48,7 +48,10 @@ export class S3MultipartStore implements MultipartStore {
   }
 
   async presignPart(request: PresignPartRequest): Promise<PresignedRequest> {
-    const headers: Record<string, string> = { 'content-length': String(request.contentLength) };
+    const headers: Record<string, string> = {};
+    if (request.contentLength !== undefined) {
+      headers['content-length'] = String(request.contentLength);
+    }
     if (request.contentMd5 !== undefined) headers['content-md5'] = request.contentMd5;
     try {
       const url = await getSignedUrl(

@@ -8,11 +8,13 @@
  * | `owner#<owner>`   | `usage`             | bytes and objects confirmed into main | `bytes` N, `objects` N               |
  * | `owner#<owner>`   | `limit`             | per-owner quota overrides             | `bytes` N, `objects` N (absent: default) |
  * | `owner#<owner>`   | `object#<name>`     | one confirmed object of main          | `size` N, `etag` S (the draft's)     |
- * | `owner#<owner>`   | `rate#<class>`      | a rate-limit counter                  | free; `expires_at` N                 |
- * | `ip#<address>`    | `rate#<class>`      | an anonymous caller's counter         | free; `expires_at` N                 |
+ * | `owner#<owner>`   | `rate#<class>#<t>`  | a rate-limit counter, one per minute  | `count` N, `expires_at` N            |
+ * | `ip#<address>`    | `rate#<class>#<t>`  | an anonymous caller's counter         | `count` N, `expires_at` N            |
  *
  * `expires_at` (epoch seconds) is the table's TTL attribute: DynamoDB removes an item some
- * time after it passes, so a reader must still check it. Ledger items never carry it.
+ * time after it passes, so a reader must still check it. Ledger items never carry it. A rate
+ * counter's `<t>` is its minute's first second (epoch seconds): each minute counts in an item
+ * of its own, never read again once the minute is over, so its expiry needs no check.
  * `object#` sort keys order as S3 lists keys (both compare UTF-8 bytes), which lets
  * reconciliation walk main's listing and the records side by side, a page at a time.
  */
@@ -36,8 +38,9 @@ export const RATE_SORT_PREFIX = 'rate#';
 /** The sort key of a confirmed object's record, by its object name (the key under the owner). */
 export const objectSortKey = (objectName: string): string => `${OBJECT_SORT_PREFIX}${objectName}`;
 
-/** The sort key of a rate-limit counter, by the class of requests it counts. */
-export const rateSortKey = (requestClass: string): string => `${RATE_SORT_PREFIX}${requestClass}`;
+/** The sort key of a rate-limit counter: the class of requests it counts, and its minute. */
+export const rateSortKey = (requestClass: string, windowStart: number): string =>
+  `${RATE_SORT_PREFIX}${requestClass}#${windowStart}`;
 
 /** The default table name of the local runtime (`npm start`). */
 export const LOCAL_USAGE_TABLE = 'draftstore-usage';

@@ -1,5 +1,5 @@
 import { Token, type Duration } from 'aws-cdk-lib';
-import { MAX_OBJECT_LIFETIME_SECONDS } from '../../lambdas/config.js';
+import { MAX_OBJECT_LIFETIME_SECONDS, MAX_RATE_LIMIT_PER_MINUTE } from '../../lambdas/config.js';
 import { MAX_OBJECT_BYTES, MAX_PRESIGN_SECONDS } from '../../lambdas/core/s3-limits.js';
 import type { DraftStoreProps } from './props.js';
 
@@ -42,6 +42,19 @@ export const checkProps = (props: DraftStoreProps): void => {
   ] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
       problems.push(`${name} must be a whole number from 0, got ${value}`);
+    }
+  }
+  for (const [name, value] of [
+    ['rateLimitPerMinute', props.rateLimitPerMinute],
+    ['readRateLimitPerMinute', props.readRateLimitPerMinute],
+  ] as const) {
+    if (
+      value !== undefined &&
+      (!Number.isSafeInteger(value) || value < 1 || value > MAX_RATE_LIMIT_PER_MINUTE)
+    ) {
+      problems.push(
+        `${name} must be a whole number from 1 to ${MAX_RATE_LIMIT_PER_MINUTE}, got ${value}`,
+      );
     }
   }
   seconds('uploadTtl', props.uploadTtl, MAX_PRESIGN_SECONDS);

@@ -2,6 +2,7 @@ import { Annotations, Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { cors as connectCors } from '@connectrpc/connect';
+import { REFUSAL_HEADERS } from '../../lambdas/core/errors.js';
 import type { DraftStoreProps } from './props.js';
 
 /**
@@ -33,7 +34,10 @@ export const addConnectUrl = (
           ? ['x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256']
           : []),
       ],
-      exposedHeaders: connectCors.exposedHeaders.map((header) => header.toLowerCase()),
+      exposedHeaders: [
+        ...connectCors.exposedHeaders.map((header) => header.toLowerCase()),
+        ...REFUSAL_HEADERS,
+      ],
       maxAge: Duration.hours(1),
     },
   });

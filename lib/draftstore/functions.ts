@@ -11,12 +11,20 @@ import { UPLOAD_TOKEN_SECRET_ENV } from '../../lambdas/secrets/upload-token-secr
 import { HandlerFunction } from '../handler-function.js';
 import type { DraftStoreProps } from './props.js';
 import { grantStorage, type StorageAccess } from './storage-grants.js';
+import { rateLimitEnvironment, withRateCounting } from './rate-limit-grants.js';
 import { grantUsageTable, type UsageTableAccess } from './usage-grants.js';
 
 const GIB = 1024 ** 3;
 
 /** The functions DraftStore deploys: the REST routes plus the cleanup job and the Connect endpoint. */
-export type DraftStoreFunctionName = RouteSpec['entry'] | 'cleanup' | 'connect' | 'reconcile-usage';
+export type DraftStoreFunctionName =
+  RouteSpec['entry'] | 'cleanup' | 'connect' | 'reconcile-usage' | 'companion';
+
+/** Every function; `companion` only with the `companionRoutes` prop. */
+export type DraftStoreFunctions = Record<
+  Exclude<DraftStoreFunctionName, 'companion'>,
+  NodejsFunction
+> & { readonly companion?: NodejsFunction };
 
 /** The EMF namespace the handlers publish to (POWERTOOLS_METRICS_NAMESPACE). */
 export const METRICS_NAMESPACE = 'DraftStore';
@@ -171,6 +179,24 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
     memorySize: 512,
     timeout: Duration.minutes(15),
   },
+  // Uppy Companion's S3 routes (companionRoutes): presigned forms, unsized multipart uploads
+  // into the draft bucket, and with companionAutoConfirm the confirm after complete.
+  companion: {
+    access: ({ draft, main }) => ({
+      read: [draft, main],
+      write: [draft, main],
+      delete: [draft],
+      list: [draft, main],
+      abortUploads: [draft, main],
+      listParts: [draft],
+      readTags: [draft],
+      writeTags: [draft],
+    }),
+    readsUploadTokenKey: true,
+    // With companionAutoConfirm it confirms, so it keeps usage as confirm does.
+    usage: KEEPS_USAGE,
+    ...CONFIRM_LIMITS,
+  },
   // The Connect service serves every RPC over one function: object deletion and multipart too.
   connect: {
     access: ({ draft, main }) => ({
@@ -202,6 +228,10 @@ const OTHER_FUNCTIONS = {
     entry: 'lambdas/rpc/function-url.ts',
     description: 'Connect / gRPC-web draft.v1.DraftService',
   },
+  companion: {
+    entry: 'lambdas/http/companion.ts',
+    description: 'Uppy Companion S3 routes under /companion',
+  },
 } as const;
 
 /**
@@ -214,7 +244,7 @@ export const createFunctions = (
   buckets: Buckets,
   uploadTokenSecret: secretsmanager.ISecret,
   usageTable: dynamodb.Table,
-): Record<DraftStoreFunctionName, NodejsFunction> => {
+): DraftStoreFunctions => {
   const objectLifetime = props.objectLifetime ?? Duration.days(1);
   const uploadTtl = props.uploadTtl ?? Duration.hours(1);
   const downloadTtl = props.downloadTtl ?? Duration.hours(1);
@@ -246,6 +276,7 @@ export const createFunctions = (
     USAGE_TABLE: usageTable.tableName,
     ...(props.quotaBytes !== undefined && { QUOTA_BYTES: String(props.quotaBytes) }),
     ...(props.quotaObjects !== undefined && { QUOTA_OBJECTS: String(props.quotaObjects) }),
+    ...rateLimitEnvironment(props),
     POWERTOOLS_SERVICE_NAME: serviceName(props),
     POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -280,7 +311,8 @@ export const createFunctions = (
     });
     grantStorage(scope, handler.role, access(buckets), props.encryptionKey);
     if (readsUploadTokenKey) uploadTokenSecret.grantRead(handler.role);
-    if (usage) grantUsageTable(handler.role, usageTable, usage);
+    const tableAccess = withRateCounting(name, props, usage);
+    if (tableAccess) grantUsageTable(handler.role, usageTable, tableAccess);
     return handler.function;
   };
 
@@ -290,13 +322,19 @@ export const createFunctions = (
       make(route.entry, `lambdas/http/${route.entry}.ts`, `${route.method} ${route.path}`),
     ]),
   ) as Record<RouteSpec['entry'], NodejsFunction>;
-  const { cleanup, connect } = OTHER_FUNCTIONS;
+  const { cleanup, connect, companion } = OTHER_FUNCTIONS;
   const reconcile = OTHER_FUNCTIONS['reconcile-usage'];
   return {
     ...routeFunctions,
     cleanup: make('cleanup', cleanup.entry, cleanup.description),
     connect: make('connect', connect.entry, connect.description, jwtEnvironment),
     'reconcile-usage': make('reconcile-usage', reconcile.entry, reconcile.description),
+    ...(props.companionRoutes === true && {
+      companion: make('companion', companion.entry, companion.description, {
+        COMPANION_ROUTES: 'true',
+        COMPANION_AUTO_CONFIRM: String(props.companionAutoConfirm === true),
+      }),
+    }),
   };
 };
 

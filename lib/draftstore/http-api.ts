@@ -6,7 +6,9 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { REFUSAL_HEADERS } from '../../lambdas/core/errors.js';
 import { ROUTE_TABLE, type RouteSpec } from '../../lambdas/http/route-table.js';
+import { COMPANION_PREFIX } from '../../lambdas/http/companion/companion-routes.js';
 import { pascal } from './functions.js';
 import type { DraftStoreProps } from './props.js';
 
@@ -22,7 +24,9 @@ export interface DraftStoreHttpApi {
 export const createHttpApi = (
   scope: Construct,
   props: DraftStoreProps,
-  routeFunctions: Readonly<Record<RouteSpec['entry'], NodejsFunction>>,
+  routeFunctions: Readonly<Record<RouteSpec['entry'], NodejsFunction>> & {
+    readonly companion?: NodejsFunction;
+  },
 ): DraftStoreHttpApi => {
   const httpApi = new apigw.HttpApi(scope, 'HttpApi', {
     description: 'DraftStore REST API',
@@ -33,8 +37,11 @@ export const createHttpApi = (
         apigw.CorsHttpMethod.GET,
         apigw.CorsHttpMethod.POST,
         apigw.CorsHttpMethod.OPTIONS,
+        // The Companion routes' abort.
+        ...(routeFunctions.companion ? [apigw.CorsHttpMethod.DELETE] : []),
       ],
       allowHeaders: ['authorization', 'content-type'],
+      exposeHeaders: [...REFUSAL_HEADERS],
       maxAge: Duration.hours(1),
     },
   });
@@ -92,6 +99,22 @@ export const createHttpApi = (
         reason: isPublic
           ? 'GET /health is an uptime probe that returns only "ok"/"unavailable" per bucket; it must answer without a token.'
           : 'No JWT issuer is configured for this deployment (jwtIssuer unset): the API is deliberately open and every caller is "anonymous". Set jwtIssuer + jwtAudience to require a bearer token.',
+      });
+    }
+  }
+  if (routeFunctions.companion) {
+    // One function serves every route below the prefix, unknown ones too (404 {message}).
+    const companionRoutes = httpApi.addRoutes({
+      path: `${COMPANION_PREFIX}/{proxy+}`,
+      methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST, apigw.HttpMethod.DELETE],
+      integration: new HttpLambdaIntegration('CompanionIntegration', routeFunctions.companion),
+      ...(jwt && { authorizer: jwt }),
+    });
+    for (const companionRoute of jwt ? [] : companionRoutes) {
+      Validations.of(companionRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'No JWT issuer is configured (jwtIssuer unset): the Companion routes, like every route, serve the anonymous owner.',
       });
     }
   }

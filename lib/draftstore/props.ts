@@ -92,6 +92,19 @@ export interface DraftStoreProps {
    */
   readonly quotaObjects?: number;
   /**
+   * Requests a minute per owner (anonymous callers: per source IP) to what mints URLs or
+   * starts work: upload-url, upload-form, multipart create and sign-parts, confirm, delete
+   * (RATE_LIMIT_PER_MINUTE). Each counted request makes one UpdateItem in the usage table;
+   * the functions that count get dynamodb:UpdateItem on it. See docs/quotas.md#rate-limits.
+   * @default - no limit
+   */
+  readonly rateLimitPerMinute?: number;
+  /**
+   * The same for list, object info and download-url (READ_RATE_LIMIT_PER_MINUTE).
+   * @default - no limit
+   */
+  readonly readRateLimitPerMinute?: number;
+  /**
    * Content types a client may upload (ALLOWED_CONTENT_TYPES), e.g. `image/*`.
    * @default [] - any type
    */
@@ -119,6 +132,19 @@ export interface DraftStoreProps {
    * @default - none
    */
   readonly jwtAudience?: readonly string[];
+  /**
+   * Serve Uppy Companion's S3 routes under `/companion` (COMPANION_ROUTES; docs/uppy.md), so
+   * that Uppy's `companionEndpoint` (6) or `endpoint` (5) works with no server of your own.
+   * Behind the JWT authorizer when `jwtIssuer` is set (Uppy 6 then cannot use them: it sends
+   * no Authorization header to Companion).
+   * @default false
+   */
+  readonly companionRoutes?: boolean;
+  /**
+   * Confirm each upload the Companion routes complete (COMPANION_AUTO_CONFIRM).
+   * @default false
+   */
+  readonly companionAutoConfirm?: boolean;
   /**
    * Authentication of the Connect function URL.
    * @default lambda.FunctionUrlAuthType.AWS_IAM

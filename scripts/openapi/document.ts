@@ -40,6 +40,8 @@ const ERROR_EXAMPLES: Readonly<Record<DraftErrorCode, string>> = {
   scanner_unavailable: 'The malware scanner is unavailable; the draft is kept, confirm again.',
   bucket_not_found: 'The storage bucket does not exist.',
   storage_unavailable: 'The storage service is unavailable; try again.',
+  rate_limited:
+    'Too many requests: the limit is 60 a minute for uploads and changes; try again in 17 s.',
   internal: 'An internal error occurred.',
 };
 
@@ -51,6 +53,13 @@ const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
   401: 'Unauthorized',
   429: 'Too Many Requests',
   503: 'Service Unavailable',
+};
+
+/** What `rate_limited` answers with (API Gateway's own 429 sends none). */
+const RETRY_AFTER = {
+  description:
+    'With `rate_limited`: seconds until the per-minute window ends and the request may be sent again.',
+  schema: { type: 'integer', minimum: 1 },
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -74,7 +83,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   413: 'Too large',
   415: 'Unsupported media type',
   422: 'Content rejected',
-  429: 'Throttled by the API stage',
+  429: 'Too many requests',
   500: 'Internal error',
   503: 'Storage unavailable',
 };
@@ -208,17 +217,27 @@ const docsOf = (route: RouteSpec) => {
   const operation = docs[route.surface];
   if (operation === undefined) throw new Error(`${route.path} has no OpenAPI text`);
   return {
-    operation: { ...operation, errorShape: route.surface === 'rest' ? 'rest' : 'compat' } as const,
+    operation: {
+      ...operation,
+      errorShape: route.surface === 'rest' ? 'rest' : 'compat',
+      // Its class is declared once, on the operation: a limited one can answer rate_limited.
+      rateLimited: spec !== undefined && spec.operation.rateLimit !== 'none',
+    } as const,
     request: surfaces?.[route.surface]?.request,
   };
 };
 
 /** One response per status: the error codes the table maps there, each with an example. */
 const errorResponses = (
-  operation: RouteDocs & { readonly errorShape: 'rest' | 'compat' },
+  operation: RouteDocs & { readonly errorShape: 'rest' | 'compat'; readonly rateLimited: boolean },
 ): Record<string, unknown> => {
   const codes = [
-    ...new Set([...(operation.request ? BODY_ERRORS : []), ...operation.errors, ...ROUTE_ERRORS]),
+    ...new Set([
+      ...(operation.request ? BODY_ERRORS : []),
+      ...operation.errors,
+      ...(operation.rateLimited ? (['rate_limited'] as const) : []),
+      ...ROUTE_ERRORS,
+    ]),
   ];
   const byStatus = new Map<number, DraftErrorCode[]>();
   for (const code of codes) {
@@ -292,6 +311,7 @@ const errorResponses = (
         statusCodes.length > 0
           ? `${STATUS_TEXT[status] ?? 'Error'}: ${statusCodes.map((code) => `\`${code}\``).join(', ')}`
           : (STATUS_TEXT[status] ?? 'Error'),
+      ...(statusCodes.includes('rate_limited') && { headers: { 'Retry-After': RETRY_AFTER } }),
       content: { 'application/json': { schema, examples } },
     };
   }

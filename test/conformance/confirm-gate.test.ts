@@ -1,5 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import { jest } from '@jest/globals';
 import { REJECTION_REASON_HEADER } from '../../lambdas/core/errors.js';
 import { logger } from '../../lambdas/observability/logger.js';
@@ -12,6 +15,8 @@ import { describeEachStore, postForm, putWith, startStoreRuntime } from './store
 // every surface, through the real handlers on a real store.
 
 jest.setTimeout(120_000);
+
+const CURRENT_PROTO = join(import.meta.dirname, '..', '..', 'proto', 'draft', 'v1', 'draft.proto');
 
 type Path = 'put' | 'form' | 'multipart';
 type Surface = 'rest' | 'original' | 'connect';
@@ -207,6 +212,63 @@ describeEachStore('confirm holds images to their limits', (store) => {
     // A retried confirm answers from main, the same size included.
     const again = await api.post('/api/v1/confirm-upload', { object_name: 'photo.jpg' });
     expect(again.json).toMatchObject({ success: true, width: 4000, height: 3000 });
+  });
+
+  describe('draft.v1 answers the size in ConfirmUploadResponse', () => {
+    let client: grpc.Client & Record<string, any>;
+
+    beforeAll(() => {
+      const definition = protoLoader.loadSync(CURRENT_PROTO, { keepCase: true, longs: String });
+      const loaded = grpc.loadPackageDefinition(definition) as any;
+      client = new loaded.draft.v1.DraftService(
+        `127.0.0.1:${api.grpcPort}`,
+        grpc.credentials.createInsecure(),
+      );
+    });
+    afterAll(() => client?.close());
+
+    const grpcConfirm = (objectName: string): Promise<any> =>
+      new Promise((resolve, reject) => {
+        client.ConfirmUpload({ object_name: objectName }, (error: unknown, response: unknown) =>
+          error ? reject(error) : resolve(response),
+        );
+      });
+
+    it('over Connect, first confirm and retry alike', async () => {
+      await put('connect.png', png(640, 480), 'image/png');
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const confirmed = await api.post('/draft.v1.DraftService/ConfirmUpload', {
+          objectName: 'connect.png',
+        });
+        expect(confirmed).toMatchObject({
+          status: 200,
+          json: { result: { success: true }, width: 640, height: 480 },
+        });
+      }
+    });
+
+    it('over gRPC (HTTP/2, protobuf binary)', async () => {
+      await put('grpc.jpg', jpeg(4000, 3000, 100_000), 'image/jpeg');
+      expect(await grpcConfirm('grpc.jpg')).toMatchObject({
+        object_name: 'grpc.jpg',
+        width: 4000,
+        height: 3000,
+      });
+    });
+
+    it('leaves both unset for a file that is not an image', async () => {
+      await put('notes.txt', Buffer.from('plain words\n'), 'text/plain');
+      const confirmed = await grpcConfirm('notes.txt');
+      expect(confirmed).toMatchObject({ object_name: 'notes.txt', size: '12' });
+      expect(confirmed.width).toBeUndefined();
+      expect(confirmed.height).toBeUndefined();
+      const json = (
+        await api.post('/draft.v1.DraftService/ConfirmUpload', { objectName: 'notes.txt' })
+      ).json;
+      expect(json).toMatchObject({ objectName: 'notes.txt' });
+      expect(json).not.toHaveProperty('width');
+      expect(json).not.toHaveProperty('height');
+    });
   });
 });
 

@@ -26,9 +26,13 @@ const ping = (socket: string): Promise<boolean> =>
 
 /**
  * The real Debian clamd, in the foreground on a private unix socket with a one-signature
- * database (scripts/clamav-test-db.mjs: EICAR). `streamMaxBytes` is its StreamMaxLength.
+ * database (scripts/clamav-test-db.mjs: EICAR). `streamMaxBytes` is its StreamMaxLength;
+ * `settings` are more clamd.conf lines (the bench turns the clean-file cache off).
  */
-export const startClamd = async (streamMaxBytes = 1024 * 1024): Promise<TestClamd> => {
+export const startClamd = async (
+  streamMaxBytes = 1024 * 1024,
+  settings: readonly string[] = [],
+): Promise<TestClamd> => {
   const directory = await mkdtemp(join(tmpdir(), 'draftstore-clamd-'));
   const socket = join(directory, 'clamd.sock');
   writeTestDatabase(join(directory, 'db'));
@@ -42,6 +46,7 @@ export const startClamd = async (streamMaxBytes = 1024 * 1024): Promise<TestClam
       `TemporaryDirectory ${directory}`,
       `StreamMaxLength ${streamMaxBytes}`,
       `LogFile ${join(directory, 'clamd.log')}`,
+      ...settings,
       '',
     ].join('\n'),
   );

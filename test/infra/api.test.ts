@@ -147,6 +147,8 @@ describe('HTTP API', () => {
         AllowOrigins: ['*'],
         AllowMethods: ['GET', 'POST', 'OPTIONS'],
         AllowHeaders: ['authorization', 'content-type'],
+        // A page reads a refusal's Retry-After and reason only when they are exposed.
+        ExposeHeaders: ['draftstore-rejection-reason', 'retry-after'],
       },
     });
   });
@@ -204,6 +206,7 @@ describe('Connect function URL', () => {
           'grpc-message',
           'grpc-status-details-bin',
           'connect-content-encoding',
+          'retry-after',
         ]),
       },
     });

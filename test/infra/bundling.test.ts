@@ -30,7 +30,19 @@ describe('HandlerFunction bundling (real esbuild, no Docker)', () => {
     const assetPath = Object.values(functions)[0]!.Metadata['aws:asset:path'] as string;
     const bundle = join(outdir, assetPath, 'index.mjs');
 
-    expect(readFileSync(bundle, 'utf8').startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    const code = readFileSync(bundle, 'utf8');
+    expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    // The SDK's default credential chain is replaced by lambdas/storage/lambda-credentials.ts:
+    // none of its container, process, SSO or web-identity providers is bundled.
+    expect(code).toContain('No AWS credentials in the environment');
+    for (const provider of [
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'credential_process',
+      'sso_session',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+    ]) {
+      expect(code).not.toContain(provider);
+    }
     expect(existsSync(`${bundle}.map`)).toBe(true);
     const loaded = spawnSync(
       process.execPath,

@@ -14,6 +14,12 @@ const configurations: Record<string, Record<string, unknown>> = {
     jwtAudience: 'draftstore',
     functionUrlAuthType: 'NONE',
   },
+  'Companion routes, open': { companionRoutes: 'true', companionAutoConfirm: 'true' },
+  'Companion routes behind JWT': {
+    companionRoutes: 'true',
+    jwtIssuer: 'https://issuer.example.com/',
+    jwtAudience: 'draftstore',
+  },
   'customer-managed KMS key': { kms: 'true' },
   'existing buckets': {
     existingMainBucketName: 'corp-main',

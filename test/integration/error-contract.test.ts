@@ -11,6 +11,7 @@ import {
   REJECTION_REASON_HEADER,
   type DraftErrorCode,
 } from '../../lambdas/core/errors.js';
+import { RateLimiter } from '../../lambdas/core/rate-limiter.js';
 import { ERROR_TABLE, ErrorTypeNumber } from '../../lambdas/error-table.js';
 import { ConfirmUploadRequestSchema, ResultSchema } from '../../lambdas/gen/draft/v1/draft_pb.js';
 import { logger } from '../../lambdas/observability/logger.js';
@@ -19,6 +20,7 @@ import { startLocalHttpServer, type LocalHttpServer } from '../../local/http-ser
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+const NO_LIMITS = new RateLimiter({ limits: {} });
 
 interface DocumentedRow {
   readonly status: number;
@@ -119,7 +121,7 @@ describe('every row in every wire format, over real HTTP', () => {
     server = await startLocalHttpServer({
       host: '127.0.0.1',
       port: 0,
-      resolve: () => ({ drafts: failing }) as unknown as Services,
+      resolve: () => ({ drafts: failing, limits: NO_LIMITS }) as unknown as Services,
       emulateJwtAuthorizer: false,
       connectHandler: createLocalConnectHandler({
         resolve: () => ({ drafts: failing }) as unknown as RpcServices,
@@ -230,7 +232,7 @@ describe('every row in every wire format, over real HTTP', () => {
       refusingServer = await startLocalHttpServer({
         host: '127.0.0.1',
         port: 0,
-        resolve: () => ({ drafts: refusing }) as unknown as Services,
+        resolve: () => ({ drafts: refusing, limits: NO_LIMITS }) as unknown as Services,
         emulateJwtAuthorizer: false,
         connectHandler: createLocalConnectHandler({
           resolve: () => ({ drafts: refusing }) as unknown as RpcServices,

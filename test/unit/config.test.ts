@@ -38,6 +38,8 @@ describe('loadConfig', () => {
       cleanupIntervalSeconds: 60,
       allowedContentTypes: [],
       partCopySourceDecodedTwice: undefined,
+      companionRoutes: false,
+      companionAutoConfirm: false,
       inlineContentTypes: DEFAULT_INLINE_CONTENT_TYPES,
       contentSniffing: 'strict',
       imageLimits: { maxWidth: 0, maxHeight: 0, maxPixels: 16383 * 16383 },
@@ -50,6 +52,7 @@ describe('loadConfig', () => {
       malwareScan: 'off',
       guardDutyPassStatuses: [],
       clamd: { address: '', timeoutMs: 30_000, streamMaxBytes: 25 * 1024 * 1024 },
+      rateLimits: {},
     });
     expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('text/html');
     expect(DEFAULT_INLINE_CONTENT_TYPES).not.toContain('image/*');
@@ -165,5 +168,18 @@ describe('loadConfig', () => {
     expect(messageOf({ MINIO_SECRET_KEY: 'hunter2-secret', HTTP_PORT: 'x' })).not.toContain(
       'hunter2',
     );
+  });
+});
+
+describe('the Companion settings', () => {
+  it('read COMPANION_ROUTES and COMPANION_AUTO_CONFIRM as booleans', () => {
+    expect(loadConfig({ COMPANION_ROUTES: 'true', COMPANION_AUTO_CONFIRM: '1' })).toMatchObject({
+      companionRoutes: true,
+      companionAutoConfirm: true,
+    });
+  });
+
+  it('stop start-up naming the variable when it is not a boolean', () => {
+    expect(() => loadConfig({ COMPANION_ROUTES: 'yes' })).toThrow(/COMPANION_ROUTES/);
   });
 });

@@ -5,6 +5,7 @@ import type { confirmResponse } from '../responses.js';
 
 /** Moves a draft into the main bucket; safe to retry. */
 export const confirmUpload = {
+  rateLimit: 'write',
   audit: { action: 'confirm', stage: 'main' },
   call: ({ drafts, caller }, input: ConfirmRequest) =>
     drafts.confirm(caller, { objectName: input.object_name }),

@@ -6,6 +6,7 @@ import type { Operation, OperationSpec, OriginalRoute } from '../operation.js';
  * Only the original API has it.
  */
 export const createDraftBucket = {
+  rateLimit: 'none',
   audit: { action: 'ensure-buckets', about: 'service' },
   call: ({ drafts }) => drafts.ensureBuckets(),
 } satisfies Operation;

@@ -4,6 +4,7 @@ import type { deleteObjectResponse } from '../responses.js';
 
 /** Discards a draft or deletes a confirmed object; idempotent. */
 export const deleteObject = {
+  rateLimit: 'write',
   audit: { action: 'delete', stage: { unset: 'main' } },
   call: ({ objects, caller }, input: DeleteObjectRequest) =>
     objects.delete(caller, { objectName: input.object_name, stage: input.stage }),

@@ -12,6 +12,7 @@ export type DownloadUrlInput = DownloadUrlRequest & { readonly fallbackToMain?: 
 
 /** A presigned GET for a draft or a confirmed object. */
 export const downloadUrl = {
+  rateLimit: 'read',
   audit: { action: 'download-url', stage: { unset: 'draft' } },
   call: ({ drafts, caller }, input: DownloadUrlInput) =>
     drafts.downloadUrl(caller, {

@@ -3,6 +3,7 @@ import type { healthResponse } from '../responses.js';
 
 /** Whether both buckets answer. */
 export const health = {
+  rateLimit: 'none',
   call: ({ drafts }) => drafts.health(),
 } satisfies Operation;
 

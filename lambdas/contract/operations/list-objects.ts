@@ -4,6 +4,7 @@ import type { listObjectsResponse } from '../responses.js';
 
 /** One page of the caller's names, optionally folder by folder. */
 export const listObjects = {
+  rateLimit: 'read',
   audit: { action: 'list', about: 'prefix', stage: { unset: 'main' } },
   call: ({ objects, caller }, input: ListObjectsRequest) =>
     objects.list(caller, {

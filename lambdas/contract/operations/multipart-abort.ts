@@ -5,6 +5,7 @@ import { uploadReferenceOf } from './upload-reference.js';
 
 /** Aborts the upload (and removes its draft if completed); idempotent. */
 export const multipartAbort = {
+  rateLimit: 'none',
   audit: { action: 'multipart-abort', stage: 'draft' },
   call: ({ multipart, caller }, input: MultipartAbortRequest) =>
     multipart.abort(caller, uploadReferenceOf(input)),

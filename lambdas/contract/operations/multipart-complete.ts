@@ -11,6 +11,7 @@ export const MAX_COMPLETE_BODY_BYTES = 1024 * 1024;
 
 /** Assembles the parts; the draft then exists, to be confirmed. */
 export const multipartComplete = {
+  rateLimit: 'none',
   audit: { action: 'multipart-complete', stage: 'draft' },
   call: ({ multipart, caller }, input: MultipartCompleteRequest) =>
     multipart.complete(caller, {

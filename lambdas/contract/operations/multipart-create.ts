@@ -4,6 +4,7 @@ import type { Operation, OperationSpec, RestRoute } from '../operation.js';
 
 /** Starts a multipart upload into the draft bucket. */
 export const multipartCreate = {
+  rateLimit: 'write',
   audit: { action: 'multipart-create', stage: 'draft' },
   call: ({ multipart, caller }, input: MultipartCreateRequest) =>
     multipart.create(caller, {

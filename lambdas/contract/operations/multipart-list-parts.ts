@@ -5,6 +5,7 @@ import { uploadReferenceOf } from './upload-reference.js';
 
 /** Every part uploaded so far, for resuming. */
 export const multipartListParts = {
+  rateLimit: 'none',
   audit: { action: 'multipart-list-parts', stage: 'draft' },
   call: ({ multipart, caller }, input: MultipartListPartsRequest) =>
     multipart.listParts(caller, uploadReferenceOf(input)),

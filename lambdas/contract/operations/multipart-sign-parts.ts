@@ -5,6 +5,7 @@ import { uploadReferenceOf } from './upload-reference.js';
 
 /** Presigned PUTs for up to 100 parts, each bound to its length. */
 export const multipartSignParts = {
+  rateLimit: 'write',
   audit: { action: 'multipart-part-urls', stage: 'draft' },
   call: ({ multipart, caller }, input: MultipartSignPartsRequest) =>
     multipart.signParts(caller, {

@@ -4,6 +4,7 @@ import type { objectInfoResponse } from '../responses.js';
 
 /** Size, type, ETag, time and custom metadata of one object. */
 export const objectInfo = {
+  rateLimit: 'read',
   audit: { action: 'object-info', stage: { unset: 'main' } },
   call: ({ objects, caller }, input: ObjectInfoRequest) =>
     objects.info(caller, {

@@ -7,6 +7,7 @@ import type { uploadFormResponse } from '../responses.js';
  * policy: the key, the Content-Type, 1..MAX_UPLOAD_BYTES bytes and the expiry.
  */
 export const uploadForm = {
+  rateLimit: 'write',
   audit: { action: 'upload-form', stage: 'draft' },
   call: ({ drafts, caller }, input: UploadFormRequest) =>
     drafts.uploadForm(caller, {

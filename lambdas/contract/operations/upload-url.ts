@@ -5,6 +5,7 @@ import type { uploadUrlResponse } from '../responses.js';
 
 /** A presigned PUT into the draft bucket. */
 export const uploadUrl = {
+  rateLimit: 'write',
   audit: { action: 'upload-url', stage: 'draft' },
   call: ({ drafts, caller }, input: UploadUrlRequest) =>
     drafts.uploadUrl(caller, {

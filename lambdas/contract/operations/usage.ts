@@ -3,6 +3,7 @@ import type { usageResponse } from '../responses.js';
 
 /** What the caller keeps in the main bucket, and their quota. */
 export const usage = {
+  rateLimit: 'read',
   audit: { action: 'usage', about: 'service' },
   call: ({ accounts, caller }) => accounts.report(caller.owner),
 } satisfies Operation;

@@ -410,3 +410,74 @@ describe('MultipartService refuses before it writes', () => {
     },
   );
 });
+
+describe('MultipartService: unsized uploads (the Companion routes)', () => {
+  const objects = new FakeObjectStore([BUCKET]);
+  const service = new MultipartService({
+    store: storeThatRetypes(objects, 'application/octet-stream'),
+    objects,
+    bucket: BUCKET,
+    policy: { maxUploadBytes: 12 * MIB, allowedContentTypes: [] },
+    tokens: new UploadTokens({ key: async () => new Uint8Array(32).fill(7) }),
+    uploadTtlSeconds: 60,
+    uploadLifetimeSeconds: 3600,
+  });
+  const caller = { owner: 'alice' };
+
+  it('caps part numbers at MAX_UPLOAD_BYTES in 5 MiB parts', () => {
+    expect(service.unsizedPartLimit).toBe(3);
+  });
+
+  it('signs a part without a length, and refuses one past the limit', async () => {
+    const created = await service.createUnsized(caller, { objectName: 'a.bin' });
+    const reference = {
+      objectName: 'a.bin',
+      uploadId: created.uploadId,
+      uploadToken: created.uploadToken,
+    };
+    await expect(
+      service.signUnsizedPart(caller, { ...reference, partNumber: 3 }),
+    ).resolves.toMatchObject({ url: 'fake://part' });
+    await expect(
+      service.signUnsizedPart(caller, { ...reference, partNumber: 4 }),
+    ).rejects.toMatchObject({ code: 'invalid_request' });
+  });
+
+  it('keeps the two kinds apart: neither flow continues the other', async () => {
+    const unsized = await service.createUnsized(caller, { objectName: 'b.bin' });
+    await expect(
+      service.signParts(caller, {
+        objectName: 'b.bin',
+        uploadId: unsized.uploadId,
+        uploadToken: unsized.uploadToken,
+        partNumbers: [1],
+      }),
+    ).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringMatching(/Companion/),
+    });
+    const sized = await service.create(caller, { objectName: 'c.bin', contentLength: 6 * MIB });
+    await expect(
+      service.completeUnsized(caller, {
+        objectName: 'c.bin',
+        uploadId: sized.uploadId,
+        uploadToken: sized.uploadToken,
+        parts: [{ partNumber: 1, etag: '"a"' }],
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_request' });
+  });
+
+  it('completes the listed parts whatever their count, and checks the size only against the policy', async () => {
+    const created = await service.createUnsized(caller, { objectName: 'd.bin' });
+    const done = await service.completeUnsized(caller, {
+      objectName: 'd.bin',
+      uploadId: created.uploadId,
+      uploadToken: created.uploadToken,
+      parts: [
+        { partNumber: 2, etag: '"b"' },
+        { partNumber: 1, etag: '"a"' },
+      ],
+    });
+    expect(done).toMatchObject({ objectName: 'd.bin', size: 6 * MIB });
+  });
+});

@@ -95,3 +95,22 @@ describe('upload tokens', () => {
     ]);
   });
 });
+
+describe('unsized upload tokens (the Companion routes)', () => {
+  it('round-trip the unsized mark, and a sized token has none', async () => {
+    const unsized: UploadClaims = { ...claims, contentLength: 0, partSize: 0, unsized: true };
+    await expect(tokens.verify(await tokens.sign(unsized))).resolves.toEqual(unsized);
+    expect(await tokens.verify(await tokens.sign(claims))).not.toHaveProperty('unsized');
+  });
+
+  it('refuse a sized token edited to look unsized, and a mark of another value', async () => {
+    const token = await tokens.sign(claims);
+    await expect(tokens.verify(altered(token, (p) => (p.n = 1)))).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    const unsized = await tokens.sign({ ...claims, unsized: true });
+    await expect(tokens.verify(altered(unsized, (p) => (p.n = 2)))).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+  });
+});

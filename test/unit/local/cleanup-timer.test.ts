@@ -117,6 +117,83 @@ describe('local cleanup timer', () => {
     expect(cleaner.stats().started).toBe(1);
   });
 
+  it('gives each sweep a deadline: the cleaner is told the time left, and a sweep that never ends is given up', async () => {
+    // prepare: a store that never answers, as a cleaner whose sweep never settles
+    const cleaner = controllableCleaner();
+    let remainingAtStart: number | undefined;
+    const silent = {
+      sweep: (options?: { remainingTimeMs?: () => number }) => {
+        remainingAtStart = options?.remainingTimeMs?.();
+        return cleaner.sweep();
+      },
+    };
+    const { lines, logger } = quietLogger();
+    const timer = startCleanupTimer({
+      cleaner: silent,
+      intervalMs: 60_000,
+      deadlineMs: 50,
+      logger,
+    });
+
+    // act
+    const outcome = await timer.runNow();
+    await timer.stop();
+
+    // assess: runNow and stop answer although the sweep never ended
+    expect(outcome).toBeUndefined();
+    expect(remainingAtStart).toBeGreaterThan(0);
+    expect(remainingAtStart).toBeLessThanOrEqual(50);
+    expect(lines).toEqual([
+      {
+        level: 'error',
+        message: 'Cleanup sweep passed its deadline; the store may not be answering',
+        details: { deadlineMs: 50 },
+      },
+    ]);
+    cleaner.finish(summary());
+  });
+
+  it('starts no sweep beside one still running past its deadline, and sweeps again once it ends', async () => {
+    // prepare
+    const cleaner = controllableCleaner();
+    const { lines, logger } = quietLogger();
+    const timer = startCleanupTimer({ cleaner, intervalMs: 60_000, deadlineMs: 20, logger });
+    await timer.runNow();
+
+    // act
+    const skipped = await timer.runNow();
+    cleaner.finish(summary());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const next = timer.runNow();
+    await cleaner.started(2);
+    cleaner.finish(summary({ expired: 1, deleted: 1 }));
+
+    // assess
+    expect(skipped).toBeUndefined();
+    await expect(next).resolves.toMatchObject({ deleted: 1 });
+    await timer.stop();
+    expect(cleaner.stats()).toEqual({ started: 2, peak: 1 });
+    expect(lines.map((line) => line.message)).toEqual([
+      'Cleanup sweep passed its deadline; the store may not be answering',
+      'Cleanup sweep skipped: the last one is still running past its deadline',
+      'Cleanup sweep finished',
+    ]);
+  });
+
+  it('refuses a deadline of zero', () => {
+    // act
+    const start = () =>
+      startCleanupTimer({
+        cleaner: controllableCleaner(),
+        intervalMs: 1_000,
+        deadlineMs: 0,
+        logger: quietLogger().logger,
+      });
+
+    // assess
+    expect(start).toThrow(/deadlineMs must be positive/);
+  });
+
   it('refuses an interval of zero', () => {
     // act
     const start = () =>
