@@ -3,7 +3,8 @@ import type { usageResponse } from '../responses.js';
 
 /** What the caller keeps in the main bucket, and their quota. */
 export const usage = {
-  rateLimit: 'read',
+  // Not one of the limited calls (RATE_LIMIT_PER_MINUTE, READ_RATE_LIMIT_PER_MINUTE).
+  rateLimit: 'none',
   audit: { action: 'usage', about: 'service' },
   call: ({ accounts, caller }) => accounts.report(caller.owner),
 } satisfies Operation;

@@ -35,6 +35,8 @@ const EXPECTED = {
   'multipart-list-parts': 'none',
   'multipart-complete': 'none',
   'multipart-abort': 'none',
+  // Not among the limited calls the issue names.
+  usage: 'none',
 } as const;
 
 /** Counters that are always full: every counted request is refused, and recorded. */
