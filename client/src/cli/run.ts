@@ -10,10 +10,14 @@ import { DraftStoreError, isAborted } from '../errors.js';
 import { storeError } from '../store-error.js';
 import { parseInvocation, UsageError, USAGE, type Command, type Invocation } from './args.js';
 import { guessContentType } from './content-type.js';
+import { EXIT } from './exit-codes.js';
 import { formatBytes } from './format.js';
+import { listCommand } from './list.js';
+import { infoCommand, rmCommand } from './object-commands.js';
+import { createOutput } from './output.js';
 import { createProgressView, type ViewMode } from './progress-view.js';
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+import { usageCommand } from './usage-command.js';
+import { waitNotice } from './wait-notice.js';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -196,7 +200,18 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
     io.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
-  const client = new DraftStoreClient({ baseUrl: invocation.api, token: invocation.token });
+  const client = new DraftStoreClient({
+    baseUrl: invocation.api,
+    token: invocation.token,
+    retry: {
+      onWait: (wait) => {
+        const notice = waitNotice(wait);
+        // On a terminal it replaces the progress bar's line, which the next update redraws.
+        if (notice) io.stderr.write(`${io.stderr.isTTY ? '\r\x1b[2K' : ''}${notice}\n`);
+      },
+    },
+  });
+  const out = createOutput(io.stdout, invocation.json);
   try {
     switch (command.kind) {
       case 'upload':
@@ -219,6 +234,14 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
       }
       case 'download':
         return await download(client, command, invocation, io);
+      case 'ls':
+        return await listCommand(client, command, out);
+      case 'info':
+        return await infoCommand(client, command, out);
+      case 'rm':
+        return await rmCommand(client, command, out);
+      case 'usage':
+        return await usageCommand(client, out);
     }
   } catch (error) {
     if (error instanceof UsageError) {
