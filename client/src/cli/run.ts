@@ -49,20 +49,28 @@ const resumeCommand = (invocation: Invocation, command: UploadCommand, files: st
   return invocation.token ? `DRAFTSTORE_TOKEN=… ${command_}` : command_;
 };
 
-const describe = (error: unknown): string =>
-  error instanceof DraftStoreError
-    ? `${error.code}${error.status ? ` (${error.status})` : ''}${error.reason ? ` [${error.reason}]` : ''}: ${error.message}`
-    : String(error);
+const retryAfterSeconds = (error: DraftStoreError): number | undefined =>
+  error.retryAfterMs === undefined ? undefined : Math.ceil(error.retryAfterMs / 1000);
 
-const errorJson = (error: unknown) =>
-  error instanceof DraftStoreError
-    ? {
-        status: error.status,
-        code: error.code,
-        ...(error.reason !== undefined && { reason: error.reason }),
-        message: error.message,
-      }
-    : { status: 0, code: 'internal', message: String(error) };
+const describe = (error: unknown): string => {
+  if (!(error instanceof DraftStoreError)) return String(error);
+  const after = retryAfterSeconds(error);
+  return `${error.code}${error.status ? ` (${error.status})` : ''}${error.reason ? ` [${error.reason}]` : ''}: ${error.message}${after === undefined ? '' : ` (retry after ${after} s)`}`;
+};
+
+const errorJson = (error: unknown) => {
+  if (!(error instanceof DraftStoreError)) {
+    return { status: 0, code: 'internal', message: String(error) };
+  }
+  const after = retryAfterSeconds(error);
+  return {
+    status: error.status,
+    code: error.code,
+    ...(error.reason !== undefined && { reason: error.reason }),
+    message: error.message,
+    ...(after !== undefined && { retry_after_seconds: after }),
+  };
+};
 
 const upload = async (
   client: DraftStoreClient,
