@@ -91,6 +91,9 @@ const upload = async (
     for (const [index, file] of command.files.entries()) {
       const objectName = command.name ?? basename(file);
       const started = Date.now();
+      // When the last byte was in: the throughput leaves out complete and confirm (which may
+      // wait minutes for a malware scan).
+      let sentAt: number | undefined;
       let view: ReturnType<typeof createProgressView> | undefined;
       // A resumed upload's first event holds the bytes already stored, which this run did not send.
       let stored: number | undefined;
@@ -107,6 +110,7 @@ const upload = async (
           signal: controller.signal,
           onProgress: ({ loaded, total }) => {
             stored ??= loaded;
+            if (loaded === total) sentAt ??= Date.now();
             view ??= createProgressView(mode, objectName, total, write);
             view.update(loaded);
           },
@@ -119,7 +123,8 @@ const upload = async (
             ? `${result.part_count} parts${result.resumed ? `, resumed: ${result.parts_sent} sent` : ''}`
             : 'one PUT';
           const sent = result.resumed ? result.size - (stored ?? 0) : result.size;
-          const rate = formatBytes(sent / Math.max(seconds, 0.001));
+          const sending = ((sentAt ?? Date.now()) - started) / 1000;
+          const rate = formatBytes(sent / Math.max(sending, 0.001));
           const confirmed = result.confirmed
             ? `, confirmed as ${result.confirmed.final_location}`
             : ' (draft)';
