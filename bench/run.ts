@@ -3,6 +3,7 @@ import { coldStartHeader, formatColdStartBench, runColdStartBench } from './cold
 import { formatConfirmRequestsBench, runConfirmRequestsBench } from './confirm-requests-bench.js';
 import { formatHotPathBench, runHotPathBench } from './hot-path-bench.js';
 import { formatRestThroughputBench, runRestThroughputBench } from './rest-throughput-bench.js';
+import { formatQuotaBench, runQuotaBench } from './quota-bench.js';
 import { formatUploadBench, runUploadBench } from './upload-bench.js';
 
 /**
@@ -10,7 +11,8 @@ import { formatUploadBench, runUploadBench } from './upload-bench.js';
  * BENCH_DRAFTS=5000 BENCH_SMALL_DRAFTS=500 BENCH_SPEED_DRAFTS=1000 BENCH_SPEED_PAIRS=1 npm run bench
  * P2 (cold start of each cdk.out bundle; run `npm run synth` first): BENCH_P2_FUNCTIONS=UploadUrl,Connect
  * measures only those. P6 (CLI vs aws s3 cp on Ceph RGW): BENCH_P6_MIB=1024 BENCH_P6_PAIRS=3.
- * BENCH_ONLY=p1,p2,p4,p5,p6,cleanup (any of them, comma-separated) runs only those parts;
+ * BENCH_ONLY=p1,p2,p4,p5,p6,cleanup,q1 (any of them, comma-separated) runs only those parts;
+ * Q1 (confirm with the usage ledger against without): BENCH_Q1_CONFIRMS per round.
  * BENCH_ROUNDS sets the alternating A/B rounds of P1, P2 and P5 (at least 5).
  */
 const size = (name: string, fallback: number): number => {
@@ -23,7 +25,7 @@ const size = (name: string, fallback: number): number => {
   return value;
 };
 
-const PARTS = ['p1', 'p2', 'p4', 'p5', 'cleanup', 'p6'] as const;
+const PARTS = ['p1', 'p2', 'p4', 'p5', 'q1', 'cleanup', 'p6'] as const;
 
 const main = async () => {
   const only = (process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((part) => part.trim());
@@ -47,6 +49,10 @@ const main = async () => {
   if (only.includes('p4')) console.log(formatConfirmRequestsBench(await runConfirmRequestsBench()));
   if (only.includes('p5')) {
     console.log(formatRestThroughputBench(await runRestThroughputBench({ rounds })));
+  }
+  if (only.includes('q1')) {
+    const confirms = size('BENCH_Q1_CONFIRMS', 40);
+    console.log(formatQuotaBench(await runQuotaBench({ rounds, confirms })));
   }
   if (only.includes('cleanup')) {
     const large = size('BENCH_DRAFTS', 20_000);

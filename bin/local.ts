@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ConfigError, describeConfig, loadConfig } from '../lambdas/config.js';
 import { startLocalRuntime } from '../local/runtime.js';
 import { StartupError } from '../local/startup-error.js';
+import { withLocalUsageTable } from '../local/usage-table-env.js';
 
 /**
  * `npm start`. Without STORAGE_TYPE it runs on the embedded store; with
@@ -10,9 +11,8 @@ import { StartupError } from '../local/startup-error.js';
  */
 const main = async (): Promise<void> => {
   const embeddedStore = (process.env.STORAGE_TYPE ?? '').trim() === '';
-  const config = loadConfig(
-    embeddedStore ? { ...process.env, STORAGE_TYPE: 'minio' } : process.env,
-  );
+  const env = withLocalUsageTable(process.env);
+  const config = loadConfig(embeddedStore ? { ...env, STORAGE_TYPE: 'minio' } : env);
   const webhook = (process.env.EVENT_WEBHOOK_URL ?? '').trim();
   if (webhook !== '' && !URL.canParse(webhook)) {
     throw new ConfigError('EVENT_WEBHOOK_URL must be an absolute URL.');
@@ -37,6 +37,11 @@ const main = async (): Promise<void> => {
       `  draft.v1: ${runtime.grpcUrl} (gRPC, gRPC-web and Connect over h2c); Connect and gRPC-web also at ${runtime.apiUrl}/draft.v1.DraftService/`,
       `  Storage: ${store}`,
       `  Buckets: draft "${buckets.draft}", main "${buckets.main}"`,
+      ...(runtime.config.usage.table
+        ? [
+            `  Usage:   table "${runtime.config.usage.table}" at ${runtime.embeddedDynamoDbEndpoint ? `embedded DynamoDB (dynalite) ${runtime.embeddedDynamoDbEndpoint}` : (runtime.config.usage.endpoint ?? `AWS DynamoDB in ${config.awsRegion}`)}`,
+          ]
+        : []),
       `  Events:  draftstore.object.confirmed as a log line${webhook ? ` and POST ${redactedUrl(webhook)}` : ' (set EVENT_WEBHOOK_URL to also POST it)'}`,
       'Press Ctrl-C to stop.',
     ].join('\n'),

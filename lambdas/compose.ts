@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from './config.js';
 import type { Cleaner } from './core/cleaner.js';
+import type { UsageParts } from './compose-usage.js';
 import type { ConfirmCheck } from './core/checks/confirm-check.js';
 import type { CleanScans } from './core/checks/malware-check.js';
 import type { ObjectTags } from './core/checks/guardduty-check.js';
@@ -12,6 +13,7 @@ import { DraftError } from './core/errors.js';
 import { MultipartService } from './core/multipart-service.js';
 import type { SigningKeySource } from './core/signing-key.js';
 import { UploadTokens } from './core/upload-token.js';
+import { UsageAccounts } from './core/usage-accounts.js';
 import type { NamePolicy } from './core/object-name.js';
 import { createS3Client } from './storage/s3-client.js';
 import { S3MultipartStore } from './storage/s3-multipart-store.js';
@@ -34,6 +36,13 @@ export interface Services {
    * what runs the sweep composes a real one (ComposeOptions.cleaner).
    */
   readonly cleaner: Sweeper;
+  /**
+   * What lives in the usage table (USAGE_TABLE), when the table is configured and the
+   * entry point composed it (ComposeOptions.usage).
+   */
+  readonly usage?: UsageParts;
+  /** Per-owner usage and quotas; measured from main when no usage table is composed. */
+  readonly accounts: UsageAccounts;
 }
 
 /** The part of Cleaner that entry points use. */
@@ -80,6 +89,12 @@ export interface ComposeOptions {
    * @default undefined: sweep() fails as `internal`
    */
   readonly cleaner?: (parts: CleanerParts) => Sweeper;
+  /**
+   * Builds what lives in the usage table: lambdas/compose-usage.ts's composeUsage. Only the
+   * functions that use the table pass it, so the DynamoDB client stays out of the others.
+   * @default undefined: no usage table
+   */
+  readonly usage?: (config: Config) => UsageParts | undefined;
   /** Where confirmations are published. @default none: in AWS, S3's EventBridge events are them */
   readonly events?: ConfirmationEvents;
   /**
@@ -117,7 +132,20 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     // AWS documents conditional deletes; other stores may ignore them without an error.
     probeConditionalDeletes: config.storageType === 'minio',
   });
+  const usage = options.usage?.(config);
+  const accounts = new UsageAccounts({
+    ...(usage && { ledger: usage.ledger }),
+    store,
+    mainBucket: config.buckets.main,
+    defaults: {
+      bytes: config.usage.quotaBytes ?? null,
+      objects: config.usage.quotaObjects ?? null,
+    },
+  });
+  // Without a ledger nothing is charged: confirm and delete make no extra request.
+  const keeping = accounts.keeping ? { accounts } : {};
   const drafts = new DraftService({
+    ...keeping,
     store,
     ...(options.forms && { forms: options.forms(client) }),
     buckets: config.buckets,
@@ -142,11 +170,13 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
     }),
   });
   const objects = new ObjectCatalog({
+    ...keeping,
     store,
     buckets: config.buckets,
     ...(options.names && { names: options.names }),
   });
   const multipart = new MultipartService({
+    ...keeping,
     store: new S3MultipartStore(client),
     objects: store,
     bucket: config.buckets.draft,
@@ -164,7 +194,17 @@ export const composeServices = (config: Config, options: ComposeOptions = {}): S
   const cleaner = options.cleaner
     ? options.cleaner({ config, store, ...(options.clock && { clock: options.clock }) })
     : NO_CLEANER;
-  return { config, client, store, drafts, objects, multipart, cleaner };
+  return {
+    config,
+    client,
+    store,
+    drafts,
+    objects,
+    multipart,
+    cleaner,
+    accounts,
+    ...(usage && { usage }),
+  };
 };
 
 let fromEnvironment: Services | undefined;
@@ -174,5 +214,5 @@ let fromEnvironment: Services | undefined;
  * warm. One process serves one function, so the first call's options are the only ones.
  */
 export const environmentServices = (
-  options: Pick<ComposeOptions, 'forms' | 'cleaner' | 'checks'> = {},
+  options: Pick<ComposeOptions, 'forms' | 'cleaner' | 'checks' | 'usage'> = {},
 ): Services => (fromEnvironment ??= composeServices(loadConfig(), options));

@@ -193,6 +193,12 @@ export interface Config {
     readonly timeoutMs: number;
     readonly streamMaxBytes: number;
   };
+  /**
+   * The usage table (DynamoDB, lambdas/storage/usage-table.ts): the usage ledger and the
+   * per-owner limits. `table` unset means no ledger: confirm and delete make no extra
+   * request, and usage is measured from a listing of main.
+   */
+  readonly usage: UsageSettings;
   /** Confirm's image rules (IMAGE_MAX_WIDTH, IMAGE_MAX_HEIGHT, IMAGE_MAX_PIXELS); 0 is no limit. */
   readonly imageLimits: {
     readonly maxWidth: number;
@@ -200,6 +206,68 @@ export interface Config {
     readonly maxPixels: number;
   };
 }
+
+/** Where the usage table lives, and the default per-owner quotas. */
+export interface UsageSettings {
+  /** USAGE_TABLE: the DynamoDB table's name. */
+  readonly table: string | undefined;
+  /** DYNAMODB_ENDPOINT: any DynamoDB-compatible endpoint (dynalite locally). @default AWS */
+  readonly endpoint: string | undefined;
+  /** QUOTA_BYTES: the default most bytes an owner may keep in main; undefined is unlimited. */
+  readonly quotaBytes: number | undefined;
+  /** QUOTA_OBJECTS: the default most objects an owner may keep in main; undefined is unlimited. */
+  readonly quotaObjects: number | undefined;
+}
+
+/**
+ * The settings that need the usage table. Each names what it configures; the local runtime
+ * starts dynalite when any is set and no DYNAMODB_ENDPOINT is given.
+ */
+export const USAGE_TABLE_SETTINGS = ['QUOTA_BYTES', 'QUOTA_OBJECTS'] as const;
+
+/** Whether the environment asks for anything that lives in the usage table. */
+export const needsUsageTable = (env: NodeJS.ProcessEnv): boolean =>
+  !blank(env.USAGE_TABLE) || USAGE_TABLE_SETTINGS.some((name) => !blank(env[name]));
+
+const optionalInteger = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  max: number,
+  problems: Problems,
+): number | undefined => {
+  if (blank(env[name])) return undefined;
+  return integer(env, name, 0, max, 0, problems);
+};
+
+// DynamoDB table names: 3-255 of these characters.
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+const usageSettings = (env: NodeJS.ProcessEnv, problems: Problems): UsageSettings => {
+  const table = blank(env.USAGE_TABLE) ? undefined : env.USAGE_TABLE.trim();
+  if (table !== undefined && !TABLE_NAME.test(table)) {
+    problems.push(`USAGE_TABLE must be 3-255 letters, digits, "_", "." or "-", got "${table}"`);
+  }
+  const endpoint = blank(env.DYNAMODB_ENDPOINT) ? undefined : env.DYNAMODB_ENDPOINT.trim();
+  if (endpoint !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(endpoint)) {
+    problems.push(
+      `DYNAMODB_ENDPOINT must be an http(s) URL without a path, like http://127.0.0.1:4567, got "${endpoint}"`,
+    );
+  }
+  const settings: UsageSettings = {
+    table,
+    endpoint,
+    quotaBytes: optionalInteger(env, 'QUOTA_BYTES', Number.MAX_SAFE_INTEGER, problems),
+    quotaObjects: optionalInteger(env, 'QUOTA_OBJECTS', Number.MAX_SAFE_INTEGER, problems),
+  };
+  if (table === undefined) {
+    for (const name of USAGE_TABLE_SETTINGS) {
+      if (!blank(env[name])) {
+        problems.push(`${name} needs USAGE_TABLE, the DynamoDB table that keeps usage and limits`);
+      }
+    }
+  }
+  return settings;
+};
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -264,6 +332,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
         problems,
       ),
     },
+    usage: usageSettings(env, problems),
     imageLimits: {
       maxWidth: integer(env, 'IMAGE_MAX_WIDTH', 0, MAX_IMAGE_SIDE, 0, problems),
       maxHeight: integer(env, 'IMAGE_MAX_HEIGHT', 0, MAX_IMAGE_SIDE, 0, problems),

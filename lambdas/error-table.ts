@@ -60,6 +60,13 @@ export const ERROR_TABLE: Readonly<Record<DraftErrorCode, WireError>> = {
     connectCode: Code.ResourceExhausted,
     errorType: ErrorTypeNumber.STORAGE_QUOTA_EXCEEDED,
   },
+  // The owner's storage quota (QUOTA_BYTES, QUOTA_OBJECTS, or their own limit): the one
+  // error draft.v1's STORAGE_QUOTA_EXCEEDED was named for.
+  quota_exceeded: {
+    httpStatus: 413,
+    connectCode: Code.ResourceExhausted,
+    errorType: ErrorTypeNumber.STORAGE_QUOTA_EXCEEDED,
+  },
   unsupported_media_type: {
     httpStatus: 415,
     connectCode: Code.InvalidArgument,

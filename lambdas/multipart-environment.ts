@@ -12,7 +12,7 @@ let composed: Services | undefined;
  * secret's reader, and only they are allowed to read the secret.
  */
 export const multipartEnvironmentServices = (
-  options: Pick<ComposeOptions, 'checks'> = {},
+  options: Pick<ComposeOptions, 'checks' | 'usage'> = {},
 ): Services => {
   if (composed) return composed;
   const config = loadConfig();

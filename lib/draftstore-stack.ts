@@ -156,6 +156,8 @@ export class DraftStoreStack extends Stack {
       cleanupSchedule: schedule === undefined ? undefined : events.Schedule.expression(schedule),
       allowedOrigins: list('allowedOrigins'),
       maxUploadBytes: number('maxUploadBytes'),
+      quotaBytes: number('quotaBytes'),
+      quotaObjects: number('quotaObjects'),
       allowedContentTypes: list('allowedContentTypes'),
       inlineContentTypes: list('inlineContentTypes'),
       jwtIssuer: text('jwtIssuer'),

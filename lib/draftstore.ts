@@ -1,4 +1,5 @@
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -18,6 +19,8 @@ import { createHttpApi } from './draftstore/http-api.js';
 import type { DraftStoreProps } from './draftstore/props.js';
 import { createBuckets } from './draftstore/storage.js';
 import { createUploadTokenSecret } from './draftstore/upload-token-secret.js';
+import { createUsageTable } from './draftstore/usage-table.js';
+import { createUsageReconcileSchedule } from './draftstore/usage-reconcile-schedule.js';
 
 export type { DraftStoreFunctionName } from './draftstore/functions.js';
 export type { DraftStoreProps } from './draftstore/props.js';
@@ -40,6 +43,11 @@ export class DraftStore extends Construct {
   readonly malwareProtectionPlan?: guardduty.CfnMalwareProtectionPlan;
   /** The bucket receiving S3 server access logs, when the construct created buckets and logs them. */
   readonly accessLogsBucket?: s3.Bucket;
+  /**
+   * The usage table (DynamoDB): per-owner usage and quota overrides, and rate-limit counters.
+   * See lambdas/storage/usage-table.ts for its items.
+   */
+  readonly usageTable: dynamodb.Table;
   readonly httpApi: apigw.HttpApi;
   readonly httpStage: apigw.HttpStage;
   /** Base URL of the REST API, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com/`. */
@@ -51,6 +59,8 @@ export class DraftStore extends Construct {
   /** The HMAC key of multipart upload tokens, readable only by the functions serving multipart. */
   readonly uploadTokenSecret: secretsmanager.ISecret;
   readonly cleanupRule: events.Rule;
+  /** The weekly reconciliation of per-owner usage with the main bucket. */
+  readonly usageReconcileRule: events.Rule;
   /**
    * Where a cleanup run ends up when it is lost: an event EventBridge could not deliver, or
    * an invocation that failed all its attempts (the function's on-failure destination).
@@ -79,7 +89,8 @@ export class DraftStore extends Construct {
     if (buckets.accessLogs) this.accessLogsBucket = buckets.accessLogs;
 
     this.uploadTokenSecret = createUploadTokenSecret(this, props);
-    this.functions = createFunctions(this, props, buckets, this.uploadTokenSecret);
+    this.usageTable = createUsageTable(this, props);
+    this.functions = createFunctions(this, props, buckets, this.uploadTokenSecret, this.usageTable);
     if (props.malwareProtection === true) {
       // A created draft bucket is encrypted with props.encryptionKey; an existing one with its own.
       const key = props.existingDraftBucket
@@ -96,6 +107,11 @@ export class DraftStore extends Construct {
     this.connectFunctionUrl = addConnectUrl(this, this.functions.connect, props);
     this.connectUrl = this.connectFunctionUrl.url;
 
+    this.usageReconcileRule = createUsageReconcileSchedule(
+      this,
+      this.functions['reconcile-usage'],
+      props,
+    );
     const cleanup = createCleanupSchedule(this, this.functions.cleanup, props);
     this.cleanupRule = cleanup.rule;
     this.cleanupDeadLetterQueue = cleanup.deadLetterQueue;

@@ -1,9 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../lambdas/config.js';
 import { composeServices, type Services } from '../lambdas/compose.js';
 import { confirmChecks } from '../lambdas/inspection/confirm-checks.js';
 import { composeCleaner } from '../lambdas/compose-cleaner.js';
+import { composeUsage } from '../lambdas/compose-usage.js';
+import { ensureUsageTable } from '../lambdas/storage/usage-table-setup.js';
 import { allPublishers, logPublisher } from '../lambdas/events/log-publisher.js';
 import { webhookPublisher } from '../lambdas/events/webhook-publisher.js';
 import { logger } from '../lambdas/observability/logger.js';
@@ -18,6 +20,7 @@ import {
   type LocalConnectServer,
 } from './connect-server.js';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3.js';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './embedded-dynamodb.js';
 import { fileSigningKey } from './file-signing-key.js';
 import { EMBEDDED_MAX_SEGMENT_BYTES, EMBEDDED_RESERVED_MARKER } from './embedded-s3-files.js';
 import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
@@ -26,6 +29,10 @@ import { requireFreePort } from './listen.js';
 
 /** The upload token key's file name under the data folder. */
 export const UPLOAD_TOKEN_KEY_FILE = '.upload-token-key';
+/** The embedded DynamoDB's folder under the data folder (a dot-name: never taken for a bucket). */
+export const USAGE_TABLE_DIRECTORY = '.dynamodb';
+/** Where a running runtime leaves its embedded DynamoDB's URL, for `npm run usage`. */
+export const DYNAMODB_ENDPOINT_FILE = '.dynamodb-endpoint';
 
 export interface LocalRuntimeOptions {
   readonly config: Config;
@@ -67,6 +74,8 @@ export interface LocalRuntime {
   readonly services: Services;
   /** host:port of the embedded store, when one was started. */
   readonly embeddedEndpoint?: string;
+  /** The embedded DynamoDB's URL, when the usage table needed one (see withLocalUsageTable). */
+  readonly embeddedDynamoDbEndpoint?: string;
   stop(): Promise<void>;
 }
 
@@ -93,7 +102,28 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       minio: { ...config.minio, endpoint: store.endpoint, useSsl: false },
     };
   }
+  // The usage table on an S3-compatible store: dynalite under the data folder, unless
+  // DYNAMODB_ENDPOINT names another endpoint. Not started when nothing needs the table.
+  let dynamo: EmbeddedDynamoDb | undefined;
+  if (
+    config.usage.table !== undefined &&
+    config.usage.endpoint === undefined &&
+    config.storageType === 'minio'
+  ) {
+    const directory = join(options.dataDirectory, USAGE_TABLE_DIRECTORY);
+    await mkdir(directory, { recursive: true });
+    try {
+      dynamo = await startEmbeddedDynamoDb({ host, port: 0, directory });
+    } catch (error) {
+      await store?.close();
+      throw error;
+    }
+    config = { ...config, usage: { ...config.usage, endpoint: dynamo.endpoint } };
+    // LevelDB admits one process: `npm run usage` meanwhile talks to this one.
+    await writeFile(join(options.dataDirectory, DYNAMODB_ENDPOINT_FILE), dynamo.endpoint);
+  }
   const services = composeServices(config, {
+    usage: composeUsage,
     forms: s3FormPresigner,
     cleaner: composeCleaner,
     checks: confirmChecks,
@@ -127,6 +157,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   let rpc: LocalConnectServer | undefined;
   try {
     if (config.storageType === 's3') await requireAwsCredentials(services.client);
+    // Off AWS the runtime provisions the table, as it does the buckets.
+    if (services.usage && config.usage.endpoint !== undefined) {
+      await ensureUsageTable(services.usage.table.client, services.usage.table.table);
+    }
     if (!store && config.storageType === 'minio') {
       for (const bucket of [config.buckets.draft, config.buckets.main]) {
         await ensureBucket(services.client, bucket, { corsOrigins: LOCAL_CORS_ORIGINS });
@@ -143,6 +177,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   } catch (error) {
     await http?.close();
     services.client.destroy();
+    services.usage?.table.client.destroy();
+    await dynamo?.close();
     await store?.close();
     throw error;
   }
@@ -160,11 +196,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     config,
     services,
     ...(store && { embeddedEndpoint: store.endpoint }),
+    ...(dynamo && { embeddedDynamoDbEndpoint: dynamo.endpoint }),
     stop: async () => {
       await cleanup?.stop();
       await server.close();
       await grpc.close();
       services.client.destroy();
+      services.usage?.table.client.destroy();
+      await dynamo?.close();
       await store?.close();
     },
   };

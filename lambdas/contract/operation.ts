@@ -4,6 +4,7 @@ import type { DraftService } from '../core/draft-service.js';
 import type { Stage } from '../core/stage.js';
 import type { MultipartService } from '../core/multipart-service.js';
 import type { ObjectCatalog } from '../core/object-catalog.js';
+import type { UsageAccounts } from '../core/usage-accounts.js';
 import type { DraftService as DraftRpcService } from '../gen/draft/v1/draft_pb.js';
 import type { AuditAction } from '../observability/audit.js';
 
@@ -53,6 +54,8 @@ export interface OperationContext {
   readonly drafts: DraftService;
   readonly objects: ObjectCatalog;
   readonly multipart: MultipartService;
+  /** Per-owner usage and quotas. */
+  readonly accounts: UsageAccounts;
 }
 
 /** A draft.v1.DraftService method, by its local (camelCase) name. */

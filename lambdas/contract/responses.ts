@@ -97,6 +97,14 @@ export const healthResponse = z.object({
 });
 export type HealthResponse = z.output<typeof healthResponse>;
 
+/** What the caller keeps in main, and the most they may; `null` is unlimited. */
+export const usageResponse = z.object({
+  bytes: z.number(),
+  objects: z.number(),
+  quota: z.object({ bytes: z.nullable(z.number()), objects: z.nullable(z.number()) }),
+});
+export type UsageResponse = z.output<typeof usageResponse>;
+
 export const errorResponse = z.object({
   error: z.object({
     code: z.string(),

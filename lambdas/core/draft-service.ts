@@ -20,6 +20,7 @@ import {
 } from './upload-policy.js';
 import { storedDimensions, withDimensions } from './image-dimensions.js';
 import { checkUserMetadata, type UserMetadata } from './user-metadata.js';
+import type { UsageAccounts } from './usage-accounts.js';
 
 export interface DraftServiceOptions {
   readonly store: ObjectStore;
@@ -62,6 +63,11 @@ export interface DraftServiceOptions {
    * cannot be fetched through the service. @default none: nothing recorded, nothing refused
    */
   readonly verdicts?: VerdictRecord;
+  /**
+   * The owners' usage: confirm charges it before the copy and settles it after; uploads
+   * that cannot fit are refused early. @default none: nothing charged, nothing refused
+   */
+  readonly accounts?: Pick<UsageAccounts, 'admit' | 'charge' | 'settle'>;
 }
 
 export interface UploadUrlRequest {
@@ -165,6 +171,7 @@ export class DraftService {
   readonly #events: ConfirmationEvents | undefined;
   readonly #checks: DraftServiceOptions['checks'];
   readonly #verdicts: VerdictRecord | undefined;
+  readonly #accounts: DraftServiceOptions['accounts'];
 
   constructor(options: DraftServiceOptions) {
     this.#store = options.store;
@@ -180,6 +187,7 @@ export class DraftService {
     this.#events = options.events;
     this.#checks = options.checks;
     this.#verdicts = options.verdicts;
+    this.#accounts = options.accounts;
   }
 
   get buckets(): Buckets {
@@ -193,6 +201,7 @@ export class DraftService {
       contentLength: request.contentLength,
     });
     const metadata = checkUserMetadata(request.metadata);
+    await this.#accounts?.admit(caller.owner, name, request.contentLength);
     const issuedAt = this.#clock();
     const presigned = await this.#store.presignPut({
       bucket: this.#buckets.draft,
@@ -231,6 +240,8 @@ export class DraftService {
     enforcePolicy(this.#policy, { contentType: request.contentType });
     const contentType = request.contentType ?? DEFAULT_FORM_CONTENT_TYPE;
     const metadata = checkUserMetadata(request.metadata);
+    // A form declares no length: only what is already over the quota is refused here.
+    await this.#accounts?.admit(caller.owner, name, undefined);
     const issuedAt = this.#clock();
     // One rule for every upload path: a PUT may carry 0 bytes, so a form may too.
     const minBytes = 0;
@@ -325,6 +336,11 @@ export class DraftService {
     enforcePolicy(this.#policy, { contentType: draft.contentType, size: draft.size });
     const findings = await this.#inspect(caller, name, key, draft);
 
+    // Charged before the copy: a crash between the two leaves usage above what main holds,
+    // never below, and a draft over the quota never reaches main.
+    const charge = { name, etag: draft.etag, size: draft.size };
+    const charged = await this.#accounts?.charge(caller.owner, charge);
+
     let etag: string;
     try {
       etag = await this.#copyToMain(key, draft, findings);
@@ -337,6 +353,7 @@ export class DraftService {
       if (!confirmed) throw error;
       etag = confirmed.etag;
     }
+    if (charged?.settle) await this.#accounts?.settle(caller.owner, charge);
     const confirmation = { ...this.#confirmation(name, key, draft, etag), ...dimensions(findings) };
 
     // Before the delete: while the draft exists a retry publishes again (at least once);

@@ -10,6 +10,7 @@ export const DRAFT_ERROR_CODES = [
   'not_found',
   'conflict',
   'payload_too_large',
+  'quota_exceeded',
   'unsupported_media_type',
   'content_rejected',
   'scan_pending',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from './caller.js';
+import type { UsageAccounts } from './usage-accounts.js';
 import { CONFIRMED_FROM_METADATA } from './confirmation-marker.js';
 import { DraftError, isDraftError } from './errors.js';
 import { unquote } from './etag.js';
@@ -42,6 +43,8 @@ export interface MultipartServiceOptions {
   readonly uploadLifetimeSeconds: number;
   /** @default () => new Date() */
   readonly clock?: () => Date;
+  /** Refuses an upload that cannot fit the owner's quota. @default none */
+  readonly accounts?: Pick<UsageAccounts, 'admit'>;
 }
 
 export interface CreateMultipartRequest {
@@ -108,6 +111,7 @@ export class MultipartService {
   readonly #uploadTtl: number;
   readonly #lifetime: number;
   readonly #clock: () => Date;
+  readonly #accounts: Pick<UsageAccounts, 'admit'> | undefined;
 
   constructor(options: MultipartServiceOptions) {
     this.#store = options.store;
@@ -120,6 +124,7 @@ export class MultipartService {
     this.#uploadTtl = options.uploadTtlSeconds;
     this.#lifetime = options.uploadLifetimeSeconds;
     this.#clock = options.clock ?? (() => new Date());
+    this.#accounts = options.accounts;
   }
 
   async create(caller: Caller, request: CreateMultipartRequest): Promise<MultipartUpload> {
@@ -132,6 +137,7 @@ export class MultipartService {
       );
     }
     const plan = planParts(request.contentLength, request.partSize);
+    await this.#accounts?.admit(caller.owner, name, request.contentLength);
     // Taken before the store records the upload's start, so the token always expires
     // before the sweep may abort the upload.
     const issuedAt = this.#clock();

@@ -1,3 +1,4 @@
+import { composeUsage } from '../compose-usage.js';
 import { environmentServices } from '../compose.js';
 import { confirmChecks } from '../inspection/confirm-checks.js';
 import { confirmUploadOriginal } from '../contract/operations/confirm-upload.js';
@@ -7,5 +8,5 @@ import { originalHandler } from './operation-routes.js';
 export const createCompatConfirmHandler = originalHandler(confirmUploadOriginal);
 
 export const handler = createCompatConfirmHandler(() =>
-  environmentServices({ checks: confirmChecks }),
+  environmentServices({ checks: confirmChecks, usage: composeUsage }),
 );

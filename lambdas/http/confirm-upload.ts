@@ -1,3 +1,4 @@
+import { composeUsage } from '../compose-usage.js';
 import { environmentServices } from '../compose.js';
 import { confirmChecks } from '../inspection/confirm-checks.js';
 import { confirmUploadRest } from '../contract/operations/confirm-upload.js';
@@ -7,5 +8,5 @@ import { restHandler } from './operation-routes.js';
 export const createConfirmUploadHandler = restHandler(confirmUploadRest);
 
 export const handler = createConfirmUploadHandler(() =>
-  environmentServices({ checks: confirmChecks }),
+  environmentServices({ checks: confirmChecks, usage: composeUsage }),
 );

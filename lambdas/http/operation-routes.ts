@@ -51,6 +51,7 @@ const operationContext = ({ caller, services }: RouteContext): OperationContext 
   drafts: services.drafts,
   objects: services.objects,
   multipart: services.multipart,
+  accounts: services.accounts,
 });
 
 /** The route's audit options, from its operation. */

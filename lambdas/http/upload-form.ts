@@ -1,3 +1,4 @@
+import { composeUsage } from '../compose-usage.js';
 import { environmentServices } from '../compose.js';
 import { uploadFormRest } from '../contract/operations/upload-form.js';
 import { s3FormPresigner } from '../storage/s3-form-presigner.js';
@@ -8,5 +9,5 @@ export const createUploadFormHandler = restHandler(uploadFormRest);
 
 // The only Lambda entry that wires the POST presigner: see ComposeOptions.forms.
 export const handler = createUploadFormHandler(() =>
-  environmentServices({ forms: s3FormPresigner }),
+  environmentServices({ forms: s3FormPresigner, usage: composeUsage }),
 );

@@ -21,7 +21,8 @@ export type AuditAction =
   | 'delete'
   | 'list'
   | 'object-info'
-  | 'ensure-buckets';
+  | 'ensure-buckets'
+  | 'usage';
 
 /** Where a request came from, as the transport (API Gateway, a function URL, a local server) saw it. */
 export interface AuditOrigin {

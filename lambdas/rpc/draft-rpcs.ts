@@ -8,6 +8,7 @@ import { health } from '../contract/operations/health.js';
 import { listObjects } from '../contract/operations/list-objects.js';
 import { objectInfo } from '../contract/operations/object-info.js';
 import { uploadUrl } from '../contract/operations/upload-url.js';
+import { usage } from '../contract/operations/usage.js';
 import { listObjectsRequest, uploadUrlRequest } from '../contract/requests.js';
 import { BucketState, Stage } from '../gen/draft/v1/draft_pb.js';
 import { MULTIPART_RPCS } from './multipart-rpcs.js';
@@ -102,6 +103,18 @@ export const DRAFT_RPCS: RpcBindings = {
       etag: confirmed.etag,
       contentType: confirmed.contentType ?? '',
       objectName: confirmed.objectName,
+    }),
+  ),
+
+  getUsage: bindRpc(
+    usage,
+    () => undefined,
+    (report) => ({
+      result: OK,
+      bytes: BigInt(report.bytes),
+      objects: BigInt(report.objects),
+      ...(report.quota.bytes !== null && { quotaBytes: BigInt(report.quota.bytes) }),
+      ...(report.quota.objects !== null && { quotaObjects: BigInt(report.quota.objects) }),
     }),
   ),
 

@@ -6,6 +6,7 @@ import type {
   Context,
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
+import { composeUsage } from '../compose-usage.js';
 import { confirmChecks } from '../inspection/confirm-checks.js';
 import { multipartEnvironmentServices } from '../multipart-environment.js';
 import { logger } from '../observability/logger.js';
@@ -250,8 +251,9 @@ export const handler = async (
   if (context) logger.addContext(context);
   fromEnvironment ??= createFunctionUrlHandler({
     // The multipart RPCs need the upload token key, so this function composes with it.
-    resolve: () => multipartEnvironmentServices({ checks: confirmChecks }),
-    multipart: () => multipartEnvironmentServices({ checks: confirmChecks }).multipart,
+    resolve: () => multipartEnvironmentServices({ checks: confirmChecks, usage: composeUsage }),
+    multipart: () =>
+      multipartEnvironmentServices({ checks: confirmChecks, usage: composeUsage }).multipart,
     verifyToken: jwtVerifierFromEnvironment(),
   });
   return fromEnvironment(event);

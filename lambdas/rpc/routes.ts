@@ -9,6 +9,7 @@ import type { DraftService as Drafts } from '../core/draft-service.js';
 import { DraftError } from '../core/errors.js';
 import type { MultipartService } from '../core/multipart-service.js';
 import type { ObjectCatalog } from '../core/object-catalog.js';
+import type { UsageAccounts } from '../core/usage-accounts.js';
 import { DraftService } from '../gen/draft/v1/draft_pb.js';
 import { auditInterceptor } from './audit-interceptor.js';
 import { DRAFT_RPCS } from './draft-rpcs.js';
@@ -29,6 +30,7 @@ export const MAX_RPC_REQUEST_BYTES = 1024 * 1024;
 export interface RpcServices {
   readonly drafts: Drafts;
   readonly objects: ObjectCatalog;
+  readonly accounts: UsageAccounts;
 }
 
 /** Supplies the domain services per call, so composition stays lazy (as REST's ServicesResolver). */
@@ -58,6 +60,9 @@ const operationContext = (
   },
   get multipart() {
     return resolveMultipart();
+  },
+  get accounts() {
+    return resolve().accounts;
   },
 });
 

@@ -36,6 +36,14 @@ export const checkProps = (props: DraftStoreProps): void => {
     if (!Number.isInteger(s) || s < 1 || s > max)
       problems.push(`${name} must be 1 to ${max} seconds, got ${s}`);
   };
+  for (const [name, value] of [
+    ['quotaBytes', props.quotaBytes],
+    ['quotaObjects', props.quotaObjects],
+  ] as const) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      problems.push(`${name} must be a whole number from 0, got ${value}`);
+    }
+  }
   seconds('uploadTtl', props.uploadTtl, MAX_PRESIGN_SECONDS);
   seconds('downloadTtl', props.downloadTtl, MAX_PRESIGN_SECONDS);
   seconds('objectLifetime', props.objectLifetime, MAX_OBJECT_LIFETIME_SECONDS);

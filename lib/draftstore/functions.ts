@@ -2,6 +2,7 @@ import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -10,11 +11,12 @@ import { UPLOAD_TOKEN_SECRET_ENV } from '../../lambdas/secrets/upload-token-secr
 import { HandlerFunction } from '../handler-function.js';
 import type { DraftStoreProps } from './props.js';
 import { grantStorage, type StorageAccess } from './storage-grants.js';
+import { grantUsageTable, type UsageTableAccess } from './usage-grants.js';
 
 const GIB = 1024 ** 3;
 
 /** The functions DraftStore deploys: the REST routes plus the cleanup job and the Connect endpoint. */
-export type DraftStoreFunctionName = RouteSpec['entry'] | 'cleanup' | 'connect';
+export type DraftStoreFunctionName = RouteSpec['entry'] | 'cleanup' | 'connect' | 'reconcile-usage';
 
 /** The EMF namespace the handlers publish to (POWERTOOLS_METRICS_NAMESPACE). */
 export const METRICS_NAMESPACE = 'DraftStore';
@@ -31,7 +33,14 @@ interface FunctionSpec {
   readonly timeout?: Duration;
   /** Signs and checks multipart upload tokens: reads the upload token secret. */
   readonly readsUploadTokenKey?: true;
+  /** What the function may do in the usage table. @default nothing */
+  readonly usage?: UsageTableAccess;
 }
+
+/** Reads an owner's usage and limits: the early refusal of an upload that cannot fit. */
+const READS_USAGE: UsageTableAccess = { read: true };
+/** Confirm and delete: the ledger's transactions. */
+const KEEPS_USAGE: UsageTableAccess = { read: true, write: true };
 
 // Confirm copies the draft to main: objects over 64 MiB in parallel UploadPartCopy parts,
 // which takes seconds for GiBs. An HTTP API integration waits at most 30 s (29 s, CDK's
@@ -50,6 +59,7 @@ const CONFIRM: FunctionSpec = {
     readTags: [draft],
     writeTags: [draft],
   }),
+  usage: KEEPS_USAGE,
   ...CONFIRM_LIMITS,
 };
 
@@ -64,9 +74,9 @@ const CONFIRM: FunctionSpec = {
  * HEADs a bucket's objects also lists that bucket.
  */
 const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
-  'upload-url': { access: ({ draft }) => ({ write: [draft] }) },
+  'upload-url': { access: ({ draft }) => ({ write: [draft] }), usage: READS_USAGE },
   // Presigns a POST form into the draft bucket (the signature grants the form's PutObject).
-  'upload-form': { access: ({ draft }) => ({ write: [draft] }) },
+  'upload-form': { access: ({ draft }) => ({ write: [draft] }), usage: READS_USAGE },
   // Reads a draft's tags: a draft confirm refused is not signed.
   'download-url': {
     access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main], readTags: [draft] }),
@@ -84,10 +94,18 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
   // ListObjectsV2 of either bucket; the handler confines it to the caller's prefix.
   'list-objects': { access: ({ draft, main }) => ({ list: [draft, main] }) },
   // Discards a draft or deletes a confirmed object (a delete marker: main is versioned).
-  'delete-object': { access: ({ draft, main }) => ({ delete: [draft, main] }) },
+  // Deleting a confirmed object subtracts it from its owner's usage.
+  'delete-object': {
+    access: ({ draft, main }) => ({ delete: [draft, main] }),
+    usage: KEEPS_USAGE,
+  },
   // Multipart uploads into the draft bucket. s3:PutObject covers CreateMultipartUpload, the
   // presigned UploadPart (signed with the function's credentials) and CompleteMultipartUpload.
-  'multipart-create': { access: ({ draft }) => ({ write: [draft] }), readsUploadTokenKey: true },
+  'multipart-create': {
+    access: ({ draft }) => ({ write: [draft] }),
+    readsUploadTokenKey: true,
+    usage: READS_USAGE,
+  },
   'multipart-sign-parts': {
     access: ({ draft }) => ({ write: [draft] }),
     readsUploadTokenKey: true,
@@ -119,12 +137,14 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
     }),
     readsUploadTokenKey: true,
   },
+  // Reads the caller's usage and quota overrides.
+  usage: { access: () => ({}), usage: READS_USAGE },
   // HeadBucket on each bucket is authorised by s3:ListBucket.
   health: { access: ({ draft, main }) => ({ list: [draft, main] }) },
   // The original DraftStore routes, over the same core: each needs what its modern twin
   // needs. In the cloud, CreateDraftBucket only verifies that both buckets exist.
   'compat-bucket': { access: ({ draft, main }) => ({ list: [draft, main] }) },
-  'compat-upload-url': { access: ({ draft }) => ({ write: [draft] }) },
+  'compat-upload-url': { access: ({ draft }) => ({ write: [draft] }), usage: READS_USAGE },
   'compat-download-url': {
     access: ({ draft, main }) => ({ read: [draft, main], list: [draft, main], readTags: [draft] }),
   },
@@ -143,6 +163,14 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
     memorySize: 512,
     timeout: Duration.minutes(10),
   },
+  // Lists main owner by owner, HEADs objects whose usage drifted, and corrects the ledger
+  // (Query of one owner's records, Scan for the owners the ledger knows).
+  'reconcile-usage': {
+    access: ({ main }) => ({ read: [main], list: [main] }),
+    usage: { read: true, write: true, query: true },
+    memorySize: 512,
+    timeout: Duration.minutes(15),
+  },
   // The Connect service serves every RPC over one function: object deletion and multipart too.
   connect: {
     access: ({ draft, main }) => ({
@@ -156,6 +184,7 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
       writeTags: [draft],
     }),
     readsUploadTokenKey: true,
+    usage: KEEPS_USAGE,
     // A function URL has no 30 s limit: ConfirmUpload gets a minute for a multipart copy.
     memorySize: 512,
     timeout: Duration.seconds(60),
@@ -165,6 +194,10 @@ const FUNCTIONS: Record<DraftStoreFunctionName, FunctionSpec> = {
 /** The functions that are not REST routes: where their code lives and what they are. */
 const OTHER_FUNCTIONS = {
   cleanup: { entry: 'lambdas/jobs/cleanup.ts', description: 'scheduled sweep of expired drafts' },
+  'reconcile-usage': {
+    entry: 'lambdas/jobs/reconcile-usage.ts',
+    description: 'weekly reconciliation of per-owner usage with the main bucket',
+  },
   connect: {
     entry: 'lambdas/rpc/function-url.ts',
     description: 'Connect / gRPC-web draft.v1.DraftService',
@@ -180,6 +213,7 @@ export const createFunctions = (
   props: DraftStoreProps,
   buckets: Buckets,
   uploadTokenSecret: secretsmanager.ISecret,
+  usageTable: dynamodb.Table,
 ): Record<DraftStoreFunctionName, NodejsFunction> => {
   const objectLifetime = props.objectLifetime ?? Duration.days(1);
   const uploadTtl = props.uploadTtl ?? Duration.hours(1);
@@ -208,6 +242,10 @@ export const createFunctions = (
         props.inlineContentTypes.length === 0 ? 'none' : props.inlineContentTypes.join(','),
     }),
     ...(props.malwareProtection === true && { MALWARE_SCAN: 'guardduty' }),
+    // Every function knows the table (a name, no access): only those granted use it.
+    USAGE_TABLE: usageTable.tableName,
+    ...(props.quotaBytes !== undefined && { QUOTA_BYTES: String(props.quotaBytes) }),
+    ...(props.quotaObjects !== undefined && { QUOTA_OBJECTS: String(props.quotaObjects) }),
     POWERTOOLS_SERVICE_NAME: serviceName(props),
     POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -225,7 +263,7 @@ export const createFunctions = (
     description: string,
     extraEnvironment: Record<string, string> = {},
   ): NodejsFunction => {
-    const { access, memorySize, timeout, readsUploadTokenKey } = FUNCTIONS[name];
+    const { access, memorySize, timeout, readsUploadTokenKey, usage } = FUNCTIONS[name];
     const handler = new HandlerFunction(scope, pascal(name), {
       entry,
       description,
@@ -242,6 +280,7 @@ export const createFunctions = (
     });
     grantStorage(scope, handler.role, access(buckets), props.encryptionKey);
     if (readsUploadTokenKey) uploadTokenSecret.grantRead(handler.role);
+    if (usage) grantUsageTable(handler.role, usageTable, usage);
     return handler.function;
   };
 
@@ -252,10 +291,12 @@ export const createFunctions = (
     ]),
   ) as Record<RouteSpec['entry'], NodejsFunction>;
   const { cleanup, connect } = OTHER_FUNCTIONS;
+  const reconcile = OTHER_FUNCTIONS['reconcile-usage'];
   return {
     ...routeFunctions,
     cleanup: make('cleanup', cleanup.entry, cleanup.description),
     connect: make('connect', connect.entry, connect.description, jwtEnvironment),
+    'reconcile-usage': make('reconcile-usage', reconcile.entry, reconcile.description),
   };
 };
 

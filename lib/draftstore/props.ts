@@ -76,6 +76,22 @@ export interface DraftStoreProps {
    */
   readonly maxUploadBytes?: number;
   /**
+   * The default most bytes one owner may keep in the main bucket (QUOTA_BYTES); per-owner
+   * overrides live in the usage table (`npm run usage -- set-limit`).
+   * @default - unlimited
+   */
+  readonly quotaBytes?: number;
+  /**
+   * When the usage reconciliation runs (`npm run usage -- reconcile` for every owner).
+   * @default events.Schedule.rate(Duration.days(7))
+   */
+  readonly usageReconcileSchedule?: events.Schedule;
+  /**
+   * The default most objects one owner may keep in the main bucket (QUOTA_OBJECTS).
+   * @default - unlimited
+   */
+  readonly quotaObjects?: number;
+  /**
    * Content types a client may upload (ALLOWED_CONTENT_TYPES), e.g. `image/*`.
    * @default [] - any type
    */

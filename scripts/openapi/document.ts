@@ -32,6 +32,8 @@ const ERROR_EXAMPLES: Readonly<Record<DraftErrorCode, string>> = {
   not_found: 'No draft named "docs/report.pdf".',
   conflict: 'The draft was replaced while it was being confirmed; confirm again.',
   payload_too_large: 'The object is 6442450944 bytes; the limit is 5368709120 bytes.',
+  quota_exceeded:
+    "This would keep 10737418250 bytes, over the owner's quota of 10737418240 bytes (0 left).",
   unsupported_media_type: 'The request body must be sent as application/json.',
   content_rejected: 'The draft is declared image/png but its bytes are application/x-msdownload.',
   scan_pending: 'The draft has not been scanned yet; confirm again later.',

@@ -16,6 +16,7 @@ import {
   objectInfoResponse,
   uploadFormResponse,
   uploadUrlResponse,
+  usageResponse,
 } from '../../lambdas/contract/index.js';
 import type { DraftErrorCode } from '../../lambdas/core/errors.js';
 import type { OriginalRoute, RestRoute } from '../../lambdas/contract/operation.js';
@@ -89,6 +90,7 @@ const CONFIRM_ERRORS = [
   'not_found',
   'conflict',
   'payload_too_large',
+  'quota_exceeded',
   'unsupported_media_type',
   'content_rejected',
   'scan_pending',
@@ -142,7 +144,12 @@ export const OPENAPI_DOCS: OperationDocs = {
           expires_at: EXPIRES,
         },
       },
-      errors: ['invalid_object_name', 'payload_too_large', 'unsupported_media_type'],
+      errors: [
+        'invalid_object_name',
+        'payload_too_large',
+        'quota_exceeded',
+        'unsupported_media_type',
+      ],
     },
     original: {
       summary: 'Original API: presign a PUT upload',
@@ -166,7 +173,12 @@ export const OPENAPI_DOCS: OperationDocs = {
           headers: { 'content-type': 'application/pdf', 'content-length': '52431' },
         },
       },
-      errors: ['invalid_object_name', 'payload_too_large', 'unsupported_media_type'],
+      errors: [
+        'invalid_object_name',
+        'payload_too_large',
+        'quota_exceeded',
+        'unsupported_media_type',
+      ],
     },
   },
   'upload-form': {
@@ -200,7 +212,7 @@ export const OPENAPI_DOCS: OperationDocs = {
           expires_at: EXPIRES,
         },
       },
-      errors: ['invalid_object_name', 'unsupported_media_type'],
+      errors: ['invalid_object_name', 'quota_exceeded', 'unsupported_media_type'],
     },
   },
   'download-url': {
@@ -380,7 +392,12 @@ export const OPENAPI_DOCS: OperationDocs = {
           expires_at: EXPIRES,
         },
       },
-      errors: ['invalid_object_name', 'payload_too_large', 'unsupported_media_type'],
+      errors: [
+        'invalid_object_name',
+        'payload_too_large',
+        'quota_exceeded',
+        'unsupported_media_type',
+      ],
     },
   },
   'multipart-sign-parts': {
@@ -508,6 +525,20 @@ export const OPENAPI_DOCS: OperationDocs = {
       },
       errors: [],
       public: true,
+    },
+  },
+  usage: {
+    rest: {
+      summary: "The caller's usage and quota",
+      description:
+        'Bytes and objects the caller keeps in the main bucket, and their quota (`null`: unlimited). With a usage table (`USAGE_TABLE`) it is the ledger confirm and delete keep; without one it is measured from a listing of main. Any body is ignored. See docs/quotas.md.',
+      tag: 'Objects',
+      response: {
+        name: 'UsageResponse',
+        schema: usageResponse,
+        example: { bytes: 52_431, objects: 1, quota: { bytes: 10_737_418_240, objects: null } },
+      },
+      errors: [],
     },
   },
 };

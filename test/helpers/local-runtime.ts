@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../lambdas/config.js';
 import { logger } from '../../lambdas/observability/logger.js';
+import { withLocalUsageTable } from '../../local/usage-table-env.js';
 import {
   startLocalRuntime,
   type LocalRuntime,
@@ -29,16 +30,18 @@ export const startTestRuntime = async (
   options: Partial<LocalRuntimeOptions> = {},
 ): Promise<TestRuntime> => {
   const dataDirectory = await mkdtemp(join(tmpdir(), 'draftstore-test-'));
-  const config = loadConfig({
-    STORAGE_TYPE: 'minio',
-    MINIO_ENDPOINT: '127.0.0.1:0',
-    HTTP_PORT: '0',
-    GRPC_PORT: '0',
-    // The suites written before confirm sniffed content upload placeholder bytes under any
-    // type; the confirm-gate suites (test/conformance/confirm-gate.test.ts) set `strict`.
-    CONTENT_SNIFFING: 'off',
-    ...env,
-  });
+  const config = loadConfig(
+    withLocalUsageTable({
+      STORAGE_TYPE: 'minio',
+      MINIO_ENDPOINT: '127.0.0.1:0',
+      HTTP_PORT: '0',
+      GRPC_PORT: '0',
+      // The suites written before confirm sniffed content upload placeholder bytes under any
+      // type; the confirm-gate suites (test/conformance/confirm-gate.test.ts) set `strict`.
+      CONTENT_SNIFFING: 'off',
+      ...env,
+    }),
+  );
   const runtime = await startLocalRuntime({
     config,
     embeddedStore: true,

@@ -22,7 +22,7 @@ describe('functions', () => {
       props: fn.Properties,
     }));
 
-  it('deploys one function per route, plus cleanup and connect', () => {
+  it('deploys one function per route, plus cleanup, connect and the usage reconciliation', () => {
     const pascal = (name: string) =>
       name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
     expect(
@@ -30,7 +30,7 @@ describe('functions', () => {
         .map((fn) => fn.id.replace(/Function[0-9A-F]{8}$/, ''))
         .sort(),
     ).toEqual(
-      [...ROUTE_TABLE.map((route) => route.entry), 'cleanup', 'connect']
+      [...ROUTE_TABLE.map((route) => route.entry), 'cleanup', 'connect', 'reconcile-usage']
         .map((name) => `DraftStore${pascal(name)}`)
         .sort(),
     );
@@ -95,7 +95,8 @@ describe('functions', () => {
 
   it('keeps every function log group for the configured retention', () => {
     const groups = Object.values(synthesized.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(ROUTE_TABLE.length + 3); // routes, cleanup, connect, API access logs
+    // routes, cleanup, connect, usage reconciliation, API access logs
+    expect(groups).toHaveLength(ROUTE_TABLE.length + 4);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 });

@@ -33,8 +33,8 @@ describe('onObjectConfirmed', () => {
         Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Thumbnails'), 'Arn'] } }),
       ],
     });
-    // Only the cleanup schedule and this rule.
-    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(2);
+    // Only the cleanup and usage reconciliation schedules, and this rule.
+    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(3);
   });
 
   it('turns on EventBridge notifications of the created main bucket, not of the draft bucket', () => {

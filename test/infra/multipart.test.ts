@@ -22,7 +22,13 @@ const statementsOf = ({ template }: Synthesized, fn: string): Statement[] => {
 const storageOf = (synthesized: Synthesized, fn: string) =>
   Object.fromEntries(
     statementsOf(synthesized, fn)
-      .filter((statement) => statement.Sid !== undefined && statement.Sid !== 'WriteOwnLogs')
+      // Usage table access is checked in usage-table.test.ts.
+      .filter(
+        (statement) =>
+          statement.Sid !== undefined &&
+          statement.Sid !== 'WriteOwnLogs' &&
+          statement.Sid !== 'ReadUsage',
+      )
       .map((statement) => [
         statement.Sid,
         { Action: statement.Action, Resource: statement.Resource },

@@ -26,6 +26,11 @@ const isQueueSend = (statement: Statement) =>
 const isSecretRead = (statement: Statement) =>
   [statement.Action].flat().every((action) => action.startsWith('secretsmanager:'));
 
+/** Usage table access, checked in usage-table.test.ts. */
+const isUsageTableAccess = (statement: Statement) =>
+  [statement.Action].flat().every((action) => action.startsWith('dynamodb:')) ||
+  statement.Sid === 'UsageTableKey';
+
 /**
  * The storage statements (everything but the function's own log writes and the cleanup
  * job's dead-letter queue), as sid → statement.
@@ -35,7 +40,10 @@ const storageOf = (synthesized: Synthesized, fn: string) =>
     statementsOf(synthesized, fn)
       .filter(
         (statement) =>
-          statement.Sid !== 'WriteOwnLogs' && !isQueueSend(statement) && !isSecretRead(statement),
+          statement.Sid !== 'WriteOwnLogs' &&
+          !isQueueSend(statement) &&
+          !isSecretRead(statement) &&
+          !isUsageTableAccess(statement),
       )
       .map((statement) => [
         statement.Sid,

@@ -105,7 +105,7 @@ describe('DraftStore props', () => {
   it('exposes its parts as public fields', () => {
     const { draftStore } = build();
     expect(Object.keys(draftStore.functions).sort()).toEqual(
-      [...ROUTE_TABLE.map((route) => route.entry), 'cleanup', 'connect'].sort(),
+      [...ROUTE_TABLE.map((route) => route.entry), 'cleanup', 'connect', 'reconcile-usage'].sort(),
     );
     expect(draftStore.apiUrl).toBeDefined();
     expect(draftStore.connectUrl).toBeDefined();

@@ -41,6 +41,12 @@ describe('loadConfig', () => {
       inlineContentTypes: DEFAULT_INLINE_CONTENT_TYPES,
       contentSniffing: 'strict',
       imageLimits: { maxWidth: 0, maxHeight: 0, maxPixels: 16383 * 16383 },
+      usage: {
+        table: undefined,
+        endpoint: undefined,
+        quotaBytes: undefined,
+        quotaObjects: undefined,
+      },
       malwareScan: 'off',
       guardDutyPassStatuses: [],
       clamd: { address: '', timeoutMs: 30_000, streamMaxBytes: 25 * 1024 * 1024 },
@@ -58,6 +64,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ INLINE_CONTENT_TYPES: 'text/plain,html' })).toThrow(
       /INLINE_CONTENT_TYPES must be "none" or a comma list of types like "image\/png" or "video\/\*", got "html"/,
     );
+  });
+
+  it('reads the usage table and the default quotas; unset quotas are unlimited', () => {
+    expect(
+      loadConfig({
+        USAGE_TABLE: 'usage',
+        DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567',
+        QUOTA_BYTES: '1073741824',
+        QUOTA_OBJECTS: '0',
+      }).usage,
+    ).toEqual({
+      table: 'usage',
+      endpoint: 'http://127.0.0.1:4567',
+      quotaBytes: 1073741824,
+      quotaObjects: 0,
+    });
+    expect(loadConfig({ USAGE_TABLE: 'usage' }).usage.quotaBytes).toBeUndefined();
   });
 
   it('derives the draft bucket from BUCKET_NAME', () => {
@@ -102,6 +125,11 @@ describe('loadConfig', () => {
       /GUARDDUTY_PASS_STATUSES must be a comma list of UNSUPPORTED, ACCESS_DENIED, FAILED, got "CLEAN"/,
     ],
     [{ IMAGE_MAX_PIXELS: '-1' }, /IMAGE_MAX_PIXELS must be a whole number from 0 to/],
+    [{ USAGE_TABLE: 't', QUOTA_BYTES: '-1' }, /QUOTA_BYTES must be a whole number from 0 to/],
+    [{ USAGE_TABLE: 't', QUOTA_OBJECTS: 'many' }, /QUOTA_OBJECTS must be a whole number/],
+    [{ QUOTA_BYTES: '1000' }, /QUOTA_BYTES needs USAGE_TABLE/],
+    [{ USAGE_TABLE: 'usage', DYNAMODB_ENDPOINT: '127.0.0.1:4567' }, /DYNAMODB_ENDPOINT must be/],
+    [{ USAGE_TABLE: 'a b' }, /USAGE_TABLE must be/],
     [{ IMAGE_MAX_WIDTH: '1e4' }, /IMAGE_MAX_WIDTH must be a whole number from 0 to 2147483647/],
     [{ CONTENT_SNIFFING: 'lenient' }, /CONTENT_SNIFFING must be "strict" or "off", got "lenient"/],
     [{ HTTP_PORT: 'eighty' }, /HTTP_PORT must be a whole number from 0 to 65535, got "eighty"/],

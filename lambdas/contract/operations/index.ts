@@ -12,6 +12,7 @@ import { multipartSignPartsSpec } from './multipart-sign-parts.js';
 import { objectInfoSpec } from './object-info.js';
 import { uploadFormSpec } from './upload-form.js';
 import { uploadUrlSpec } from './upload-url.js';
+import { usageSpec } from './usage.js';
 
 /**
  * Every operation: the one list REST, the original routes, draft.v1, the OpenAPI generator,
@@ -34,6 +35,7 @@ export const OPERATIONS = [
   multipartListPartsSpec,
   multipartCompleteSpec,
   multipartAbortSpec,
+  usageSpec,
 ] as const;
 
 export type OperationName = (typeof OPERATIONS)[number]['name'];

@@ -13,6 +13,9 @@ import {
 import { draftRoutes, principalKey } from '../../../lambdas/rpc/routes.js';
 import { logger } from '../../../lambdas/observability/logger.js';
 import { FakeObjectStore } from '../../helpers/fake-object-store.js';
+import { UsageAccounts } from '../../../lambdas/core/usage-accounts.js';
+
+const UNLIMITED = { bytes: null, objects: null };
 
 const buckets = { draft: 'drafts', main: 'uploads' };
 const now = new Date('2026-01-01T00:00:00Z');
@@ -44,15 +47,22 @@ const setup = (
     bucketProvisioning: options.provisioning ?? 'create',
   });
   const transport = createRouterTransport(
-    draftRoutes(() => ({ drafts, objects: new ObjectCatalog({ store, buckets }) }), {
-      interceptors: [
-        (next) => async (request) => {
-          const principal = request.header.get(PRINCIPAL_HEADER);
-          if (principal !== null) request.contextValues.set(principalKey, principal);
-          return next(request);
-        },
-      ],
-    }),
+    draftRoutes(
+      () => ({
+        drafts,
+        objects: new ObjectCatalog({ store, buckets }),
+        accounts: new UsageAccounts({ store, mainBucket: buckets.main, defaults: UNLIMITED }),
+      }),
+      {
+        interceptors: [
+          (next) => async (request) => {
+            const principal = request.header.get(PRINCIPAL_HEADER);
+            if (principal !== null) request.contextValues.set(principalKey, principal);
+            return next(request);
+          },
+        ],
+      },
+    ),
   );
   return { store, client: createClient(DraftService, transport) };
 };

@@ -17,6 +17,9 @@ import {
 } from '../../../lambdas/rpc/function-url.js';
 import { createJwtVerifier } from '../../../lambdas/rpc/jwt.js';
 import { FakeObjectStore } from '../../helpers/fake-object-store.js';
+import { UsageAccounts } from '../../../lambdas/core/usage-accounts.js';
+
+const UNLIMITED = { bytes: null, objects: null };
 
 const buckets = { draft: 'drafts', main: 'uploads' };
 const now = new Date('2026-01-01T00:00:00Z');
@@ -35,7 +38,14 @@ const setup = (options: Partial<Parameters<typeof createFunctionUrlHandler>[0]> 
   const objects = new ObjectCatalog({ store, buckets });
   return {
     store,
-    handler: createFunctionUrlHandler({ resolve: () => ({ drafts, objects }), ...options }),
+    handler: createFunctionUrlHandler({
+      resolve: () => ({
+        drafts,
+        objects,
+        accounts: new UsageAccounts({ store, mainBucket: buckets.main, defaults: UNLIMITED }),
+      }),
+      ...options,
+    }),
   };
 };
 
