@@ -8,6 +8,7 @@ import type {
   MultipartListPartsResponse,
   MultipartSignPartsResponse,
   UploadUrlResponse,
+  UsageResponse,
 } from './wire.js';
 
 /**
@@ -131,4 +132,23 @@ export const checkCompleted = (answer: unknown, size: number): MultipartComplete
   }
   if (answer.size !== size) throw invalid(route, `size ${String(answer.size)} for ${size} bytes`);
   return answer as unknown as MultipartCompleteResponse;
+};
+
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/** Counts the usage bar divides by: whole, not negative; a quota is a count or `null`. */
+export const checkUsage = (answer: unknown): UsageResponse => {
+  const quota = isRecord(answer) ? answer.quota : undefined;
+  if (
+    !isRecord(answer) ||
+    !isCount(answer.bytes) ||
+    !isCount(answer.objects) ||
+    !isRecord(quota) ||
+    !(quota.bytes === null || isCount(quota.bytes)) ||
+    !(quota.objects === null || isCount(quota.objects))
+  ) {
+    throw invalid('usage', 'no bytes, objects and quota');
+  }
+  return answer as unknown as UsageResponse;
 };

@@ -1,5 +1,6 @@
 import { DraftStoreError } from './errors.js';
 import { fetchText } from './fetch-text.js';
+import { parseRetryAfter } from './retry-after.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 
 export interface ApiOptions {
@@ -50,18 +51,22 @@ export class Api {
       parsed = undefined;
     }
     if (response.ok && parsed !== undefined) return parsed as T;
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    const advice = retryAfterMs === undefined ? {} : { retryAfterMs };
     const error = (
       parsed as { error?: { code?: unknown; message?: unknown; reason?: unknown } } | undefined
     )?.error;
     if (typeof error?.code === 'string' && typeof error.message === 'string') {
       throw new DraftStoreError(response.status, error.code, error.message, {
         ...(typeof error.reason === 'string' && { reason: error.reason }),
+        ...advice,
       });
     }
     throw new DraftStoreError(
       response.status,
       response.ok ? 'invalid_response' : `http_${response.status}`,
       `${path} answered ${response.status} without a DraftStore JSON body`,
+      advice,
     );
   }
 }

@@ -9,6 +9,12 @@ process.on('SIGINT', () => {
   for (const listener of listeners) listener();
 });
 
+// `draftstore ls | head`: a reader that has read enough is no failure, and no stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -1,4 +1,4 @@
-import { checkConfirmed, checkDownloadUrl } from './answers.js';
+import { checkConfirmed, checkDownloadUrl, checkUsage } from './answers.js';
 import { Api } from './api.js';
 import { DraftStoreError } from './errors.js';
 import { multipartUpload } from './multipart.js';
@@ -10,7 +10,7 @@ import {
   memoryResumeStore,
   type ResumeStore,
 } from './resume-store.js';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, waitBefore, type RetryPolicy } from './retry.js';
 import { singlePut } from './single-put.js';
 import { blobSource, type UploadSource } from './source.js';
 import { fetchTransport } from './transport-fetch.js';
@@ -19,12 +19,18 @@ import { hasXhr, xhrTransport } from './transport-xhr.js';
 import type { UploadContext } from './upload-context.js';
 import type {
   ConfirmResponse,
+  DeleteObjectResponse,
   DownloadUrlResponse,
   ListObjectsRequest,
   ListObjectsResponse,
+  ObjectInfoResponse,
+  UsageResponse,
 } from './wire.js';
 
 const MIB = 1024 * 1024;
+
+/** Waits between confirms of a draft whose malware verdict is pending, without `Retry-After`. */
+const SCAN_BACKOFF = { firstMs: 1000, maxMs: 15_000 } as const;
 
 export interface DraftStoreClientOptions {
   /** The API, e.g. `http://127.0.0.1:8080` or the deployed API Gateway URL. */
@@ -42,6 +48,17 @@ export interface DraftStoreClientOptions {
   readonly resumeStore?: ResumeStore;
   /** @default Date.now */
   readonly now?: () => number;
+  /**
+   * How long `confirm` waits out `scan_pending` (the malware verdict is not in yet), in total,
+   * asking again as the server's `Retry-After` says; then it fails with that error. 0: no wait.
+   * @default 5 minutes
+   */
+  readonly scanWaitMs?: number;
+}
+
+export interface ConfirmOptions {
+  /** Cancels the confirm, also while it waits for a pending scan. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface UploadOptions {
@@ -109,14 +126,45 @@ export class DraftStoreClient {
     }
   }
 
-  async confirm(objectName: string, signal?: AbortSignal): Promise<ConfirmResponse> {
-    return checkConfirmed(
-      await this.api.post<ConfirmResponse>(
-        '/api/v1/confirm-upload',
-        { object_name: objectName },
-        signal,
-      ),
-    );
+  /**
+   * Moves the draft to main; safe to retry. A `scan_pending` answer is waited out (see
+   * `scanWaitMs`); a refused draft is a DraftStoreError `content_rejected` with its `reason`.
+   */
+  async confirm(
+    objectName: string,
+    options: ConfirmOptions | AbortSignal = {},
+  ): Promise<ConfirmResponse> {
+    const signal = options instanceof AbortSignal ? options : options.signal;
+    return this.confirmWaiting(objectName, signal, signal);
+  }
+
+  /** `requestSignal` cancels the confirm requests, `waitSignal` the waits between them. */
+  private async confirmWaiting(
+    objectName: string,
+    requestSignal: AbortSignal | undefined,
+    waitSignal: AbortSignal | undefined,
+  ): Promise<ConfirmResponse> {
+    const budget = this.options.scanWaitMs ?? 5 * 60_000;
+    let waited = 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return checkConfirmed(
+          await this.api.post<ConfirmResponse>(
+            '/api/v1/confirm-upload',
+            { object_name: objectName },
+            requestSignal,
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof DraftStoreError) || error.code !== 'scan_pending') throw error;
+        const backoff = Math.min(SCAN_BACKOFF.maxMs, SCAN_BACKOFF.firstMs * 2 ** attempt);
+        const delayMs = Math.min(error.retryAfterMs ?? backoff, budget - waited);
+        if (delayMs <= 0) throw error;
+        waited += delayMs;
+        const wait = { delayMs, retryAfter: error.retryAfterMs !== undefined, attempt };
+        await waitBefore(this.retry, error, wait, waitSignal);
+      }
+    }
   }
 
   async downloadUrl(
@@ -138,6 +186,35 @@ export class DraftStoreClient {
     signal?: AbortSignal,
   ): Promise<ListObjectsResponse> {
     return this.api.post<ListObjectsResponse>('/api/v1/list-objects', request, signal);
+  }
+
+  /** Size, type, ETag, time, metadata (and an image's width and height) of one object. */
+  objectInfo(
+    objectName: string,
+    options: { stage?: 'draft' | 'main'; signal?: AbortSignal } = {},
+  ): Promise<ObjectInfoResponse> {
+    return this.api.post<ObjectInfoResponse>(
+      '/api/v1/object-info',
+      { object_name: objectName, ...(options.stage && { stage: options.stage }) },
+      options.signal,
+    );
+  }
+
+  /** Deletes a confirmed object (`stage: 'main'`, the default) or discards a draft; idempotent. */
+  deleteObject(
+    objectName: string,
+    options: { stage?: 'draft' | 'main'; signal?: AbortSignal } = {},
+  ): Promise<DeleteObjectResponse> {
+    return this.api.post<DeleteObjectResponse>(
+      '/api/v1/delete-object',
+      { object_name: objectName, stage: options.stage ?? 'main' },
+      options.signal,
+    );
+  }
+
+  /** The caller's confirmed bytes and objects, and their quota (`null`: unlimited). */
+  usage(signal?: AbortSignal): Promise<UsageResponse> {
+    return this.api.post<UsageResponse>('/api/v1/usage', {}, signal).then(checkUsage);
   }
 
   /** Aborts a multipart upload by hand (idempotent), e.g. one left by a cancelled run. */
@@ -207,9 +284,14 @@ export class DraftStoreClient {
         resumed: uploaded.resumed,
       };
     }
-    // Not cancellable either: a draft left unconfirmed by a late cancel would make a rerun
-    // upload the whole file again; confirm is one short call and safe to repeat.
-    if (options.confirm) result = { ...result, confirmed: await this.confirm(result.object_name) };
+    // The confirm request is not cancellable either: a draft left unconfirmed by a late cancel
+    // would make a rerun upload the whole file again; confirm is one short call and safe to
+    // repeat. Waiting out a pending malware scan can take minutes, so those waits do stop on the
+    // signal (a multipart upload's kept record lets the rerun confirm without sending it again).
+    if (options.confirm) {
+      const confirmed = await this.confirmWaiting(result.object_name, undefined, options.signal);
+      result = { ...result, confirmed };
+    }
     // Forgotten only now: a run that dies before (or a confirm that fails) leaves the record,
     // and the rerun finds the draft through it instead of sending the file again.
     await resume?.store.delete(resume.fingerprint);

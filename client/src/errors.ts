@@ -13,17 +13,23 @@ export class DraftStoreError extends Error {
    * `image_unreadable`, `malware_detected`, `scan_failed`).
    */
   readonly reason: string | undefined;
+  /**
+   * The API's `Retry-After`, in milliseconds, when it sent one (429 `rate_limited`, 409
+   * `scan_pending`, a 503): when asking again may succeed.
+   */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    options?: { cause?: unknown; reason?: string },
+    options?: { cause?: unknown; reason?: string; retryAfterMs?: number },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = status;
     this.code = code;
     this.reason = options?.reason;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

@@ -1,6 +1,11 @@
 /** @draftstore/client: resumable DraftStore uploads with progress, for browsers and Node. */
 export { DraftStoreClient } from './client.js';
-export type { DraftStoreClientOptions, UploadOptions, UploadResult } from './client.js';
+export type {
+  ConfirmOptions,
+  DraftStoreClientOptions,
+  UploadOptions,
+  UploadResult,
+} from './client.js';
 export { DraftStoreError } from './errors.js';
 export type { UploadProgress } from './progress.js';
 export { Md5, md5Base64 } from './md5.js';
@@ -11,7 +16,7 @@ export {
   type ResumeRecord,
   type ResumeStore,
 } from './resume-store.js';
-export { backoffDelay, isTransient, type RetryPolicy } from './retry.js';
+export { backoffDelay, isTransient, type RetryPolicy, type RetryWait } from './retry.js';
 export { fetchTransport } from './transport-fetch.js';
 export type { PutRequest, PutResponse, PutTransport } from './transport.js';
 export type * from './wire.js';

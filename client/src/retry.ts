@@ -11,6 +11,25 @@ export interface RetryPolicy {
   readonly random: () => number;
   /** Injectable so tests need not wait. */
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * The longest `Retry-After` (429 `rate_limited`, a 503) waited out; a longer one fails at
+   * once with its error, whose `retryAfterMs` says when to come back. @default 60 s
+   */
+  readonly maxRetryAfterMs: number;
+  /** Called before every wait, e.g. to show it (the CLI prints the server's waits). */
+  readonly onWait?: ((wait: RetryWait) => void) | undefined;
+}
+
+/** One wait before asking again. */
+export interface RetryWait {
+  /** What is waited out: the error's code (`rate_limited`, `scan_pending`, `SlowDown`, ...). */
+  readonly code: string;
+  readonly status: number;
+  readonly delayMs: number;
+  /** True when the server asked for this wait (`Retry-After`), false for the SDK's backoff. */
+  readonly retryAfter: boolean;
+  /** 0 for the wait after the first failure. */
+  readonly attempt: number;
 }
 
 export const abortableSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -33,6 +52,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 10_000,
   random: Math.random,
   sleep: abortableSleep,
+  maxRetryAfterMs: 60_000,
 };
 
 /**
@@ -66,7 +86,27 @@ export const isTransient = (error: unknown): boolean => {
   );
 };
 
-/** Runs `attempt` until it succeeds, fails for good, or the retries run out. */
+/** Tells `onWait` and sleeps; the sleep ends early, as `aborted`, when `signal` fires. */
+export const waitBefore = (
+  policy: RetryPolicy,
+  error: unknown,
+  wait: { delayMs: number; retryAfter: boolean; attempt: number },
+  signal: AbortSignal | undefined,
+): Promise<void> => {
+  const known = error instanceof DraftStoreError;
+  policy.onWait?.({
+    code: known ? error.code : 'error',
+    status: known ? error.status : 0,
+    ...wait,
+  });
+  return policy.sleep(wait.delayMs, signal);
+};
+
+/**
+ * Runs `attempt` until it succeeds, fails for good, or the retries run out. A server's
+ * `Retry-After` replaces the backoff, up to `maxRetryAfterMs`: asking sooner would only be
+ * refused again, and a longer wait is the caller's to decide.
+ */
 export const withRetry = async <T>(
   policy: RetryPolicy,
   signal: AbortSignal | undefined,
@@ -80,7 +120,18 @@ export const withRetry = async <T>(
     } catch (error) {
       if (signal?.aborted) throw abortedError();
       if (n >= policy.retries || !retryable(error)) throw error;
-      await policy.sleep(backoffDelay(policy, n), signal);
+      const advised = error instanceof DraftStoreError ? error.retryAfterMs : undefined;
+      if (advised !== undefined && advised > policy.maxRetryAfterMs) throw error;
+      await waitBefore(
+        policy,
+        error,
+        {
+          delayMs: advised ?? backoffDelay(policy, n),
+          retryAfter: advised !== undefined,
+          attempt: n,
+        },
+        signal,
+      );
     }
   }
 };

@@ -5,6 +5,8 @@
 export type {
   ConfirmRequest,
   ConfirmResponse,
+  DeleteObjectRequest,
+  DeleteObjectResponse,
   DownloadUrlRequest,
   DownloadUrlResponse,
   ErrorResponse,
@@ -20,8 +22,11 @@ export type {
   MultipartListPartsResponse,
   MultipartSignPartsRequest,
   MultipartSignPartsResponse,
+  ObjectInfoRequest,
+  ObjectInfoResponse,
   UploadUrlRequest,
   UploadUrlResponse,
+  UsageResponse,
 } from '../../lambdas/contract/index.js';
 
 import type { MultipartAbortRequest } from '../../lambdas/contract/index.js';

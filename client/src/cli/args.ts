@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { MAX_KEYS_PER_LIST_PAGE } from '../../../lambdas/core/s3-limits.js';
 
 /** A mistake in the command line: exit code 2 and the usage text. */
 export class UsageError extends Error {
@@ -12,6 +13,10 @@ export const USAGE = `Usage:
   draftstore confirm <name>
   draftstore download <name> [--stage main|draft] [-o FILE]
   draftstore url <name> [--stage main|draft]
+  draftstore ls [prefix] [--stage main|draft] [--recursive] [--page-size 1000] [--summarize]
+  draftstore info <name> [--stage main|draft]
+  draftstore rm <name> [--stage main|draft]
+  draftstore usage
 
 Options for every command:
   --api URL       the DraftStore API (env DRAFTSTORE_API_URL; default http://127.0.0.1:8080)
@@ -19,8 +24,8 @@ Options for every command:
   --json          one JSON result per line
   -h, --help      this text
 
-Exit codes: 0 success, 1 API or store error, 2 usage error, 130 interrupted.
-An interrupted upload is resumable: run the same command again.`;
+Exit codes: 0 success, 1 API or store error (and ls of a prefix that matches nothing),
+2 usage error, 130 interrupted. An interrupted upload is resumable: run the same command again.`;
 
 export type Command =
   | {
@@ -42,9 +47,23 @@ export type Command =
       readonly output?: string;
     }
   | { readonly kind: 'url'; readonly name: string; readonly stage: Stage }
+  | {
+      readonly kind: 'ls';
+      readonly prefix: string;
+      readonly stage: Stage;
+      readonly recursive: boolean;
+      readonly pageSize: number;
+      readonly summarize: boolean;
+    }
+  | { readonly kind: 'info'; readonly name: string; readonly stage: Stage }
+  | { readonly kind: 'rm'; readonly name: string; readonly stage: Stage }
+  | { readonly kind: 'usage' }
   | { readonly kind: 'help' };
 
-type Stage = 'draft' | 'main';
+export type Stage = 'draft' | 'main';
+
+/** The largest page `ls` asks for: what the server (and S3) answers at most. */
+const MAX_PAGE_SIZE = 1000 satisfies typeof MAX_KEYS_PER_LIST_PAGE;
 
 export interface Invocation {
   readonly command: Command;
@@ -112,6 +131,9 @@ export const parseInvocation = (argv: string[], env: NodeJS.ProcessEnv): Invocat
         'no-resume': { type: 'boolean', default: false },
         stage: { type: 'string' },
         output: { type: 'string', short: 'o' },
+        recursive: { type: 'boolean', default: false },
+        'page-size': { type: 'string' },
+        summarize: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -189,6 +211,35 @@ export const parseInvocation = (argv: string[], env: NodeJS.ProcessEnv): Invocat
         ...common,
         command: { kind: 'url', name: one(rest, 'url'), stage: stageOf(values.stage) },
       };
+    case 'ls': {
+      if (rest.length > 1) throw new UsageError(`ls takes at most one prefix, got ${rest.length}`);
+      const pageSize = Number(values['page-size'] ?? MAX_PAGE_SIZE);
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+        throw new UsageError(
+          `--page-size: must be a whole number from 1 to ${MAX_PAGE_SIZE}, got "${values['page-size']}"`,
+        );
+      }
+      return {
+        ...common,
+        command: {
+          kind: 'ls',
+          prefix: rest[0] ?? '',
+          stage: stageOf(values.stage),
+          recursive: values.recursive,
+          pageSize,
+          summarize: values.summarize,
+        },
+      };
+    }
+    case 'info':
+    case 'rm':
+      return {
+        ...common,
+        command: { kind: verb, name: one(rest, verb), stage: stageOf(values.stage) },
+      };
+    case 'usage':
+      if (rest.length > 0) throw new UsageError('usage takes no arguments');
+      return { ...common, command: { kind: 'usage' } };
     default:
       throw new UsageError(`unknown command "${verb}"`);
   }

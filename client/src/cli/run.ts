@@ -10,10 +10,14 @@ import { DraftStoreError, isAborted } from '../errors.js';
 import { storeError } from '../store-error.js';
 import { parseInvocation, UsageError, USAGE, type Command, type Invocation } from './args.js';
 import { guessContentType } from './content-type.js';
+import { EXIT } from './exit-codes.js';
 import { formatBytes } from './format.js';
+import { listCommand } from './list.js';
+import { infoCommand, rmCommand } from './object-commands.js';
+import { createOutput } from './output.js';
 import { createProgressView, type ViewMode } from './progress-view.js';
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+import { usageCommand } from './usage-command.js';
+import { waitNotice } from './wait-notice.js';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -45,20 +49,28 @@ const resumeCommand = (invocation: Invocation, command: UploadCommand, files: st
   return invocation.token ? `DRAFTSTORE_TOKEN=… ${command_}` : command_;
 };
 
-const describe = (error: unknown): string =>
-  error instanceof DraftStoreError
-    ? `${error.code}${error.status ? ` (${error.status})` : ''}${error.reason ? ` [${error.reason}]` : ''}: ${error.message}`
-    : String(error);
+const retryAfterSeconds = (error: DraftStoreError): number | undefined =>
+  error.retryAfterMs === undefined ? undefined : Math.ceil(error.retryAfterMs / 1000);
 
-const errorJson = (error: unknown) =>
-  error instanceof DraftStoreError
-    ? {
-        status: error.status,
-        code: error.code,
-        ...(error.reason !== undefined && { reason: error.reason }),
-        message: error.message,
-      }
-    : { status: 0, code: 'internal', message: String(error) };
+const describe = (error: unknown): string => {
+  if (!(error instanceof DraftStoreError)) return String(error);
+  const after = retryAfterSeconds(error);
+  return `${error.code}${error.status ? ` (${error.status})` : ''}${error.reason ? ` [${error.reason}]` : ''}: ${error.message}${after === undefined ? '' : ` (retry after ${after} s)`}`;
+};
+
+const errorJson = (error: unknown) => {
+  if (!(error instanceof DraftStoreError)) {
+    return { status: 0, code: 'internal', message: String(error) };
+  }
+  const after = retryAfterSeconds(error);
+  return {
+    status: error.status,
+    code: error.code,
+    ...(error.reason !== undefined && { reason: error.reason }),
+    message: error.message,
+    ...(after !== undefined && { retry_after_seconds: after }),
+  };
+};
 
 const upload = async (
   client: DraftStoreClient,
@@ -79,6 +91,9 @@ const upload = async (
     for (const [index, file] of command.files.entries()) {
       const objectName = command.name ?? basename(file);
       const started = Date.now();
+      // When the last byte was in: the throughput leaves out complete and confirm (which may
+      // wait minutes for a malware scan).
+      let sentAt: number | undefined;
       let view: ReturnType<typeof createProgressView> | undefined;
       // A resumed upload's first event holds the bytes already stored, which this run did not send.
       let stored: number | undefined;
@@ -95,6 +110,7 @@ const upload = async (
           signal: controller.signal,
           onProgress: ({ loaded, total }) => {
             stored ??= loaded;
+            if (loaded === total) sentAt ??= Date.now();
             view ??= createProgressView(mode, objectName, total, write);
             view.update(loaded);
           },
@@ -107,7 +123,8 @@ const upload = async (
             ? `${result.part_count} parts${result.resumed ? `, resumed: ${result.parts_sent} sent` : ''}`
             : 'one PUT';
           const sent = result.resumed ? result.size - (stored ?? 0) : result.size;
-          const rate = formatBytes(sent / Math.max(seconds, 0.001));
+          const sending = ((sentAt ?? Date.now()) - started) / 1000;
+          const rate = formatBytes(sent / Math.max(sending, 0.001));
           const confirmed = result.confirmed
             ? `, confirmed as ${result.confirmed.final_location}`
             : ' (draft)';
@@ -196,7 +213,18 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
     io.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
-  const client = new DraftStoreClient({ baseUrl: invocation.api, token: invocation.token });
+  const client = new DraftStoreClient({
+    baseUrl: invocation.api,
+    token: invocation.token,
+    retry: {
+      onWait: (wait) => {
+        const notice = waitNotice(wait);
+        // On a terminal it replaces the progress bar's line, which the next update redraws.
+        if (notice) io.stderr.write(`${io.stderr.isTTY ? '\r\x1b[2K' : ''}${notice}\n`);
+      },
+    },
+  });
+  const out = createOutput(io.stdout, invocation.json);
   try {
     switch (command.kind) {
       case 'upload':
@@ -219,6 +247,14 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
       }
       case 'download':
         return await download(client, command, invocation, io);
+      case 'ls':
+        return await listCommand(client, command, out);
+      case 'info':
+        return await infoCommand(client, command, out);
+      case 'rm':
+        return await rmCommand(client, command, out);
+      case 'usage':
+        return await usageCommand(client, out);
     }
   } catch (error) {
     if (error instanceof UsageError) {
