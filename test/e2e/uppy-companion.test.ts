@@ -28,14 +28,17 @@ const uploadInPage = (
     type: string;
     size: number;
     pauseAfterPart?: boolean;
+    /** Text the file starts with, so content sniffing sees what the test means. */
+    head?: string;
   },
 ): Promise<Uploaded> =>
-  page.evaluate(async ({ version, endpoint, name, type, size, pauseAfterPart }) => {
+  page.evaluate(async ({ version, endpoint, name, type, size, pauseAfterPart, head }) => {
     const page = globalThis as any;
     const bytes = new Uint8Array(size);
     for (let offset = 0; offset < size; offset += 65_536) {
       crypto.getRandomValues(bytes.subarray(offset, Math.min(size, offset + 65_536)));
     }
+    if (head !== undefined) bytes.set(new TextEncoder().encode(head));
     const digest = await crypto.subtle.digest('SHA-256', bytes);
     const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
     const uppy = new page.Uppy();
@@ -134,6 +137,99 @@ describeWithBrowser('Uppy against the Companion routes, from configuration alone
         expect(uploaded.error).toBeUndefined();
         expect(uploaded.paused).toBe(true);
         expect(await draftSha256(uploaded.key)).toBe(uploaded.sha256);
+      }, 120_000);
+    });
+  }
+});
+
+describeWithBrowser('Uppy against the Companion routes with COMPANION_AUTO_CONFIRM', () => {
+  let api: TestRuntime;
+  let browser: Browser;
+  let pages: UppyPages;
+
+  beforeAll(async () => {
+    logger.setLogLevel('SILENT');
+    api = await startTestRuntime({
+      COMPANION_ROUTES: 'true',
+      COMPANION_AUTO_CONFIRM: 'true',
+      CONTENT_SNIFFING: 'strict',
+    });
+    pages = await startUppyPages();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await pages?.close();
+    await api?.stop();
+  });
+
+  const statusIn = async (key: string, stage: 'draft' | 'main') =>
+    (
+      await api.post('/api/v1/download-url', {
+        object_name: key.slice(key.indexOf('/') + 1),
+        stage,
+      })
+    ).status;
+
+  for (const version of [6, 5] as const) {
+    describe(`Uppy ${version}`, () => {
+      let page: Page;
+      beforeEach(async () => {
+        page = await browser.newPage();
+        await page.goto(pages.url(version));
+      });
+      afterEach(async () => {
+        await page?.close();
+      });
+
+      it('confirms a multipart upload at complete: the object is in main, with its bytes', async () => {
+        // act
+        const uploaded = await uploadInPage(page, {
+          version,
+          endpoint: `${api.apiUrl}/companion`,
+          name: 'records.bin',
+          type: 'application/octet-stream',
+          size: 6 * MIB,
+          head: 'DraftStore test records\n',
+        });
+
+        // assess
+        expect(uploaded.error).toBeUndefined();
+        const objectName = uploaded.key.slice(uploaded.key.indexOf('/') + 1);
+        const ticket = await api.post('/api/v1/download-url', {
+          object_name: objectName,
+          stage: 'main',
+        });
+        expect(ticket.status).toBe(200);
+        const stored = Buffer.from(await (await fetch(ticket.json.download_url)).arrayBuffer());
+        expect(createHash('sha256').update(stored).digest('hex')).toBe(uploaded.sha256);
+        expect(await statusIn(uploaded.key, 'draft')).toBe(404);
+      }, 120_000);
+
+      it('surfaces confirm’s refusal as the file’s error, and nothing reaches main', async () => {
+        // act: a "PNG" that is text
+        const uploaded = await uploadInPage(page, {
+          version,
+          endpoint: `${api.apiUrl}/companion`,
+          name: 'photo.png',
+          type: 'image/png',
+          size: 6 * MIB,
+          head: 'this is not a PNG image\n',
+        });
+
+        // assess: Uppy reports the refusal; main never got it
+        // Uppy 5 shows the body's `message`; Uppy 6's Companion client shows only the status
+        // text (@uppy/aws-s3 6.3.1, CompanionS3#_fetch), which API Gateway keeps standard.
+        expect(uploaded.error).toMatch(
+          version === 5 ? /png|type|content/i : /Companion request failed: Unprocessable Entity/,
+        );
+        const listing = await api.post('/api/v1/list-objects', { stage: 'main' });
+        expect(listing.status).toBe(200);
+        expect(JSON.stringify(listing.json)).not.toContain('photo.png');
       }, 120_000);
     });
   }
