@@ -22,6 +22,7 @@ import {
   type DeployedFunction,
 } from '../test/helpers/cdk-out.js';
 import { startCountingProxy } from '../test/helpers/counting-proxy.js';
+import { startTestUsageTable } from '../test/helpers/dynalite.js';
 import { startFakeSecrets } from '../test/helpers/fake-secrets.js';
 import { invokeBundle } from '../test/helpers/invoke-bundle.js';
 import { putWith } from '../test/conformance/stores.js';
@@ -123,10 +124,13 @@ export const runColdStartBench = async (
     buckets: [deployment.mainBucket, deployment.draftBucket],
     ...keys,
   });
+  // The stack's usage table, in dynalite: the functions that keep or read usage reach it.
+  const usageTable = await startTestUsageTable();
   const store: LoopbackStore = {
     endpoint: `http://${embedded.endpoint}`,
     ...keys,
     region: 'us-east-1',
+    dynamoDbEndpoint: usageTable.endpoint,
   };
   const s3 = new S3Client({
     endpoint: store.endpoint,
@@ -139,7 +143,11 @@ export const runColdStartBench = async (
   // secret Ref resolved to this ARN.
   const secretArn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:cold-upload-token';
   const secrets = await startFakeSecrets({ [secretArn]: 'k'.repeat(64) });
-  const physical = physicalIds(template, { ...deployment, uploadTokenSecretArn: secretArn });
+  const physical = physicalIds(template, {
+    ...deployment,
+    uploadTokenSecretArn: secretArn,
+    usageTable: usageTable.table,
+  });
   const environmentOf = (fn: DeployedFunction, target: LoopbackStore = store) => {
     const env = deployedEnvironment(fn, physical, target);
     return Object.values(env).includes(secretArn) ? { ...env, ...secrets.environment } : env;
@@ -386,6 +394,7 @@ export const runColdStartBench = async (
     s3.destroy();
     await counter.close();
     await secrets.close();
+    await usageTable.close();
     await embedded.close();
     rmSync(work, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ import {
   deployedEnvironment,
   httpAnswer,
   physicalIds,
+  USAGE_TABLE_FOR_TESTS,
   type HttpAnswer,
   type LoopbackStore,
 } from '../helpers/as-deployed.js';
@@ -23,6 +24,7 @@ import {
   scheduleTargets,
   type DeployedFunction,
 } from '../helpers/cdk-out.js';
+import { startTestUsageTable, type TestUsageTable } from '../helpers/dynalite.js';
 import { invokeBundle } from '../helpers/invoke-bundle.js';
 import {
   connectEvent,
@@ -47,7 +49,11 @@ const template = readTemplate();
 const functions = deployedFunctions(template);
 const routes = routeTargets(template, functions);
 const connect = functionUrlTarget(template, functions);
-const [schedule] = scheduleTargets(template, functions);
+const cleanupSchedule = scheduleTargets(template, functions).find(
+  ({ fn }) => fn.name === 'Cleanup',
+);
+if (!cleanupSchedule) throw new Error('the template schedules no Cleanup function');
+const schedule = cleanupSchedule;
 
 /**
  * The cleanup test overrides OBJECT_LIFETIME (the template has the stack's default, one day,
@@ -66,6 +72,7 @@ const bytesOf = async (client: S3Client, bucket: string, key: string): Promise<B
 describeRgw('the cdk.out bundles, each run cold in Node 24 as deployed', () => {
   let s3: S3Client;
   let store: LoopbackStore;
+  let usageTable: TestUsageTable;
   const buckets = { mainBucket: uniqueBucket(), draftBucket: uniqueBucket() };
   // The cleanup test sweeps a pair of its own, so nothing the other tests leave counts.
   const sweptBuckets = { mainBucket: uniqueBucket(), draftBucket: uniqueBucket() };
@@ -101,11 +108,14 @@ describeRgw('the cdk.out bundles, each run cold in Node 24 as deployed', () => {
   beforeAll(async () => {
     const rgw = sharedRgw()!;
     s3 = rgwClient(rgw);
+    // The usage table the stack creates, in dynalite: confirm and upload-url use it.
+    usageTable = await startTestUsageTable(USAGE_TABLE_FOR_TESTS);
     store = {
       endpoint: `http://${rgw.endpoint}`,
       accessKey: rgw.accessKey,
       secretKey: rgw.secretKey,
       region: rgw.region,
+      dynamoDbEndpoint: usageTable.endpoint,
     };
     // In AWS the stack creates the buckets; the functions only verify them.
     for (const bucket of [...Object.values(buckets), ...Object.values(sweptBuckets)]) {
@@ -129,7 +139,10 @@ describeRgw('the cdk.out bundles, each run cold in Node 24 as deployed', () => {
     expiredSeededAt = Date.now();
   });
 
-  afterAll(() => s3?.destroy());
+  afterAll(async () => {
+    s3?.destroy();
+    await usageTable?.close();
+  });
 
   it('uploads, previews, confirms and downloads through upload-url, download-url and confirm-upload', async () => {
     // Prepare

@@ -22,11 +22,13 @@ const functions = deployedFunctions(template);
 
 /** Each function's handler source, relative to the repository root: what it must bundle. */
 const CLEANUP_ENTRY = 'lambdas/jobs/cleanup.ts';
+const RECONCILE_ENTRY = 'lambdas/jobs/reconcile-usage.ts';
 const CONNECT_ENTRY = 'lambdas/rpc/function-url.ts';
 const routeEntry = (entry: string) => `lambdas/http/${entry}.ts`;
 const ALL_ENTRIES = [
   ...ROUTE_TABLE.map((route) => routeEntry(route.entry)),
   CLEANUP_ENTRY,
+  RECONCILE_ENTRY,
   CONNECT_ENTRY,
 ];
 
@@ -65,12 +67,14 @@ describe('the synthesized template (cdk.out), as deployed', () => {
     }
   });
 
-  it('runs the cleanup bundle on the schedule and the Connect bundle behind the function URL', () => {
+  it('runs the cleanup and usage reconciliation bundles on their schedules and the Connect bundle behind the function URL', () => {
     const schedules = scheduleTargets(template, functions);
     const connect = functionUrlTarget(template, functions);
 
-    expect(schedules.map(({ fn }) => ({ function: fn.name, ...entriesOf(fn) }))).toEqual([
-      { function: schedules[0]?.fn.name, last: CLEANUP_ENTRY, entries: [CLEANUP_ENTRY] },
+    const scheduled = schedules.map(({ fn }) => ({ function: fn.name, ...entriesOf(fn) }));
+    expect(scheduled.sort((a, b) => a.last!.localeCompare(b.last!))).toEqual([
+      { function: expect.any(String), last: CLEANUP_ENTRY, entries: [CLEANUP_ENTRY] },
+      { function: expect.any(String), last: RECONCILE_ENTRY, entries: [RECONCILE_ENTRY] },
     ]);
     expect({ function: connect.name, ...entriesOf(connect) }).toEqual({
       function: connect.name,

@@ -13,6 +13,8 @@ export interface LoopbackStore {
   readonly accessKey: string;
   readonly secretKey: string;
   readonly region: string;
+  /** A DynamoDB-compatible endpoint (dynalite) for the usage table, as DYNAMODB_ENDPOINT. */
+  readonly dynamoDbEndpoint?: string;
 }
 
 /**
@@ -26,6 +28,7 @@ export const loopbackEnvironment = (store: LoopbackStore): Record<string, string
   AWS_ACCESS_KEY_ID: store.accessKey,
   AWS_SECRET_ACCESS_KEY: store.secretKey,
   AWS_ENDPOINT_URL_S3: store.endpoint,
+  ...(store.dynamoDbEndpoint !== undefined && { DYNAMODB_ENDPOINT: store.dynamoDbEndpoint }),
 });
 
 /** The stack's buckets and secret, as they exist here. */
@@ -38,7 +41,15 @@ export interface Deployment {
    * @default an ARN naming no real secret
    */
   readonly uploadTokenSecretArn?: string;
+  /**
+   * The usage table's name (its Ref), in the store's `dynamoDbEndpoint`.
+   * @default USAGE_TABLE_FOR_TESTS
+   */
+  readonly usageTable?: string;
 }
+
+/** The usage table a loopback deployment names unless told otherwise. */
+export const USAGE_TABLE_FOR_TESTS = 'draftstore-usage';
 
 /** Logical id → physical name for the resources the functions' environments refer to. */
 export const physicalIds = (template: Template, deployment: Deployment) => ({
@@ -47,6 +58,7 @@ export const physicalIds = (template: Template, deployment: Deployment) => ({
   [logicalIdAt(template, '/UploadTokenSecret/Resource')]:
     deployment.uploadTokenSecretArn ??
     'arn:aws:secretsmanager:us-east-1:000000000000:secret:draftstore-upload-token-unused',
+  [logicalIdAt(template, '/UsageTable/Resource')]: deployment.usageTable ?? USAGE_TABLE_FOR_TESTS,
 });
 
 /**

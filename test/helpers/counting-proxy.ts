@@ -22,7 +22,9 @@ export const startCountingProxy = async (upstream: string): Promise<CountingProx
   const requests: string[] = [];
   let inFlight = 0;
   const server: Server = createServer((incoming, outgoing) => {
-    requests.push(`${incoming.method} ${incoming.url}`);
+    // DynamoDB names its action in a header, not the path: `POST / DynamoDB_20120810.GetItem`.
+    const target = incoming.headers['x-amz-target'];
+    requests.push(`${incoming.method} ${incoming.url}${target ? ` ${String(target)}` : ''}`);
     inFlight += 1;
     const forwarded = request(
       {

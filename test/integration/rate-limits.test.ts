@@ -121,6 +121,7 @@ describe('rate limits on dynalite, over HTTP', () => {
     const answers = await Promise.all(calls);
 
     // assess
+    expect(statusCounts(answers)).toEqual({ 200: WRITE_LIMIT, 429: BURST - WRITE_LIMIT });
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(WRITE_LIMIT);
     expect(answers.filter((answer) => answer.status === 429)).toHaveLength(BURST - WRITE_LIMIT);
   });
@@ -330,8 +331,8 @@ describe('what the rate limits cost in requests to the usage table', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 404, 200]);
   };
 
-  /** The usage-table requests `calls` makes on a runtime of `env`, start-up left out. */
-  const requestsOf = async (env: Record<string, string>): Promise<number> => {
+  /** The usage-table requests `calls` makes on a runtime of `env` (start-up left out), by action. */
+  const requestsOf = async (env: Record<string, string>): Promise<Record<string, number>> => {
     const api = await startTestRuntime({
       USAGE_TABLE: usageTable.table,
       DYNAMODB_ENDPOINT: `http://${proxy.endpoint}`,
@@ -343,15 +344,21 @@ describe('what the rate limits cost in requests to the usage table', () => {
       const before = proxy.requests.length;
       await sameCalls(api);
       await proxy.idle();
-      return proxy.requests.length - before;
+      const actions: Record<string, number> = {};
+      for (const line of proxy.requests.slice(before)) {
+        const action = line.split('.').at(-1) ?? line;
+        actions[action] = (actions[action] ?? 0) + 1;
+      }
+      return actions;
     } finally {
       await api.stop();
     }
   };
 
   it('is nothing when no limit is set, even with the table there', async () => {
-    // Nothing else on these calls' path touches the table: without limits, not one request.
-    expect(await requestsOf({})).toBe(0);
+    // Only the usage ledger's early refusal reads the table (one GetItem per upload-url);
+    // without limits, nothing counts.
+    expect(await requestsOf({})).toEqual({ GetItem: 3 });
   });
 
   it('is exactly one conditional UpdateItem per counted call when set', async () => {
@@ -359,7 +366,7 @@ describe('what the rate limits cost in requests to the usage table', () => {
       RATE_LIMIT_PER_MINUTE: '1000',
       READ_RATE_LIMIT_PER_MINUTE: '1000',
     });
-    expect(counted).toBe(6);
+    expect(counted).toEqual({ GetItem: 3, UpdateItem: 6 });
   });
 
   it('needs no table at all when no limit (and no quota) is set: nothing is started or asked', async () => {
