@@ -162,6 +162,9 @@ const serveLambda = async (
   );
 };
 
+/** How long the local server keeps an idle keep-alive connection open. */
+export const IDLE_KEEP_ALIVE_MS = 65_000;
+
 /**
  * Serves the REST routes by turning each request into an API Gateway v2 event and
  * invoking the same handler factories the Lambda functions export.
@@ -292,6 +295,12 @@ export const startLocalHttpServer = async (
   });
   answerParseErrorsWithJson(server);
   answerRefusedRequestsWithJson(server);
+  // Node closes an idle keep-alive socket after 5 s. A client whose event loop stalls past
+  // its own shorter idle timer (fetch's is 4 s) then sends on a socket the server has just
+  // closed, and the request fails with a reset: seen in bursts under load. Keeping idle
+  // sockets for longer than clients do, as load balancers' back ends are told to, avoids it.
+  server.keepAliveTimeout = IDLE_KEEP_ALIVE_MS;
+  server.headersTimeout = IDLE_KEEP_ALIVE_MS + 1_000;
   const { url } = await listen(server, options.host, options.port, 'HTTP_PORT');
   return {
     url,

@@ -147,7 +147,12 @@ export class Workload {
         this.total[`op:${operation}`] += 1;
       } catch (error) {
         const step = error instanceof Unexpected ? error.step : 'request';
-        const detail = error instanceof Error ? error.message : String(error);
+        // fetch's own message is only "fetch failed": the cause says what the socket did.
+        const cause =
+          error instanceof Error ? (error.cause as { code?: string; message?: string }) : undefined;
+        const detail =
+          (error instanceof Error ? error.message : String(error)) +
+          (cause ? ` (${cause.code ?? cause.message ?? String(cause)})` : '');
         this.errors.push({ at: Date.now(), operation, step, detail: detail.slice(0, 300) });
         this.interval.errors += 1;
         this.total.errors += 1;
