@@ -68,31 +68,35 @@ const uploadInPage = (
     return { ...result, sha256, paused };
   }, options);
 
-describeWithBrowser('Uppy against the Companion routes, from configuration alone', () => {
-  let api: TestRuntime;
-  let browser: Browser;
-  let pages: UppyPages;
-
+/**
+ * One runtime of `env`, the Uppy pages and Chromium for a describe block: started before its
+ * tests, stopped after them.
+ */
+const uppyBrowserSuite = (env: Record<string, string>) => {
+  const suite = {} as { api: TestRuntime; browser: Browser; pages: UppyPages };
   beforeAll(async () => {
     logger.setLogLevel('SILENT');
-    api = await startTestRuntime({ COMPANION_ROUTES: 'true' });
-    pages = await startUppyPages();
-    browser = await chromium.launch({
+    suite.api = await startTestRuntime(env);
+    suite.pages = await startUppyPages();
+    suite.browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
     });
   }, 60_000);
-
   afterAll(async () => {
-    await browser?.close();
-    await pages?.close();
-    await api?.stop();
+    await suite.browser?.close();
+    await suite.pages?.close();
+    await suite.api?.stop();
   });
+  return suite;
+};
+describeWithBrowser('Uppy against the Companion routes, from configuration alone', () => {
+  const suite = uppyBrowserSuite({ COMPANION_ROUTES: 'true' });
 
   /** The draft's bytes, read back through DraftStore's own download URL. */
   const draftSha256 = async (key: string): Promise<string> => {
     const objectName = key.slice(key.indexOf('/') + 1);
-    const ticket = await api.post('/api/v1/download-url', {
+    const ticket = await suite.api.post('/api/v1/download-url', {
       object_name: objectName,
       stage: 'draft',
     });
@@ -105,8 +109,8 @@ describeWithBrowser('Uppy against the Companion routes, from configuration alone
     describe(`Uppy ${version}`, () => {
       let page: Page;
       beforeEach(async () => {
-        page = await browser.newPage();
-        await page.goto(pages.url(version));
+        page = await suite.browser.newPage();
+        await page.goto(suite.pages.url(version));
         await page.waitForFunction(() => 'AwsS3' in globalThis);
       });
       afterEach(async () => {
@@ -116,7 +120,7 @@ describeWithBrowser('Uppy against the Companion routes, from configuration alone
       it('uploads a small file through GET /s3/params (one form POST)', async () => {
         const uploaded = await uploadInPage(page, {
           version,
-          endpoint: `${api.apiUrl}/companion`,
+          endpoint: `${suite.api.apiUrl}/companion`,
           name: 'note.txt',
           type: 'text/plain',
           size: 3000,
@@ -128,7 +132,7 @@ describeWithBrowser('Uppy against the Companion routes, from configuration alone
       it('uploads 12 MiB in parts, pausing after the first part and resuming', async () => {
         const uploaded = await uploadInPage(page, {
           version,
-          endpoint: `${api.apiUrl}/companion`,
+          endpoint: `${suite.api.apiUrl}/companion`,
           name: 'film.mp4',
           type: 'video/mp4',
           size: 12 * MIB,
@@ -143,33 +147,15 @@ describeWithBrowser('Uppy against the Companion routes, from configuration alone
 });
 
 describeWithBrowser('Uppy against the Companion routes with COMPANION_AUTO_CONFIRM', () => {
-  let api: TestRuntime;
-  let browser: Browser;
-  let pages: UppyPages;
-
-  beforeAll(async () => {
-    logger.setLogLevel('SILENT');
-    api = await startTestRuntime({
-      COMPANION_ROUTES: 'true',
-      COMPANION_AUTO_CONFIRM: 'true',
-      CONTENT_SNIFFING: 'strict',
-    });
-    pages = await startUppyPages();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await pages?.close();
-    await api?.stop();
+  const suite = uppyBrowserSuite({
+    COMPANION_ROUTES: 'true',
+    COMPANION_AUTO_CONFIRM: 'true',
+    CONTENT_SNIFFING: 'strict',
   });
 
   const statusIn = async (key: string, stage: 'draft' | 'main') =>
     (
-      await api.post('/api/v1/download-url', {
+      await suite.api.post('/api/v1/download-url', {
         object_name: key.slice(key.indexOf('/') + 1),
         stage,
       })
@@ -179,8 +165,8 @@ describeWithBrowser('Uppy against the Companion routes with COMPANION_AUTO_CONFI
     describe(`Uppy ${version}`, () => {
       let page: Page;
       beforeEach(async () => {
-        page = await browser.newPage();
-        await page.goto(pages.url(version));
+        page = await suite.browser.newPage();
+        await page.goto(suite.pages.url(version));
       });
       afterEach(async () => {
         await page?.close();
@@ -190,7 +176,7 @@ describeWithBrowser('Uppy against the Companion routes with COMPANION_AUTO_CONFI
         // act
         const uploaded = await uploadInPage(page, {
           version,
-          endpoint: `${api.apiUrl}/companion`,
+          endpoint: `${suite.api.apiUrl}/companion`,
           name: 'records.bin',
           type: 'application/octet-stream',
           size: 6 * MIB,
@@ -200,7 +186,7 @@ describeWithBrowser('Uppy against the Companion routes with COMPANION_AUTO_CONFI
         // assess
         expect(uploaded.error).toBeUndefined();
         const objectName = uploaded.key.slice(uploaded.key.indexOf('/') + 1);
-        const ticket = await api.post('/api/v1/download-url', {
+        const ticket = await suite.api.post('/api/v1/download-url', {
           object_name: objectName,
           stage: 'main',
         });
@@ -214,7 +200,7 @@ describeWithBrowser('Uppy against the Companion routes with COMPANION_AUTO_CONFI
         // act: a "PNG" that is text
         const uploaded = await uploadInPage(page, {
           version,
-          endpoint: `${api.apiUrl}/companion`,
+          endpoint: `${suite.api.apiUrl}/companion`,
           name: 'photo.png',
           type: 'image/png',
           size: 6 * MIB,
@@ -227,7 +213,7 @@ describeWithBrowser('Uppy against the Companion routes with COMPANION_AUTO_CONFI
         expect(uploaded.error).toMatch(
           version === 5 ? /png|type|content/i : /Companion request failed: Unprocessable Entity/,
         );
-        const listing = await api.post('/api/v1/list-objects', { stage: 'main' });
+        const listing = await suite.api.post('/api/v1/list-objects', { stage: 'main' });
         expect(listing.status).toBe(200);
         expect(JSON.stringify(listing.json)).not.toContain('photo.png');
       }, 120_000);
